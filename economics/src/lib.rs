@@ -1,0 +1,1 @@
+//! Floe's economy: pure, deterministic, integer FROST arithmetic.
