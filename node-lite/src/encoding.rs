@@ -1,0 +1,41 @@
+//! Red Stuff (RS2) erasure coding, byte-compatible with Walrus.
+//!
+//! A blob of `len` bytes for `n` shards becomes `n` sliver pairs and a [`BlobMetadataWithId`]
+//! whose blob ID is the one Walrus computes for the same bytes and shard count.
+//!
+//! - [`config`]: parameters (`f`, source symbol counts, symbol size, sizes and limits);
+//! - [`index`]: sliver, pair and shard index newtypes and the [`BlobId`];
+//! - [`axis`]: the [`Primary`] and [`Secondary`] marker types;
+//! - [`blob_encoding`]: [`encode`] a blob into an [`EncodedBlob`];
+//! - [`decoding`]: [`decode`] a blob from slivers;
+//! - [`slivers`]: [`SliverData`] and its verification and BCS;
+//! - [`recovery`]: recovery symbols, sliver recovery and inconsistency proofs;
+//! - [`metadata`], [`merkle`], [`hashing`], [`rs`]: the building blocks.
+
+pub mod axis;
+pub mod blob_encoding;
+pub mod config;
+pub mod decoding;
+pub mod errors;
+pub mod hashing;
+pub mod index;
+pub mod merkle;
+pub mod metadata;
+pub mod recovery;
+pub mod rs;
+pub mod slivers;
+
+pub use axis::{EncodingAxis, Primary, Secondary};
+pub use blob_encoding::{blob_id, encode, encode_slice, EncodedBlob};
+pub use config::{EncodingConfig, SymbolSize};
+pub use decoding::decode;
+pub use errors::{
+    DecodeError, EncodingConfigError, InconsistencyVerificationError, MetadataError, RecoveryError,
+    SliverVerificationError,
+};
+pub use index::{BlobId, ShardIndex, SliverIndex, SliverPairIndex};
+pub use metadata::{BlobMetadata, BlobMetadataWithId, SliverPairMetadata};
+pub use recovery::{
+    recover_sliver, InconsistencyProof, RecoverySymbol, SliverOrInconsistencyProof,
+};
+pub use slivers::{PrimarySliver, SecondarySliver, SliverData, SliverPair};

@@ -1,0 +1,253 @@
+//! Blake2b-256 Merkle trees as Walrus builds them.
+//!
+//! Leaves are `H(0x00 ‖ x)`, inner nodes `H(0x01 ‖ left ‖ right)`; a level with an odd number of
+//! nodes is padded with the all-zero digest; the root of an empty tree is the all-zero digest and
+//! the root of a one-leaf tree is that leaf's hash.
+
+use serde::{Deserialize, Serialize};
+
+use super::hashing::{hash_records, inner_hash, leaf_hash, Digest, EMPTY_DIGEST, INNER_PREFIX};
+
+/// A Merkle node as serialized in metadata and proofs (BCS: variant byte, then 32 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Node {
+    /// No node (padding); its bytes are all zero.
+    Empty,
+    /// A digest.
+    Digest(Digest),
+}
+
+impl Node {
+    /// The 32 bytes the node stands for.
+    pub fn bytes(&self) -> Digest {
+        match self {
+            Node::Empty => EMPTY_DIGEST,
+            Node::Digest(digest) => *digest,
+        }
+    }
+}
+
+impl From<Digest> for Node {
+    fn from(digest: Digest) -> Self {
+        Node::Digest(digest)
+    }
+}
+
+/// Why a Merkle proof does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MerkleProofError {
+    /// The proof is longer than any path of a tree with that many leaves.
+    #[error("proof path of {len} nodes is longer than the {max} a tree of this size has")]
+    PathTooLong {
+        /// Length of the proof's path.
+        len: usize,
+        /// Longest path in the tree.
+        max: usize,
+    },
+    /// The leaf index does not fit the proof's path length.
+    #[error("leaf index {0} is out of range")]
+    LeafIndexOutOfBounds(usize),
+    /// The recomputed root differs from the expected one.
+    #[error("the recomputed Merkle root does not match")]
+    RootMismatch,
+}
+
+/// An authentication path from a leaf to the root (siblings bottom-up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MerkleProof {
+    /// Sibling nodes from the leaf level upwards.
+    pub path: Vec<Node>,
+}
+
+impl MerkleProof {
+    /// The root obtained from `leaf` (unhashed data) at `leaf_index` along this path.
+    pub fn compute_root(&self, leaf: &[u8], leaf_index: usize) -> Result<Digest, MerkleProofError> {
+        if self.path.len() < usize::BITS as usize && leaf_index >> self.path.len() != 0 {
+            return Err(MerkleProofError::LeafIndexOutOfBounds(leaf_index));
+        }
+        let mut current = leaf_hash(leaf);
+        let mut index = leaf_index;
+        for sibling in &self.path {
+            current = if index % 2 == 0 {
+                inner_hash(&current, &sibling.bytes())
+            } else {
+                inner_hash(&sibling.bytes(), &current)
+            };
+            index /= 2;
+        }
+        Ok(current)
+    }
+
+    /// Checks that `leaf` sits at `leaf_index` of a tree of `n_leaves` leaves with root `root`.
+    pub fn verify(
+        &self,
+        root: &Node,
+        n_leaves: usize,
+        leaf: &[u8],
+        leaf_index: usize,
+    ) -> Result<(), MerkleProofError> {
+        let max = path_length(n_leaves);
+        if self.path.len() > max {
+            return Err(MerkleProofError::PathTooLong {
+                len: self.path.len(),
+                max,
+            });
+        }
+        if leaf_index >= n_leaves {
+            return Err(MerkleProofError::LeafIndexOutOfBounds(leaf_index));
+        }
+        if self.compute_root(leaf, leaf_index)? == root.bytes() {
+            Ok(())
+        } else {
+            Err(MerkleProofError::RootMismatch)
+        }
+    }
+}
+
+/// Length of the longest authentication path in a tree of `n_leaves` leaves.
+pub fn path_length(n_leaves: usize) -> usize {
+    if n_leaves <= 1 {
+        0
+    } else {
+        (n_leaves - 1).ilog2() as usize + 1
+    }
+}
+
+/// A whole Merkle tree, kept to produce proofs.
+#[derive(Debug, Clone)]
+pub struct MerkleTree {
+    /// Levels from the leaf hashes up to the root; every level but the root has even length.
+    levels: Vec<Vec<Digest>>,
+    n_leaves: usize,
+}
+
+impl MerkleTree {
+    /// Builds the tree over the leaf data items.
+    pub fn build<'a>(leaves: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        Self::from_leaf_hashes(leaves.into_iter().map(leaf_hash).collect())
+    }
+
+    /// Builds the tree over already hashed leaves.
+    pub fn from_leaf_hashes(leaf_hashes: Vec<Digest>) -> Self {
+        let n_leaves = leaf_hashes.len();
+        let mut levels = vec![leaf_hashes];
+        while let Some(level) = levels.last_mut() {
+            if level.len() <= 1 {
+                break;
+            }
+            if level.len() % 2 == 1 {
+                level.push(EMPTY_DIGEST);
+            }
+            let next = level
+                .chunks_exact(2)
+                .map(|pair| inner_hash(&pair[0], &pair[1]))
+                .collect();
+            levels.push(next);
+        }
+        Self { levels, n_leaves }
+    }
+
+    /// The root (all zero for an empty tree).
+    pub fn root(&self) -> Node {
+        match self.levels.last().and_then(|level| level.first()) {
+            Some(digest) => Node::Digest(*digest),
+            None => Node::Empty,
+        }
+    }
+
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.n_leaves
+    }
+
+    /// The authentication path of leaf `leaf_index`.
+    pub fn proof(&self, leaf_index: usize) -> Result<MerkleProof, MerkleProofError> {
+        if leaf_index >= self.n_leaves {
+            return Err(MerkleProofError::LeafIndexOutOfBounds(leaf_index));
+        }
+        let mut index = leaf_index;
+        let path = self
+            .levels
+            .iter()
+            .take(self.levels.len() - 1)
+            .map(|level| {
+                let node = Node::Digest(level[index ^ 1]);
+                index /= 2;
+                node
+            })
+            .collect();
+        Ok(MerkleProof { path })
+    }
+}
+
+/// Root of a tree over already hashed leaves, without keeping the tree.
+pub fn root_of(leaf_hashes: &[Digest]) -> Digest {
+    let mut root = [EMPTY_DIGEST];
+    roots_of_trees(leaf_hashes, leaf_hashes.len(), &mut root);
+    root[0]
+}
+
+/// Roots of `out.len()` trees of `n_leaves` leaves each, whose leaf hashes lie one tree after the
+/// other in `leaves`. All trees are built level by level together so that the inner-node hashes
+/// go through the batched (SIMD) hasher.
+pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
+    let n_trees = out.len();
+    debug_assert_eq!(leaves.len(), n_leaves * n_trees);
+    match n_leaves {
+        0 => return out.fill(EMPTY_DIGEST),
+        1 => return out.copy_from_slice(leaves),
+        _ => {}
+    }
+    let mut level: Vec<Digest> = leaves.to_vec();
+    let mut width = n_leaves;
+    let mut records = Vec::new();
+    while width > 1 {
+        let parents = width.div_ceil(2);
+        records.clear();
+        records.reserve(n_trees * parents * RECORD);
+        for tree in level.chunks_exact(width) {
+            for pair in tree.chunks(2) {
+                records.push(INNER_PREFIX);
+                records.extend_from_slice(&pair[0]);
+                records.extend_from_slice(pair.get(1).unwrap_or(&EMPTY_DIGEST));
+            }
+        }
+        let mut next = vec![EMPTY_DIGEST; n_trees * parents];
+        hash_records(&records, RECORD, &mut next);
+        level = next;
+        width = parents;
+    }
+    out.copy_from_slice(&level);
+}
+
+/// Length of an inner-node hash input: prefix and two digests.
+const RECORD: usize = 1 + 2 * 32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batched_roots_equal_the_tree_roots_and_proofs_verify() {
+        for n in [0usize, 1, 2, 3, 5, 8, 9, 31, 100] {
+            let data: Vec<Vec<u8>> = (0..n).map(|i| (i as u32).to_le_bytes().to_vec()).collect();
+            let tree = MerkleTree::build(data.iter().map(Vec::as_slice));
+            let leaves: Vec<Digest> = data.iter().map(|d| leaf_hash(d)).collect();
+            assert_eq!(tree.root().bytes(), root_of(&leaves), "n = {n}");
+            for (i, d) in data.iter().enumerate() {
+                let proof = tree.proof(i).expect("in range");
+                assert_eq!(proof.verify(&tree.root(), n, d, i), Ok(()));
+                assert_eq!(
+                    proof.verify(&tree.root(), n, b"other", i),
+                    Err(MerkleProofError::RootMismatch)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn empty_tree_root_is_zero() {
+        assert_eq!(MerkleTree::build([]).root(), Node::Empty);
+        assert_eq!(root_of(&[]), EMPTY_DIGEST);
+    }
+}

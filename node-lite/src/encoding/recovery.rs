@@ -1,0 +1,234 @@
+//! Sliver recovery with the 2D code, and proofs that a blob was encoded inconsistently.
+//!
+//! A node missing its sliver of axis `A` asks holders of orthogonal slivers for one symbol each:
+//! the holder of orthogonal sliver `j` expands its sliver and sends symbol `target` of it with a
+//! Merkle proof against sliver `j`'s hash in the metadata. Any `k` verified symbols (`k` = the
+//! number of symbols of the target sliver) rebuild the target. If the rebuilt sliver does not
+//! match the metadata, the symbols used form an [`InconsistencyProof`] that anyone can check.
+
+use std::{collections::BTreeSet, marker::PhantomData};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    axis::EncodingAxis,
+    config::EncodingConfig,
+    errors::{InconsistencyVerificationError, RecoveryError, SliverVerificationError},
+    index::SliverIndex,
+    merkle::MerkleProof,
+    metadata::BlobMetadata,
+    rs::rs_decode,
+    slivers::SliverData,
+};
+
+/// A symbol of an orthogonal sliver, in the position of a sliver of axis `A`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct DecodingSymbol<A: EncodingAxis> {
+    /// Index of the orthogonal sliver that produced the symbol (its position in the codeword of
+    /// the target sliver).
+    pub index: u16,
+    /// The symbol's bytes.
+    #[serde(with = "serde_bytes")]
+    pub data: Vec<u8>,
+    #[serde(skip)]
+    _axis: PhantomData<A>,
+}
+
+/// A recovery symbol for a sliver of axis `A`, with its Merkle proof (BCS as in Walrus).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct RecoverySymbol<A: EncodingAxis> {
+    /// The symbol.
+    pub symbol: DecodingSymbol<A>,
+    /// Proof against the source sliver's hash in the metadata.
+    pub proof: MerkleProof,
+}
+
+impl<A: EncodingAxis> RecoverySymbol<A> {
+    /// A symbol produced by orthogonal sliver `source_index`.
+    pub fn new(source_index: u16, data: Vec<u8>, proof: MerkleProof) -> Self {
+        Self {
+            symbol: DecodingSymbol {
+                index: source_index,
+                data,
+                _axis: PhantomData,
+            },
+            proof,
+        }
+    }
+
+    /// Index of the orthogonal sliver that produced the symbol.
+    pub fn source_index(&self) -> u16 {
+        self.symbol.index
+    }
+
+    /// Checks that the symbol is the one at position `target` of the expanded orthogonal sliver
+    /// `source_index`, as committed in `metadata`.
+    pub fn verify(
+        &self,
+        config: &EncodingConfig,
+        metadata: &BlobMetadata,
+        target: SliverIndex,
+    ) -> Result<(), RecoveryError> {
+        let n = config.n_shards();
+        for index in [self.symbol.index, target.get()] {
+            if index >= n {
+                return Err(RecoveryError::IndexOutOfRange { index, n_shards: n });
+            }
+        }
+        let symbol_size = metadata
+            .symbol_size(config)
+            .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?;
+        if self.symbol.data.len() != symbol_size.as_usize() {
+            return Err(RecoveryError::WrongSymbolSize {
+                expected: symbol_size.as_usize(),
+                actual: self.symbol.data.len(),
+            });
+        }
+        let source_pair = SliverIndex(self.symbol.index).to_pair_index::<A::Orthogonal>(n);
+        let root = metadata
+            .pair(source_pair)
+            .map(|pair| *pair.hash::<A::Orthogonal>())
+            .ok_or(RecoveryError::IndexOutOfRange {
+                index: self.symbol.index,
+                n_shards: n,
+            })?;
+        self.proof
+            .verify(
+                &root,
+                config.n_shards_usize(),
+                &self.symbol.data,
+                target.as_usize(),
+            )
+            .map_err(|_| RecoveryError::InvalidProof {
+                source_index: self.symbol.index,
+            })
+    }
+}
+
+/// The outcome of a recovery: the sliver, or proof that the blob was encoded inconsistently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SliverOrInconsistencyProof<A: EncodingAxis> {
+    /// The recovered sliver; it matches the metadata.
+    Sliver(SliverData<A>),
+    /// The symbols rebuild a sliver that contradicts the metadata.
+    InconsistencyProof(InconsistencyProof<A>),
+}
+
+/// Rebuilds sliver `target` of axis `A` from recovery symbols. Every symbol is verified first
+/// (an invalid one is named in the error); duplicates are ignored; exactly the number of symbols
+/// the code needs are used.
+pub fn recover_sliver<A: EncodingAxis>(
+    symbols: impl IntoIterator<Item = RecoverySymbol<A>>,
+    target: SliverIndex,
+    metadata: &BlobMetadata,
+    config: &EncodingConfig,
+) -> Result<SliverOrInconsistencyProof<A>, RecoveryError> {
+    let needed = usize::from(config.source_symbols::<A::Orthogonal>());
+    let mut seen = BTreeSet::new();
+    let mut chosen = Vec::with_capacity(needed);
+    for symbol in symbols {
+        symbol.verify(config, metadata, target)?;
+        if seen.insert(symbol.source_index()) {
+            chosen.push(symbol);
+            if chosen.len() == needed {
+                break;
+            }
+        }
+    }
+    if chosen.len() < needed {
+        return Err(RecoveryError::NotEnoughSymbols {
+            needed,
+            got: chosen.len(),
+        });
+    }
+    let sliver = decode_symbols(&chosen, target, metadata, config)?;
+    match sliver.verify(config, metadata) {
+        Ok(()) => Ok(SliverOrInconsistencyProof::Sliver(sliver)),
+        Err(SliverVerificationError::MerkleRootMismatch) => Ok(
+            SliverOrInconsistencyProof::InconsistencyProof(InconsistencyProof {
+                target_sliver_index: target,
+                recovery_symbols: chosen,
+            }),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn decode_symbols<A: EncodingAxis>(
+    symbols: &[RecoverySymbol<A>],
+    target: SliverIndex,
+    metadata: &BlobMetadata,
+    config: &EncodingConfig,
+) -> Result<SliverData<A>, RecoveryError> {
+    let symbol_size = metadata
+        .symbol_size(config)
+        .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?;
+    let data = rs_decode(
+        config.source_symbols::<A::Orthogonal>(),
+        config.n_shards(),
+        symbol_size,
+        symbols
+            .iter()
+            .map(|s| (s.symbol.index, s.symbol.data.as_slice())),
+    )
+    .map_err(|e| RecoveryError::ReedSolomon(e.0))?;
+    Ok(SliverData::new(data, symbol_size, target)?)
+}
+
+/// Proof that a blob's slivers are inconsistent with its metadata: verified recovery symbols that
+/// rebuild a target sliver whose Merkle root differs from the metadata's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct InconsistencyProof<A: EncodingAxis> {
+    /// The sliver the symbols rebuild.
+    pub target_sliver_index: SliverIndex,
+    /// Exactly as many symbols as a recovery needs.
+    pub recovery_symbols: Vec<RecoverySymbol<A>>,
+}
+
+impl<A: EncodingAxis> InconsistencyProof<A> {
+    /// Checks the proof: the right number of distinct, verified symbols that decode to a sliver
+    /// whose root does not match the metadata.
+    pub fn verify(
+        &self,
+        metadata: &BlobMetadata,
+        config: &EncodingConfig,
+    ) -> Result<(), InconsistencyVerificationError> {
+        let expected = usize::from(config.source_symbols::<A::Orthogonal>());
+        let distinct: BTreeSet<u16> = self
+            .recovery_symbols
+            .iter()
+            .map(RecoverySymbol::source_index)
+            .collect();
+        if self.recovery_symbols.len() != expected || distinct.len() != expected {
+            return Err(InconsistencyVerificationError::WrongSymbolCount {
+                expected,
+                actual: distinct.len(),
+            });
+        }
+        for (position, symbol) in self.recovery_symbols.iter().enumerate() {
+            symbol
+                .verify(config, metadata, self.target_sliver_index)
+                .map_err(|source| InconsistencyVerificationError::InvalidSymbol {
+                    position,
+                    source,
+                })?;
+        }
+        let sliver = decode_symbols(
+            &self.recovery_symbols,
+            self.target_sliver_index,
+            metadata,
+            config,
+        )
+        .map_err(|e| InconsistencyVerificationError::RecoveryFailed(e.to_string()))?;
+        match sliver.verify(config, metadata) {
+            Ok(()) => Err(InconsistencyVerificationError::SliverNotInconsistent),
+            Err(SliverVerificationError::MerkleRootMismatch) => Ok(()),
+            Err(e) => Err(InconsistencyVerificationError::RecoveryFailed(
+                e.to_string(),
+            )),
+        }
+    }
+}
