@@ -17,9 +17,10 @@ use std::{ops::Range, thread};
 
 use super::{
     axis::{EncodingAxis, Primary, Secondary},
+    config::DIGEST_LEN,
     config::{EncodingConfig, SymbolSize},
     errors::EncodingConfigError,
-    hashing::{hash_records, Digest, EMPTY_DIGEST, LEAF_PREFIX},
+    hashing::{hash_strided, slack_after, Digest, EMPTY_DIGEST, LEAF_PREFIX, SLACK_BEFORE},
     index::{BlobId, SliverIndex, SliverPairIndex},
     merkle::{roots_of_trees, Node},
     metadata::{BlobMetadataWithId, SliverPairMetadata},
@@ -120,8 +121,8 @@ pub fn encode(config: &EncodingConfig, blob: Vec<u8>) -> Result<EncodedBlob, Enc
     let threads = layout.worker_count();
 
     encode_rows(&layout, &primary, &mut secondary, threads);
-    let leaves = encode_columns(&layout, &mut primary, &secondary, threads);
-    let (row_roots, column_roots) = tree_roots(&layout, &leaves, threads);
+    let (leaves, column_roots) = encode_columns(&layout, &mut primary, &secondary, threads);
+    let row_roots = row_roots(&layout, &leaves, threads);
     drop(leaves);
 
     let hashes = (0..layout.n)
@@ -283,14 +284,15 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: u
     });
 }
 
-/// Step 3: expands every column with the primary code, completes the primary slivers and returns
-/// the leaf hashes of the whole expanded matrix, column-major (`leaves[c · n + r]`).
+/// Step 3: expands every column with the primary code, completes the primary slivers, hashes the
+/// whole expanded matrix and builds the column trees. Returns the leaf hashes row-major
+/// (`leaves[r · n + c]`, for the row trees) and the column roots.
 fn encode_columns(
     layout: &Layout,
     primary: &mut [u8],
     secondary: &[u8],
     threads: usize,
-) -> Vec<Digest> {
+) -> (Vec<Digest>, Vec<Digest>) {
     let Layout {
         n,
         k_p,
@@ -310,86 +312,88 @@ fn encode_columns(
     let rows_per_worker = split_blocks_mut(repair_rows, primary_len, &systematic_bytes);
 
     let mut leaves = vec![EMPTY_DIGEST; n * n];
-    let mut leaf_chunks = Vec::with_capacity(columns.len());
-    let mut rest = leaves.as_mut_slice();
+    let leaf_bytes: Vec<_> = columns
+        .iter()
+        .map(|c| c.start * DIGEST_LEN..c.end * DIGEST_LEN)
+        .collect();
+    let leaves_per_worker =
+        split_blocks_mut(leaves.as_flattened_mut(), n * DIGEST_LEN, &leaf_bytes);
+    let mut column_roots = vec![EMPTY_DIGEST; n];
+    let mut roots_rest = column_roots.as_mut_slice();
+    let mut roots_per_worker = Vec::with_capacity(columns.len());
     for range in &columns {
-        let (chunk, tail) = std::mem::take(&mut rest).split_at_mut(range.len() * n);
-        leaf_chunks.push(chunk);
-        rest = tail;
+        let (chunk, tail) = std::mem::take(&mut roots_rest).split_at_mut(range.len());
+        roots_per_worker.push(chunk);
+        roots_rest = tail;
     }
 
     thread::scope(|scope| {
-        for ((range, mut rows), leaf_chunk) in
-            columns.into_iter().zip(rows_per_worker).zip(leaf_chunks)
-        {
+        let workers = columns
+            .into_iter()
+            .zip(rows_per_worker)
+            .zip(leaves_per_worker)
+            .zip(roots_per_worker);
+        for (((range, mut rows), mut leaf_rows), roots) in workers {
             scope.spawn(move || {
                 let mut encoder = layout.encoder::<Primary>();
-                let stride = s + 1;
-                // One leaf-hash input per row of the column: LEAF_PREFIX ‖ symbol.
-                let mut records = vec![LEAF_PREFIX; n * stride];
+                // The expanded column, with the slack the batched hasher reads around it.
+                let mut column_buf = vec![0u8; SLACK_BEFORE + n * s + slack_after(s)];
+                let mut column_leaves = vec![EMPTY_DIGEST; n];
                 let first_systematic = range.start.min(k_s);
                 for c in range.clone() {
                     let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
-                    for (r, symbol) in column.chunks_exact(s).enumerate() {
-                        records[r * stride + 1..(r + 1) * stride].copy_from_slice(symbol);
-                    }
+                    column_buf[SLACK_BEFORE..SLACK_BEFORE + k_p * s].copy_from_slice(column);
                     let systematic = (c < k_s).then(|| (c - first_systematic) * s);
                     encoder
                         .encode(column, |j, symbol| {
-                            let r = k_p + j;
-                            records[r * stride + 1..(r + 1) * stride].copy_from_slice(symbol);
+                            let at = SLACK_BEFORE + (k_p + j) * s;
+                            column_buf[at..at + s].copy_from_slice(symbol);
                             if let Some(at) = systematic {
                                 rows[j][at..at + s].copy_from_slice(symbol);
                             }
                         })
                         .expect("columns have the encoder's length");
-                    let local = c - range.start;
-                    hash_records(
-                        &records,
-                        stride,
-                        &mut leaf_chunk[local * n..(local + 1) * n],
+                    hash_strided(
+                        &column_buf,
+                        SLACK_BEFORE,
+                        s,
+                        s,
+                        LEAF_PREFIX,
+                        &mut column_leaves,
                     );
+                    let local = c - range.start;
+                    roots_of_trees(&column_leaves, n, &mut roots[local..local + 1]);
+                    let at = local * DIGEST_LEN;
+                    for (row, leaf) in leaf_rows.iter_mut().zip(&column_leaves) {
+                        row[at..at + DIGEST_LEN].copy_from_slice(leaf);
+                    }
                 }
             });
         }
     });
-    leaves
+    (leaves, column_roots)
 }
 
-/// Step 4: the roots of the `n` row trees and the `n` column trees.
-fn tree_roots(layout: &Layout, leaves: &[Digest], threads: usize) -> (Vec<Digest>, Vec<Digest>) {
+/// Step 4: the roots of the `n` row trees, from the row-major leaf hashes.
+fn row_roots(layout: &Layout, leaves: &[Digest], threads: usize) -> Vec<Digest> {
     let n = layout.n;
-    let mut row_roots = vec![EMPTY_DIGEST; n];
-    let mut column_roots = vec![EMPTY_DIGEST; n];
-    let ranges = split_range(n, threads);
-    // Rows are gathered from the column-major leaves in batches to bound the scratch memory.
+    let mut roots = vec![EMPTY_DIGEST; n];
+    // Rows are processed in batches to bound the scratch memory of the level buffers.
     const ROW_BATCH: usize = 64;
     thread::scope(|scope| {
-        let mut row_rest = row_roots.as_mut_slice();
-        let mut column_rest = column_roots.as_mut_slice();
-        for range in ranges {
-            let (row_out, tail) = std::mem::take(&mut row_rest).split_at_mut(range.len());
-            row_rest = tail;
-            let (column_out, tail) = std::mem::take(&mut column_rest).split_at_mut(range.len());
-            column_rest = tail;
+        let mut rest = roots.as_mut_slice();
+        for range in split_range(n, threads) {
+            let (out, tail) = std::mem::take(&mut rest).split_at_mut(range.len());
+            rest = tail;
             scope.spawn(move || {
-                roots_of_trees(&leaves[range.start * n..range.end * n], n, column_out);
-                let mut gathered = Vec::with_capacity(ROW_BATCH * n);
-                for (batch, out) in range
-                    .clone()
-                    .step_by(ROW_BATCH)
-                    .zip(row_out.chunks_mut(ROW_BATCH))
-                {
-                    gathered.clear();
-                    for r in batch..batch + out.len() {
-                        gathered.extend((0..n).map(|c| leaves[c * n + r]));
-                    }
-                    roots_of_trees(&gathered, n, out);
+                for (batch, out) in range.step_by(ROW_BATCH).zip(out.chunks_mut(ROW_BATCH)) {
+                    let rows = &leaves[batch * n..(batch + out.len()) * n];
+                    roots_of_trees(rows, n, out);
                 }
             });
         }
     });
-    (row_roots, column_roots)
+    roots
 }
 
 #[cfg(test)]

@@ -6,7 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::hashing::{hash_records, inner_hash, leaf_hash, Digest, EMPTY_DIGEST, INNER_PREFIX};
+use super::{
+    config::DIGEST_LEN,
+    hashing::{
+        hash_strided, inner_hash, leaf_hash, slack_after, Digest, EMPTY_DIGEST, INNER_PREFIX,
+        SLACK_BEFORE,
+    },
+};
 
 /// A Merkle node as serialized in metadata and proofs (BCS: variant byte, then 32 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,7 +195,7 @@ pub fn root_of(leaf_hashes: &[Digest]) -> Digest {
 
 /// Roots of `out.len()` trees of `n_leaves` leaves each, whose leaf hashes lie one tree after the
 /// other in `leaves`. All trees are built level by level together so that the inner-node hashes
-/// go through the batched (SIMD) hasher.
+/// go through the batched (SIMD) hasher, reading pairs of nodes in place.
 pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
     let n_trees = out.len();
     debug_assert_eq!(leaves.len(), n_leaves * n_trees);
@@ -198,30 +204,49 @@ pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
         1 => return out.copy_from_slice(leaves),
         _ => {}
     }
-    let mut level: Vec<Digest> = leaves.to_vec();
+    let mut level = PaddedLevel::new(leaves, n_trees, n_leaves);
+    let mut parents = vec![EMPTY_DIGEST; n_trees * n_leaves.div_ceil(2)];
     let mut width = n_leaves;
-    let mut records = Vec::new();
-    while width > 1 {
-        let parents = width.div_ceil(2);
-        records.clear();
-        records.reserve(n_trees * parents * RECORD);
-        for tree in level.chunks_exact(width) {
-            for pair in tree.chunks(2) {
-                records.push(INNER_PREFIX);
-                records.extend_from_slice(&pair[0]);
-                records.extend_from_slice(pair.get(1).unwrap_or(&EMPTY_DIGEST));
-            }
+    loop {
+        let n_parents = width.div_ceil(2);
+        let next = &mut parents[..n_trees * n_parents];
+        // Parent `i` of every tree hashes the 64 bytes of its two children, which the even
+        // padding of each tree's level makes contiguous at a uniform stride of 64 bytes.
+        hash_strided(
+            &level.bytes,
+            SLACK_BEFORE,
+            2 * DIGEST_LEN,
+            2 * DIGEST_LEN,
+            INNER_PREFIX,
+            next,
+        );
+        width = n_parents;
+        if width == 1 {
+            out.copy_from_slice(next);
+            return;
         }
-        let mut next = vec![EMPTY_DIGEST; n_trees * parents];
-        hash_records(&records, RECORD, &mut next);
-        level = next;
-        width = parents;
+        level = PaddedLevel::new(next, n_trees, width);
     }
-    out.copy_from_slice(&level);
 }
 
-/// Length of an inner-node hash input: prefix and two digests.
-const RECORD: usize = 1 + 2 * 32;
+/// One level of several trees, each padded to an even number of nodes with the zero digest, with
+/// the slack the batched hasher reads around the nodes.
+struct PaddedLevel {
+    bytes: Vec<u8>,
+}
+
+impl PaddedLevel {
+    fn new(nodes: &[Digest], n_trees: usize, width: usize) -> Self {
+        let padded = width.next_multiple_of(2);
+        let mut bytes =
+            vec![0u8; SLACK_BEFORE + n_trees * padded * DIGEST_LEN + slack_after(2 * DIGEST_LEN)];
+        for (tree, chunk) in nodes.chunks_exact(width).enumerate() {
+            let at = SLACK_BEFORE + tree * padded * DIGEST_LEN;
+            bytes[at..at + width * DIGEST_LEN].copy_from_slice(chunk.as_flattened());
+        }
+        Self { bytes }
+    }
+}
 
 #[cfg(test)]
 mod tests {
