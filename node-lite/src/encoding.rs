@@ -28,7 +28,7 @@ pub mod slivers;
 pub use axis::{EncodingAxis, Primary, Secondary};
 pub use blob_encoding::{blob_id, encode, encode_slice, EncodedBlob};
 pub use config::{EncodingConfig, SymbolSize};
-pub use decoding::decode;
+pub use decoding::{decode, decode_with_report, DecodeReport, RejectedSliver};
 pub use errors::{
     DecodeError, EncodingConfigError, InconsistencyVerificationError, MetadataError, RecoveryError,
     SliverVerificationError,
@@ -38,4 +38,4 @@ pub use metadata::{BlobMetadata, BlobMetadataWithId, SliverPairMetadata};
 pub use recovery::{
     recover_sliver, InconsistencyProof, RecoverySymbol, SliverOrInconsistencyProof,
 };
-pub use slivers::{PrimarySliver, SecondarySliver, SliverData, SliverPair};
+pub use slivers::{PrimarySliver, RecoverySource, SecondarySliver, SliverData, SliverPair};

@@ -1,1 +1,46 @@
-fn main() {}
+//! `floe`: the Floe command line (storage encoding, demo; later the node and the network).
+
+mod cli;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Floe: a Walrus-class decentralized blob storage economy on Sui.
+#[derive(Parser, Debug)]
+#[command(name = "floe", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run Floe end to end on this machine with the built-in defaults.
+    Demo(cli::demo::DemoArgs),
+    /// Print the blob ID of a file (identical to Walrus's for the same shard count).
+    BlobId(cli::blob::BlobIdArgs),
+    /// Encode a file into slivers and metadata (BCS, as storage nodes serve them).
+    Encode(cli::blob::EncodeArgs),
+    /// Decode a file from a directory written by `floe encode`.
+    Decode(cli::blob::DecodeArgs),
+    /// What-if simulation of the economy: stable prices, rewards, APY, burn.
+    Sim(cli::sim::SimArgs),
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Demo(args) => cli::demo::run(args),
+        Command::BlobId(args) => cli::blob::blob_id(args),
+        Command::Encode(args) => cli::blob::encode_file(args),
+        Command::Decode(args) => cli::blob::decode_dir(args),
+        Command::Sim(args) => cli::sim::run(args),
+    }
+}

@@ -1,38 +1,101 @@
 //! Decoding a blob from any sufficient set of slivers of one axis, each verified first.
 
-use std::{collections::BTreeMap, thread};
+use std::{collections::BTreeSet, thread};
 
 use super::{
-    axis::EncodingAxis, config::EncodingConfig, errors::DecodeError, metadata::BlobMetadataWithId,
-    rs::RsDecoder, slivers::SliverData,
+    axis::EncodingAxis,
+    config::EncodingConfig,
+    errors::{DecodeError, SliverVerificationError},
+    index::SliverIndex,
+    metadata::BlobMetadataWithId,
+    rs::RsDecoder,
+    slivers::SliverData,
 };
 
-/// Decodes the blob from slivers of axis `A`: `k_p` primary slivers (rows) or `k_s` secondary
-/// slivers (columns), any of them. The metadata is verified, then every sliver used is verified
-/// against it; a sliver that does not match is named in the error. Duplicate indices are ignored.
+/// A sliver the decoder refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedSliver {
+    /// The sliver's index on its axis.
+    pub index: SliverIndex,
+    /// Why it does not match the metadata.
+    pub reason: SliverVerificationError,
+}
+
+/// A decoded blob, with the slivers that were offered but rejected on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeReport {
+    /// The blob.
+    pub blob: Vec<u8>,
+    /// Slivers that failed verification and were not used.
+    pub rejected: Vec<RejectedSliver>,
+}
+
+/// Decodes the blob from slivers of axis `A`: any `k_p` primary slivers (rows) or any `k_s`
+/// secondary slivers (columns). See [`decode_with_report`]; this drops the report.
 pub fn decode<A: EncodingAxis>(
     config: &EncodingConfig,
     metadata: &BlobMetadataWithId,
     slivers: impl IntoIterator<Item = SliverData<A>>,
 ) -> Result<Vec<u8>, DecodeError> {
+    decode_with_report(config, metadata, slivers).map(|report| report.blob)
+}
+
+/// Decodes the blob from slivers of axis `A`. The metadata is verified, then slivers are taken in
+/// the order given and verified against it; a sliver that does not match is rejected (and named
+/// in the report, or in the error if too few valid slivers remain) and the next one is tried.
+/// Duplicate indices are ignored.
+pub fn decode_with_report<A: EncodingAxis>(
+    config: &EncodingConfig,
+    metadata: &BlobMetadataWithId,
+    slivers: impl IntoIterator<Item = SliverData<A>>,
+) -> Result<DecodeReport, DecodeError> {
     metadata.verify(config)?;
     let needed = usize::from(config.source_symbols::<A>());
-    let mut chosen: BTreeMap<u16, SliverData<A>> = BTreeMap::new();
-    for sliver in slivers {
-        chosen.entry(sliver.index().get()).or_insert(sliver);
-        if chosen.len() == needed {
+    let mut offered = slivers.into_iter();
+    let mut seen = BTreeSet::new();
+    let mut valid: Vec<SliverData<A>> = Vec::with_capacity(needed);
+    let mut rejected = Vec::new();
+    loop {
+        let batch: Vec<SliverData<A>> = offered
+            .by_ref()
+            .filter(|sliver| seen.insert(sliver.index()))
+            .take(needed - valid.len())
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        let outcomes = verify_each(config, metadata, &batch);
+        for (sliver, outcome) in batch.into_iter().zip(outcomes) {
+            match outcome {
+                Ok(()) => valid.push(sliver),
+                Err(reason) => {
+                    tracing::warn!(index = %sliver.index(), axis = A::NAME, %reason, "rejected sliver");
+                    rejected.push(RejectedSliver {
+                        index: sliver.index(),
+                        reason,
+                    });
+                }
+            }
+        }
+        if valid.len() == needed {
             break;
         }
     }
-    if chosen.len() < needed {
+    if valid.len() < needed {
+        if let Some(first) = rejected.first() {
+            let RejectedSliver { index, reason } = first.clone();
+            return Err(DecodeError::InvalidSliver {
+                index,
+                pair: index.to_pair_index::<A>(config.n_shards()),
+                source: reason,
+            });
+        }
         return Err(DecodeError::NotEnoughSlivers {
             needed,
-            got: chosen.len(),
+            got: valid.len(),
         });
     }
-    let slivers: Vec<SliverData<A>> = chosen.into_values().collect();
-    verify_all(config, metadata, &slivers)?;
-
+    let slivers = valid;
     let symbol_size = metadata.metadata.symbol_size(config)?;
     let s = symbol_size.as_usize();
     // Each symbol position `p` of the slivers is one codeword of axis `A`'s code, with the
@@ -91,7 +154,7 @@ pub fn decode<A: EncodingAxis>(
     let len = usize::try_from(metadata.metadata.unencoded_length())
         .map_err(|_| DecodeError::ReedSolomon("blob length does not fit in memory".to_owned()))?;
     blob.truncate(len);
-    Ok(blob)
+    Ok(DecodeReport { blob, rejected })
 }
 
 fn worker_count(work_bytes: usize) -> usize {
@@ -104,12 +167,12 @@ fn worker_count(work_bytes: usize) -> usize {
     }
 }
 
-/// Verifies every sliver against the metadata, in parallel; the first failure is returned.
-fn verify_all<A: EncodingAxis>(
+/// Verifies every sliver against the metadata, in parallel; one outcome per sliver, in order.
+fn verify_each<A: EncodingAxis>(
     config: &EncodingConfig,
     metadata: &BlobMetadataWithId,
     slivers: &[SliverData<A>],
-) -> Result<(), DecodeError> {
+) -> Vec<Result<(), SliverVerificationError>> {
     let work = slivers.iter().map(|s| s.len()).sum::<usize>() * 2;
     let threads = worker_count(work).min(slivers.len().max(1));
     let chunk = slivers.len().div_ceil(threads).max(1);
@@ -118,21 +181,25 @@ fn verify_all<A: EncodingAxis>(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter().try_for_each(|sliver| {
-                        sliver.verify(config, &metadata.metadata).map_err(|source| {
-                            DecodeError::InvalidSliver {
-                                index: sliver.index(),
-                                pair: sliver.pair_index(config.n_shards()),
-                                source,
-                            }
-                        })
-                    })
+                    part.iter()
+                        .map(|sliver| sliver.verify(config, &metadata.metadata))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(DecodeError::ReedSolomon("worker panicked".into())))
-        })
+        handles
+            .into_iter()
+            .zip(slivers.chunks(chunk))
+            .flat_map(|(handle, part)| {
+                handle.join().unwrap_or_else(|_| {
+                    vec![
+                        Err(SliverVerificationError::InvalidEncoding(
+                            "verification worker panicked".into()
+                        ));
+                        part.len()
+                    ]
+                })
+            })
+            .collect()
     })
 }

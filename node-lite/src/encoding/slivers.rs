@@ -198,27 +198,23 @@ impl<A: EncodingAxis> SliverData<A> {
         target: SliverPairIndex,
         config: &EncodingConfig,
     ) -> Result<RecoverySymbol<A::Orthogonal>, RecoveryError> {
-        if target.get() >= config.n_shards() {
-            return Err(RecoveryError::IndexOutOfRange {
-                index: target.get(),
-                n_shards: config.n_shards(),
-            });
-        }
-        let target_index = target.to_sliver_index::<A::Orthogonal>(config.n_shards());
+        self.recovery_source(config)?.symbol_for(target)
+    }
+
+    /// Expands the sliver once to serve recovery symbols for any number of targets.
+    pub fn recovery_source(
+        &self,
+        config: &EncodingConfig,
+    ) -> Result<RecoverySource<A>, RecoveryError> {
         let (expanded, leaves) = self.expanded_leaf_hashes(config)?;
-        let s = self.symbol_size.as_usize();
-        let position = target_index.as_usize();
-        let proof = MerkleTree::from_leaf_hashes(leaves)
-            .proof(position)
-            .map_err(|_| RecoveryError::IndexOutOfRange {
-                index: target.get(),
-                n_shards: config.n_shards(),
-            })?;
-        Ok(RecoverySymbol::new(
-            self.index.get(),
-            expanded[position * s..(position + 1) * s].to_vec(),
-            proof,
-        ))
+        Ok(RecoverySource {
+            index: self.index,
+            symbol_size: self.symbol_size,
+            n_shards: config.n_shards(),
+            expanded,
+            tree: MerkleTree::from_leaf_hashes(leaves),
+            _axis: PhantomData,
+        })
     }
 
     /// BCS bytes, exactly as Walrus serves a sliver.
@@ -294,5 +290,47 @@ impl<'de, A: EncodingAxis> Deserialize<'de> for SliverData<A> {
             SymbolSize::new(wire.symbols.symbol_size).map_err(serde::de::Error::custom)?;
         Self::new(wire.symbols.data, symbol_size, SliverIndex(wire.index))
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// An expanded sliver and its Merkle tree, ready to hand out recovery symbols.
+#[derive(Debug, Clone)]
+pub struct RecoverySource<A: EncodingAxis> {
+    index: SliverIndex,
+    symbol_size: SymbolSize,
+    n_shards: u16,
+    expanded: Vec<u8>,
+    tree: MerkleTree,
+    _axis: PhantomData<A>,
+}
+
+impl<A: EncodingAxis> RecoverySource<A> {
+    /// The recovery symbol for the orthogonal sliver of pair `target`, with its proof.
+    pub fn symbol_for(
+        &self,
+        target: SliverPairIndex,
+    ) -> Result<RecoverySymbol<A::Orthogonal>, RecoveryError> {
+        if target.get() >= self.n_shards {
+            return Err(RecoveryError::IndexOutOfRange {
+                index: target.get(),
+                n_shards: self.n_shards,
+            });
+        }
+        let position = target
+            .to_sliver_index::<A::Orthogonal>(self.n_shards)
+            .as_usize();
+        let s = self.symbol_size.as_usize();
+        let proof = self
+            .tree
+            .proof(position)
+            .map_err(|_| RecoveryError::IndexOutOfRange {
+                index: target.get(),
+                n_shards: self.n_shards,
+            })?;
+        Ok(RecoverySymbol::new(
+            self.index.get(),
+            self.expanded[position * s..(position + 1) * s].to_vec(),
+            proof,
+        ))
     }
 }

@@ -1,0 +1,5 @@
+//! Subcommands of the `floe` binary, one module each.
+
+pub mod blob;
+pub mod demo;
+pub mod sim;

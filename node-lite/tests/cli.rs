@@ -1,0 +1,212 @@
+//! The `floe` binary run as a process: blob IDs, encode/decode round trips and clear errors.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use serde_json::Value;
+
+fn floe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_floe"))
+        .args(args)
+        .output()
+        .expect("the floe binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("floe-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn reference_vectors() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/rs2.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("vectors present")).expect("JSON")
+}
+
+#[test]
+fn blob_id_prints_the_reference_id() {
+    let dir = scratch("blob-id");
+    let file = dir.join("regression.txt");
+    std::fs::write(&file, b"walrus blob id v1 regression test").expect("write");
+    let vectors = reference_vectors();
+    let mut checked = 0;
+    for v in vectors["vectors"].as_array().expect("array") {
+        if v["input"] == "regression_str" && v["error"].is_null() {
+            let n = v["n_shards"].as_u64().expect("n").to_string();
+            let out = floe(&["blob-id", "--shards", &n, file.to_str().expect("utf-8")]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            assert_eq!(stdout(&out), v["blob_id"].as_str().expect("id"), "n = {n}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+}
+
+#[test]
+fn encode_then_decode_from_a_subset_returns_the_file() {
+    let dir = scratch("roundtrip");
+    let file = dir.join("input.bin");
+    let data: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&file, &data).expect("write");
+    let out_dir = dir.join("encoded");
+    let out = floe(&[
+        "encode",
+        "--shards",
+        "10",
+        file.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = floe(&["blob-id", "--shards", "10", file.to_str().expect("utf-8")]);
+    assert!(
+        stdout(&out).contains(&stdout(&id)),
+        "encode reports the blob ID"
+    );
+
+    // Lose every primary sliver but 4 (k_p = 4 at n = 10): decoding still works.
+    for i in 0..6 {
+        std::fs::remove_file(out_dir.join("primary").join(format!("{i}.bcs"))).expect("remove");
+    }
+    let decoded = dir.join("decoded.bin");
+    let out = floe(&[
+        "decode",
+        out_dir.to_str().expect("utf-8"),
+        "--out",
+        decoded.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&decoded).expect("read"), data);
+
+    // Lose one more: the secondary slivers (all still there) take over.
+    std::fs::remove_file(out_dir.join("primary").join("6.bcs")).expect("remove");
+    let out = floe(&[
+        "decode",
+        out_dir.to_str().expect("utf-8"),
+        "--out",
+        decoded.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&decoded).expect("read"), data);
+
+    // Without the secondary slivers, three primary slivers are not enough.
+    std::fs::remove_dir_all(out_dir.join("secondary")).expect("remove");
+    let out = floe(&[
+        "decode",
+        out_dir.to_str().expect("utf-8"),
+        "--out",
+        decoded.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not enough slivers"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
+    let dir = scratch("errors");
+    let file = dir.join("input.bin");
+    std::fs::write(&file, vec![42u8; 5000]).expect("write");
+    let out_dir = dir.join("encoded");
+    let out = floe(&[
+        "encode",
+        "--shards",
+        "7",
+        file.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let victim = out_dir.join("primary").join("1.bcs");
+    let mut bytes = std::fs::read(&victim).expect("read");
+    bytes[5] ^= 0x01;
+    std::fs::write(&victim, bytes).expect("write");
+    // With enough other slivers the decode succeeds and names the rejected one.
+    let decoded = dir.join("decoded.bin");
+    let out = floe(&[
+        "decode",
+        out_dir.to_str().expect("utf-8"),
+        "--out",
+        decoded.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("rejected sliver 1") && err.contains("Merkle root"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&decoded).expect("read"), vec![42u8; 5000]);
+    std::fs::remove_file(&decoded).expect("remove");
+
+    // When the corrupted sliver is needed, decoding fails, names it, and writes nothing.
+    for i in 3..7 {
+        std::fs::remove_file(out_dir.join("primary").join(format!("{i}.bcs"))).expect("remove");
+    }
+    std::fs::remove_dir_all(out_dir.join("secondary")).expect("remove");
+    let out = floe(&[
+        "decode",
+        out_dir.to_str().expect("utf-8"),
+        "--out",
+        decoded.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("sliver 1") && err.contains("Merkle root"),
+        "{err}"
+    );
+    assert!(!decoded.exists(), "nothing is written on failure");
+
+    let out = floe(&["blob-id", "--shards", "3", file.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("at least 4"), "{}", stderr(&out));
+
+    let out = floe(&[
+        "blob-id",
+        "--shards",
+        "4",
+        dir.join("missing").to_str().expect("utf-8"),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+
+    let big = dir.join("big.bin");
+    std::fs::write(&big, vec![0u8; 400_000]).expect("write");
+    let out = floe(&["blob-id", "--shards", "4", big.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("too large"), "{}", stderr(&out));
+
+    let out = floe(&[
+        "encode",
+        "--shards",
+        "7",
+        file.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
+}
+
+#[test]
+fn demo_runs_end_to_end() {
+    let out = floe(&["demo", "--shards", "31", "--size", "200000"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("demo complete"), "{}", stdout(&out));
+}
