@@ -1,0 +1,133 @@
+//! Settlement submission, claims with Merkle proofs, and the fallback distribution.
+//!
+//! After epoch `e` ends, the committee signs the [`SettlementHeader`] computed with
+//! [`System::compute_settlement`]; [`System::submit_settlement`] accepts it with a 2/3 quorum
+//! of shards, burns `burned` and keeps `paid` for the claims. [`System::claim`] credits one
+//! pool's entry, proven against the root: stakers' reward into the pool's active stake
+//! (raising its exchange rate), commission into the pool's commission balance. Claims are
+//! permissionless. From `settlement_fallback_epochs` after the epoch's end, if nothing was
+//! certified, [`System::settle_fallback`] distributes the pot by base weight alone.
+
+use super::{Error, ObjectId, Result, System};
+use crate::settlement::{
+    settle, verify, EpochSettlement, MerkleProof, SettlementEntry, SettlementHeader,
+    SettlementInput,
+};
+use crate::{Epoch, Frost};
+
+impl System {
+    /// The settlement of an ended epoch from the recorded pot, committee and challenge results
+    /// (what every honest node signs). Refuses an epoch that has not ended (`EWrongEpoch`).
+    pub fn compute_settlement(&self, epoch: Epoch) -> Result<EpochSettlement> {
+        let e = self.ended.get(&epoch).ok_or(Error::EWrongEpoch)?;
+        settle(&SettlementInput {
+            epoch,
+            pot: e.pot,
+            burn_bps: self.params.burn_bps,
+            curve: self.params.curve,
+            nodes: &e.nodes,
+            challengers: &e.challengers,
+        })
+    }
+
+    /// Accepts a settlement certified by `signers_shards` shards. Refuses an epoch that has not
+    /// ended (`EWrongEpoch`), `EAlreadySettled`, no quorum (`EBelowQuorum`), totals that do not
+    /// add up to the pot (`ESettlementMismatch`).
+    pub fn submit_settlement(
+        &mut self,
+        header: SettlementHeader,
+        signers_shards: u64,
+    ) -> Result<()> {
+        let n = self.params.n_shards as u64;
+        let e = self.ended.get(&header.epoch).ok_or(Error::EWrongEpoch)?;
+        if e.settled.is_some() {
+            return Err(Error::EAlreadySettled);
+        }
+        if signers_shards > n || !crate::price::is_quorum(signers_shards, n) {
+            return Err(Error::EBelowQuorum);
+        }
+        if header.pot != e.pot || header.burned.checked_add(header.paid) != Some(e.pot) {
+            return Err(Error::ESettlementMismatch);
+        }
+        let e = self.ended.get_mut(&header.epoch).expect("exists");
+        e.settled = Some(header);
+        e.remaining = header.paid;
+        self.burned += header.burned;
+        Ok(())
+    }
+
+    /// Claims one pool's entry of a settled epoch. Refuses `ENotSettled`, an entry of another
+    /// epoch (`EWrongEpoch`), `EInvalidProof`, `EAlreadyClaimed`, `EUnknownPool`, and an entry
+    /// above what remains (`ESettlementMismatch`).
+    pub fn claim(
+        &mut self,
+        epoch: Epoch,
+        entry: &SettlementEntry,
+        proof: &MerkleProof,
+    ) -> Result<Frost> {
+        let e = self.ended.get(&epoch).ok_or(Error::ENotSettled)?;
+        let header = e.settled.ok_or(Error::ENotSettled)?;
+        if entry.epoch != epoch {
+            return Err(Error::EWrongEpoch);
+        }
+        verify(&header.entries_root, header.n_entries, entry, proof)?;
+        let pool = ObjectId(entry.pool_id);
+        if e.claimed.contains(&pool) {
+            return Err(Error::EAlreadyClaimed);
+        }
+        if !self.pools.contains_key(&pool) {
+            return Err(Error::EUnknownPool);
+        }
+        let total = entry
+            .staker_reward
+            .checked_add(entry.commission)
+            .ok_or(Error::EOverflow)?;
+        if total > e.remaining {
+            return Err(Error::ESettlementMismatch);
+        }
+        let e = self.ended.get_mut(&epoch).expect("exists");
+        e.remaining -= total;
+        e.claimed.insert(pool);
+        let p = self.pools.get_mut(&pool).expect("checked");
+        p.active_frost += entry.staker_reward;
+        p.commission_balance += entry.commission;
+        Ok(total)
+    }
+
+    /// The fallback: distributes an unsettled epoch's pot on chain by base weight alone (burn
+    /// share still burned). Refuses an epoch not ended (`EWrongEpoch`), `EAlreadySettled`, and
+    /// a call before `settlement_fallback_epochs` have passed since the epoch ended
+    /// (`EFallbackTooEarly`).
+    pub fn settle_fallback(&mut self, epoch: Epoch) -> Result<()> {
+        let e = self.ended.get(&epoch).ok_or(Error::EWrongEpoch)?;
+        if e.settled.is_some() {
+            return Err(Error::EAlreadySettled);
+        }
+        if self.epoch < epoch + 1 + self.params.settlement_fallback_epochs {
+            return Err(Error::EFallbackTooEarly);
+        }
+        let s = settle(&SettlementInput {
+            epoch,
+            pot: e.pot,
+            burn_bps: self.params.burn_bps,
+            curve: self.params.curve,
+            nodes: &e.nodes,
+            challengers: &[],
+        })?;
+        for entry in &s.entries {
+            // Pools are never removed, so every committee pool still exists.
+            let p = self
+                .pools
+                .get_mut(&ObjectId(entry.pool_id))
+                .ok_or(Error::EUnknownPool)?;
+            p.active_frost += entry.staker_reward;
+            p.commission_balance += entry.commission;
+        }
+        let e = self.ended.get_mut(&epoch).expect("exists");
+        e.settled = Some(s.header);
+        e.remaining = 0;
+        e.claimed = s.entries.iter().map(|x| ObjectId(x.pool_id)).collect();
+        self.burned += s.header.burned;
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! Votes, the WAL/USD rate, committee selection and the epoch change.
+//!
+//! During an epoch the committee's nodes vote USD prices and capacity and report the WAL/USD
+//! rate they see; [`System::sample_rate`] (a permissionless crank, e.g. daily) pushes the
+//! shard-weighted median of the reports into the rate window and re-prices FROST: the FROST
+//! price is always the USD price in force ÷ the window's average. [`System::select_committee`]
+//! apportions the next committee's shards by the stake active next epoch (and fixes the next
+//! capacity); [`System::advance_epoch`] closes the epoch: its pot and committee are kept for
+//! settlement, pools process activations and withdrawals, the new committee takes over, and
+//! the next USD prices are the quorum-below of the new committee's votes through the guard.
+
+use std::collections::BTreeMap;
+
+use super::committee::{dhondt, transition};
+use super::{EndedEpoch, Error, FutureEpoch, ObjectId, Result, System};
+use crate::performance::ChallengerResults;
+use crate::price::{next_capacity, next_usd_prices, usd_to_frost, PriceVote};
+use crate::settlement::SettlementNode;
+use crate::wal_rate::{weighted_median, RateReport};
+
+impl System {
+    fn operator_check(&self, caller: &ObjectId, pool: &ObjectId) -> Result<()> {
+        let p = self.pools.get(pool).ok_or(Error::EUnknownPool)?;
+        if &p.operator != caller {
+            return Err(Error::ENotOwner);
+        }
+        Ok(())
+    }
+
+    /// Sets a node's price and capacity votes. Refuses `EUnknownPool`, `ENotOwner`.
+    pub fn vote_prices(&mut self, caller: ObjectId, pool: ObjectId, vote: PriceVote) -> Result<()> {
+        self.operator_check(&caller, &pool)?;
+        self.pools.get_mut(&pool).expect("checked").vote = vote;
+        Ok(())
+    }
+
+    /// Records a node's WAL/USD report (nano-USD per WAL). Refuses `EUnknownPool`, `ENotOwner`,
+    /// a zero rate (`EInvalidRate`).
+    pub fn report_rate(&mut self, caller: ObjectId, pool: ObjectId, rate: u64) -> Result<()> {
+        self.operator_check(&caller, &pool)?;
+        if rate == 0 {
+            return Err(Error::EInvalidRate);
+        }
+        self.pools.get_mut(&pool).expect("checked").rate_report = Some(rate);
+        Ok(())
+    }
+
+    /// Takes a rate sample: the shard-weighted median of the committee's reports goes into the
+    /// window and the FROST prices are recomputed. Refuses an empty committee or no report
+    /// (`ENoVotes`).
+    pub fn sample_rate(&mut self) -> Result<u64> {
+        let reports: Vec<RateReport> = self
+            .committee
+            .iter()
+            .filter_map(|(id, shards)| {
+                self.pools[id].rate_report.map(|rate| RateReport {
+                    rate,
+                    weight: shards.len() as u64,
+                })
+            })
+            .collect();
+        let median = weighted_median(&reports)?;
+        let prices = self.usd_prices.ok_or(Error::ENoVotes)?;
+        let mut window = self.rate_window.clone();
+        window.push(median);
+        let rate = window.average().ok_or(Error::EInvalidRate)?;
+        let storage = usd_to_frost(prices.storage_nano_usd, rate)?;
+        let write = usd_to_frost(prices.write_nano_usd, rate)?;
+        self.rate_window = window;
+        self.storage_price = storage;
+        self.write_price = write;
+        Ok(median)
+    }
+
+    /// Selects the next committee (D'Hondt over the stake active next epoch, minimal movement)
+    /// and fixes the next capacity. Refuses a second selection (`ECommitteeSelected`) and no
+    /// stake at all (`ENoStake`).
+    pub fn select_committee(&mut self) -> Result<()> {
+        if self.next_committee.is_some() {
+            return Err(Error::ECommitteeSelected);
+        }
+        let next = self.epoch + 1;
+        let ids: Vec<ObjectId> = self.pools.keys().copied().collect();
+        let stake: Vec<u64> = ids.iter().map(|id| self.stake_at(id, next)).collect();
+        let counts = dhondt(&stake, self.params.n_shards)?;
+        let counts: BTreeMap<ObjectId, u16> = ids
+            .iter()
+            .copied()
+            .zip(counts)
+            .filter(|(_, c)| *c > 0)
+            .collect();
+        let committee = transition(&self.committee, &counts)?;
+        let votes: Vec<(PriceVote, u64)> = committee
+            .iter()
+            .map(|(id, s)| (self.pools[id].vote, s.len() as u64))
+            .collect();
+        let capacity = next_capacity(&votes, self.params.n_shards as u64)?;
+        let prices = next_usd_prices(
+            &votes,
+            self.params.n_shards as u64,
+            self.usd_prices,
+            self.params.max_price_step_bps,
+        )?;
+        self.next_committee = Some(committee);
+        self.pending_epoch_params = Some((capacity, prices));
+        Ok(())
+    }
+
+    /// Ends the current epoch and starts the next (selecting the committee first if needed).
+    /// Refuses what [`System::select_committee`] refuses.
+    pub fn advance_epoch(&mut self) -> Result<()> {
+        if self.next_committee.is_none() {
+            let mut trial = self.clone();
+            trial.select_committee()?;
+            *self = trial;
+        }
+        let (capacity, prices) = self.pending_epoch_params.expect("set with the committee");
+        let frost_prices = match self.rate_window.average() {
+            Some(rate) => Some((
+                usd_to_frost(prices.storage_nano_usd, rate)?,
+                usd_to_frost(prices.write_nano_usd, rate)?,
+            )),
+            None => None,
+        };
+        let ended = self.epoch;
+        // The ended epoch's pot and settlement inputs.
+        let stored = self.stored_bytes_per_shard();
+        let nodes: Vec<SettlementNode> = self
+            .committee
+            .iter()
+            .map(|(id, shards)| SettlementNode {
+                pool_id: id.0,
+                shards: shards.len() as u16,
+                stored_bytes: stored,
+                commission_bps: self.pools[id].commission_bps,
+            })
+            .collect();
+        let challengers: Vec<ChallengerResults> = self
+            .committee
+            .keys()
+            .map(|id| ChallengerResults {
+                stake: self.pools[id].active_frost,
+                results: self.challenge_results.get(id).cloned(),
+            })
+            .collect();
+        let pot = self
+            .future
+            .pop_front()
+            .expect("ring is never empty")
+            .rewards;
+        self.future.push_back(FutureEpoch::default());
+        if self.committee.is_empty() {
+            // No committee: nobody to pay, the pot is burned.
+            self.burned += pot;
+        } else {
+            self.ended.insert(
+                ended,
+                EndedEpoch {
+                    pot,
+                    nodes,
+                    challengers,
+                    settled: None,
+                    remaining: pot,
+                    claimed: Default::default(),
+                },
+            );
+        }
+        self.challenge_results.clear();
+        self.epoch += 1;
+        self.process_pools();
+        self.committee = self.next_committee.take().expect("selected above");
+        self.pending_epoch_params = None;
+        self.capacity = capacity;
+        self.usd_prices = Some(prices);
+        if let Some((storage, write)) = frost_prices {
+            self.storage_price = storage;
+            self.write_price = write;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,383 @@
+//! The reference model of the contracts' state machine.
+//!
+//! [`System`] holds the whole state the Move contracts hold (accounts stand in for `Coin<WAL>`
+//! objects) and applies the same operations with the same rules and the same refusals
+//! ([`errors::Error`]). Every operation checks all its preconditions before it changes
+//! anything, so a refusal leaves the state untouched, and no operation creates or destroys
+//! FROST: [`System::total_frost`] (including what was burned) always equals the genesis supply.
+//!
+//! The operations are split by concept:
+//! - [`staking`]: pools, stake and shares, activation and withdrawal epochs, commission timing;
+//! - [`committee`]: D'Hondt apportionment and minimal-movement reassignment;
+//! - [`storage`]: storage resources, per-epoch pots (ring buffer up to `max_epochs_ahead`),
+//!   blobs (register, certify, extend, delete), split and fuse;
+//! - [`epochs`]: price and rate votes, committee selection, the epoch change;
+//! - [`challenges`]: the challengers' result vectors;
+//! - [`claims`]: settlement submission, claims with Merkle proofs, the fallback;
+//! - [`governance`]: stake-weighted parameter proposals.
+
+pub mod challenges;
+pub mod claims;
+pub mod committee;
+pub mod epochs;
+pub mod errors;
+pub mod governance;
+pub mod staking;
+pub mod storage;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::performance::{ChallengerResults, PerformanceCurve};
+use crate::price::{PriceVote, UsdPrices};
+use crate::settlement::{SettlementHeader, SettlementNode};
+use crate::wal_rate::RateWindow;
+use crate::{Epoch, Frost};
+
+pub use errors::{Error, Result};
+
+/// A 32-byte object id or address (Sui's `ID` / `address`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ObjectId(pub [u8; 32]);
+
+impl ObjectId {
+    /// An id whose last 8 bytes are `n` big-endian (handy for tests and accounts).
+    pub fn from_u64(n: u64) -> Self {
+        let mut b = [0u8; 32];
+        b[24..].copy_from_slice(&n.to_be_bytes());
+        ObjectId(b)
+    }
+}
+
+/// Governed parameters of the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Number of shards.
+    pub n_shards: u16,
+    /// Farthest epoch (from the current one) storage can be bought for; the pot ring size.
+    pub max_epochs_ahead: u32,
+    /// Minimum stake per receipt, FROST.
+    pub min_stake: Frost,
+    /// Largest commission, bps.
+    pub commission_cap_bps: u16,
+    /// Burn share of each pot, bps.
+    pub burn_bps: u16,
+    /// Stability guard: largest USD price move per epoch, bps (0 = off).
+    pub max_price_step_bps: u32,
+    /// Performance curve.
+    pub curve: PerformanceCurve,
+    /// Challenges per shard and epoch (used by the nodes; governed here).
+    pub challenges_per_shard: u32,
+    /// Epochs after an epoch's end from which the fallback distribution is allowed.
+    pub settlement_fallback_epochs: u32,
+    /// Rate samples averaged (one epoch's worth).
+    pub rate_window_samples: u32,
+    /// Governance: share of the snapshot stake that must vote, bps.
+    pub gov_quorum_bps: u16,
+    /// Governance: share of the votes cast that must approve, bps (strictly more than).
+    pub gov_threshold_bps: u16,
+    /// Governance: voting period, epochs.
+    pub gov_voting_epochs: u32,
+    /// Governance: delay between the end of voting and execution, epochs.
+    pub gov_timelock_epochs: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            n_shards: 1000,
+            max_epochs_ahead: 53,
+            min_stake: crate::FROST_PER_WAL,
+            commission_cap_bps: 10_000,
+            burn_bps: 500,
+            max_price_step_bps: 1000,
+            curve: PerformanceCurve::default(),
+            challenges_per_shard: 10,
+            settlement_fallback_epochs: 2,
+            rate_window_samples: 14,
+            gov_quorum_bps: 3_334,
+            gov_threshold_bps: 5_000,
+            gov_voting_epochs: 2,
+            gov_timelock_epochs: 1,
+        }
+    }
+}
+
+/// A node's staking pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    /// The operator's address.
+    pub operator: ObjectId,
+    /// Commission in force, bps.
+    pub commission_bps: u16,
+    /// A commission change and the epoch it takes effect.
+    pub pending_commission: Option<(Epoch, u16)>,
+    /// FROST of the active stake (principal plus rewards).
+    pub active_frost: Frost,
+    /// Shares outstanding for the active stake.
+    pub shares: u128,
+    /// Stake waiting to activate, by activation epoch.
+    pub pending: BTreeMap<Epoch, Frost>,
+    /// FROST of processed withdrawals, waiting to be taken.
+    pub withdrawable: Frost,
+    /// Commission waiting to be collected.
+    pub commission_balance: Frost,
+    /// The node's price and capacity vote.
+    pub vote: PriceVote,
+    /// The node's last WAL/USD report (nano-USD per WAL).
+    pub rate_report: Option<u64>,
+}
+
+/// State of a staked-WAL receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StakeState {
+    /// Staked (pending until `activation_epoch`, then active).
+    Staked,
+    /// Withdrawal requested; shares leave the pool at `withdraw_epoch`, when `amount` is fixed.
+    Withdrawing {
+        /// The epoch from which it can be withdrawn.
+        withdraw_epoch: Epoch,
+        /// FROST owed, known once the withdraw epoch has started.
+        amount: Option<Frost>,
+    },
+}
+
+/// A staked-WAL receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StakedWal {
+    /// Its owner.
+    pub owner: ObjectId,
+    /// The pool.
+    pub pool: ObjectId,
+    /// FROST staked.
+    pub principal: Frost,
+    /// Epoch from which it is active.
+    pub activation_epoch: Epoch,
+    /// Shares minted at activation (0 while pending).
+    pub shares: u128,
+    /// Its state.
+    pub state: StakeState,
+}
+
+/// A storage resource: `size` bytes for epochs `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Storage {
+    /// Its owner.
+    pub owner: ObjectId,
+    /// First epoch covered.
+    pub start: Epoch,
+    /// First epoch not covered.
+    pub end: Epoch,
+    /// Encoded bytes.
+    pub size: u64,
+}
+
+/// A registered blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blob {
+    /// Its owner.
+    pub owner: ObjectId,
+    /// The blob id.
+    pub blob_id: [u8; 32],
+    /// Unencoded size.
+    pub size: u64,
+    /// Encoded size.
+    pub encoded_size: u64,
+    /// Whether it may be deleted.
+    pub deletable: bool,
+    /// Epoch it was certified in.
+    pub certified_epoch: Option<Epoch>,
+    /// The storage resource it occupies.
+    pub storage: Storage,
+}
+
+/// One epoch in the future-accounting ring.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FutureEpoch {
+    /// Encoded bytes reserved for the epoch.
+    pub used_capacity: u64,
+    /// FROST paid for the epoch (its pot).
+    pub rewards: Frost,
+}
+
+/// An ended epoch awaiting (or after) settlement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedEpoch {
+    /// The pot.
+    pub pot: Frost,
+    /// The committee as settlement input (committee order).
+    pub nodes: Vec<SettlementNode>,
+    /// The challengers and their results.
+    pub challengers: Vec<ChallengerResults>,
+    /// The certified header, once settled.
+    pub settled: Option<SettlementHeader>,
+    /// FROST still to be claimed.
+    pub remaining: Frost,
+    /// Pools that claimed.
+    pub claimed: BTreeSet<ObjectId>,
+}
+
+/// The whole state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct System {
+    /// Governed parameters.
+    pub params: Params,
+    /// Current epoch.
+    pub epoch: Epoch,
+    /// FROST created at genesis (fixed supply).
+    pub supply: Frost,
+    /// FROST burned so far.
+    pub burned: Frost,
+    /// Account balances (stand-ins for coins).
+    pub accounts: BTreeMap<ObjectId, Frost>,
+    /// Staking pools.
+    pub pools: BTreeMap<ObjectId, Pool>,
+    /// Staked-WAL receipts.
+    pub stakes: BTreeMap<ObjectId, StakedWal>,
+    /// Current committee: pool → shard ids.
+    pub committee: BTreeMap<ObjectId, Vec<u16>>,
+    /// Next committee once selected.
+    pub next_committee: Option<BTreeMap<ObjectId, Vec<u16>>>,
+    /// USD prices in force.
+    pub usd_prices: Option<UsdPrices>,
+    /// FROST storage price per unit-epoch.
+    pub storage_price: Frost,
+    /// FROST write price per unit.
+    pub write_price: Frost,
+    /// Capacity in force, bytes.
+    pub capacity: u64,
+    /// Window of WAL/USD medians.
+    pub rate_window: RateWindow,
+    /// `future[i]` accounts epoch `epoch + i`.
+    pub future: VecDeque<FutureEpoch>,
+    /// Storage resources not attached to a blob.
+    pub storages: BTreeMap<ObjectId, Storage>,
+    /// Blobs.
+    pub blobs: BTreeMap<ObjectId, Blob>,
+    /// Challenge result vectors of the current epoch, by challenger pool.
+    pub challenge_results: BTreeMap<ObjectId, Vec<u16>>,
+    /// Ended epochs.
+    pub ended: BTreeMap<Epoch, EndedEpoch>,
+    /// Governance proposals.
+    pub proposals: BTreeMap<u64, governance::Proposal>,
+    /// Capacity and USD prices computed at committee selection, applied at the epoch change.
+    pub pending_epoch_params: Option<(u64, UsdPrices)>,
+    next_id: u64,
+}
+
+impl System {
+    /// A new system at epoch 0 with the given genesis balances. The first committee is chosen
+    /// by [`System::select_committee`] + [`System::advance_epoch`] once nodes have stake.
+    pub fn new(params: Params, genesis: &[(ObjectId, Frost)]) -> Result<Self> {
+        validate_params(&params)?;
+        let mut accounts = BTreeMap::new();
+        let mut supply: Frost = 0;
+        for (a, f) in genesis {
+            supply = supply.checked_add(*f).ok_or(Error::EOverflow)?;
+            *accounts.entry(*a).or_insert(0) += *f;
+        }
+        Ok(System {
+            params,
+            epoch: 0,
+            supply,
+            burned: 0,
+            accounts,
+            pools: BTreeMap::new(),
+            stakes: BTreeMap::new(),
+            committee: BTreeMap::new(),
+            next_committee: None,
+            usd_prices: None,
+            storage_price: 0,
+            write_price: 0,
+            capacity: 0,
+            rate_window: RateWindow::new(params.rate_window_samples as usize),
+            future: (0..=params.max_epochs_ahead)
+                .map(|_| FutureEpoch::default())
+                .collect(),
+            storages: BTreeMap::new(),
+            blobs: BTreeMap::new(),
+            challenge_results: BTreeMap::new(),
+            ended: BTreeMap::new(),
+            proposals: BTreeMap::new(),
+            pending_epoch_params: None,
+            next_id: 1,
+        })
+    }
+
+    /// A fresh object id (deterministic: tag byte `0xF1`, then a counter).
+    fn fresh_id(&mut self) -> ObjectId {
+        let mut id = ObjectId::from_u64(self.next_id);
+        id.0[0] = 0xF1;
+        self.next_id += 1;
+        id
+    }
+
+    /// Balance of an account.
+    pub fn balance(&self, who: &ObjectId) -> Frost {
+        self.accounts.get(who).copied().unwrap_or(0)
+    }
+
+    fn debit_check(&self, who: &ObjectId, amount: Frost) -> Result<()> {
+        if self.balance(who) < amount {
+            Err(Error::ENotEnoughFunds)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn debit(&mut self, who: &ObjectId, amount: Frost) {
+        if amount > 0 {
+            *self.accounts.get_mut(who).expect("checked by debit_check") -= amount;
+        }
+    }
+
+    fn credit(&mut self, who: &ObjectId, amount: Frost) {
+        if amount > 0 {
+            *self.accounts.entry(*who).or_insert(0) += amount;
+        }
+    }
+
+    /// Every FROST the system accounts for, burned included; equals [`System::supply`].
+    pub fn total_frost(&self) -> u128 {
+        let accounts: u128 = self.accounts.values().map(|x| *x as u128).sum();
+        let pools: u128 = self
+            .pools
+            .values()
+            .map(|p| {
+                p.active_frost as u128
+                    + p.withdrawable as u128
+                    + p.commission_balance as u128
+                    + p.pending.values().map(|x| *x as u128).sum::<u128>()
+            })
+            .sum();
+        let future: u128 = self.future.iter().map(|f| f.rewards as u128).sum();
+        let ended: u128 = self.ended.values().map(|e| e.remaining as u128).sum();
+        accounts + pools + future + ended + self.burned as u128
+    }
+
+    /// Shards per pool in the current committee.
+    pub fn shards_of(&self, pool: &ObjectId) -> u16 {
+        self.committee.get(pool).map_or(0, |s| s.len() as u16)
+    }
+}
+
+/// Checks a parameter set (`EInvalidParameter`, `EInvalidCurve`).
+pub fn validate_params(p: &Params) -> Result<()> {
+    p.curve.validate()?;
+    let bps_ok = |x: u64| x <= crate::BPS_DENOMINATOR;
+    if p.n_shards == 0
+        || p.max_epochs_ahead == 0
+        || p.max_epochs_ahead > 1000
+        || p.min_stake == 0
+        || !bps_ok(p.commission_cap_bps as u64)
+        || !bps_ok(p.burn_bps as u64)
+        || p.max_price_step_bps > 100_000
+        || p.rate_window_samples == 0
+        || p.settlement_fallback_epochs == 0
+        || !bps_ok(p.gov_quorum_bps as u64)
+        || !bps_ok(p.gov_threshold_bps as u64)
+        || p.gov_voting_epochs == 0
+    {
+        return Err(Error::EInvalidParameter);
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Pools and shares: registration, stake, withdrawal, commission.
+//!
+//! Stake activates at the next epoch, or the one after when the next committee is already
+//! selected. Shares are minted at activation at the pool's exchange rate of that moment
+//! ([`crate::rewards::ExchangeRate`]). A withdrawal of active stake is requested, keeps
+//! earning until its withdraw epoch (next epoch, or the one after once the committee is
+//! selected), is converted back to FROST at the start of that epoch, and is then taken with
+//! [`System::withdraw_stake`]. Stake still pending is returned at once. A commission change
+//! takes effect two epochs later.
+
+use super::{Error, ObjectId, Pool, Result, StakeState, StakedWal, System};
+use crate::price::PriceVote;
+use crate::rewards::ExchangeRate;
+use crate::{Epoch, Frost};
+
+impl System {
+    /// The epoch from which a change requested now takes effect: next epoch, or the one
+    /// after once the next committee is selected.
+    pub fn effective_epoch(&self) -> Epoch {
+        self.epoch + 1 + u32::from(self.next_committee.is_some())
+    }
+
+    /// Registers a node's staking pool operated by `operator`. Refuses a commission above the
+    /// cap (`ECommissionTooHigh`).
+    pub fn register_node(
+        &mut self,
+        operator: ObjectId,
+        commission_bps: u16,
+        vote: PriceVote,
+    ) -> Result<ObjectId> {
+        if commission_bps > self.params.commission_cap_bps {
+            return Err(Error::ECommissionTooHigh);
+        }
+        let id = self.fresh_id();
+        self.pools.insert(
+            id,
+            Pool {
+                operator,
+                commission_bps,
+                pending_commission: None,
+                active_frost: 0,
+                shares: 0,
+                pending: Default::default(),
+                withdrawable: 0,
+                commission_balance: 0,
+                vote,
+                rate_report: None,
+            },
+        );
+        Ok(id)
+    }
+
+    /// The pool's exchange rate now.
+    pub fn exchange_rate(&self, pool: &ObjectId) -> Result<ExchangeRate> {
+        let p = self.pools.get(pool).ok_or(Error::EUnknownPool)?;
+        Ok(ExchangeRate {
+            frost: p.active_frost as u128,
+            shares: p.shares,
+        })
+    }
+
+    /// Stakes `amount` from `staker` with `pool`. Refuses an unknown pool (`EUnknownPool`),
+    /// less than the minimum stake (`ENotEnoughStake`), too low a balance (`ENotEnoughFunds`).
+    pub fn stake(&mut self, staker: ObjectId, pool: ObjectId, amount: Frost) -> Result<ObjectId> {
+        if !self.pools.contains_key(&pool) {
+            return Err(Error::EUnknownPool);
+        }
+        if amount < self.params.min_stake {
+            return Err(Error::ENotEnoughStake);
+        }
+        self.debit_check(&staker, amount)?;
+        let activation_epoch = self.effective_epoch();
+        self.debit(&staker, amount);
+        let p = self.pools.get_mut(&pool).expect("checked");
+        *p.pending.entry(activation_epoch).or_insert(0) += amount;
+        let id = self.fresh_id();
+        self.stakes.insert(
+            id,
+            StakedWal {
+                owner: staker,
+                pool,
+                principal: amount,
+                activation_epoch,
+                shares: 0,
+                state: StakeState::Staked,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Requests the withdrawal of a receipt. Pending stake is returned at once (`Ok(Some(amount))`);
+    /// active stake becomes withdrawable at its withdraw epoch (`Ok(None)`). Refuses an unknown
+    /// receipt (`EUnknownStake`), a caller that does not own it (`ENotOwner`), a second request
+    /// (`EAlreadyWithdrawing`).
+    pub fn request_withdraw_stake(
+        &mut self,
+        caller: ObjectId,
+        stake: ObjectId,
+    ) -> Result<Option<Frost>> {
+        let s = *self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
+        if s.owner != caller {
+            return Err(Error::ENotOwner);
+        }
+        if s.state != StakeState::Staked {
+            return Err(Error::EAlreadyWithdrawing);
+        }
+        if s.activation_epoch > self.epoch {
+            let p = self.pools.get_mut(&s.pool).ok_or(Error::EUnknownPool)?;
+            let slot = p
+                .pending
+                .get_mut(&s.activation_epoch)
+                .expect("pending stake is recorded");
+            *slot -= s.principal;
+            if *slot == 0 {
+                p.pending.remove(&s.activation_epoch);
+            }
+            self.stakes.remove(&stake);
+            self.credit(&caller, s.principal);
+            return Ok(Some(s.principal));
+        }
+        let withdraw_epoch = self.effective_epoch();
+        self.stakes.get_mut(&stake).expect("exists").state = StakeState::Withdrawing {
+            withdraw_epoch,
+            amount: None,
+        };
+        Ok(None)
+    }
+
+    /// Takes a processed withdrawal. Refuses `EUnknownStake`, `ENotOwner`, a receipt not
+    /// withdrawing (`ENotWithdrawing`), and one whose withdraw epoch has not started
+    /// (`EWithdrawEpochNotReached`).
+    pub fn withdraw_stake(&mut self, caller: ObjectId, stake: ObjectId) -> Result<Frost> {
+        let s = *self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
+        if s.owner != caller {
+            return Err(Error::ENotOwner);
+        }
+        let StakeState::Withdrawing {
+            withdraw_epoch,
+            amount,
+        } = s.state
+        else {
+            return Err(Error::ENotWithdrawing);
+        };
+        let Some(amount) = amount.filter(|_| self.epoch >= withdraw_epoch) else {
+            return Err(Error::EWithdrawEpochNotReached);
+        };
+        let p = self.pools.get_mut(&s.pool).ok_or(Error::EUnknownPool)?;
+        p.withdrawable -= amount;
+        self.stakes.remove(&stake);
+        self.credit(&caller, amount);
+        Ok(amount)
+    }
+
+    /// Sets a new commission, in force from two epochs later. Refuses `EUnknownPool`,
+    /// a caller other than the operator (`ENotOwner`), a rate above the cap (`ECommissionTooHigh`).
+    pub fn set_commission(
+        &mut self,
+        caller: ObjectId,
+        pool: ObjectId,
+        commission_bps: u16,
+    ) -> Result<()> {
+        let cap = self.params.commission_cap_bps;
+        let epoch = self.epoch;
+        let p = self.pools.get_mut(&pool).ok_or(Error::EUnknownPool)?;
+        if p.operator != caller {
+            return Err(Error::ENotOwner);
+        }
+        if commission_bps > cap {
+            return Err(Error::ECommissionTooHigh);
+        }
+        p.pending_commission = Some((epoch + 2, commission_bps));
+        Ok(())
+    }
+
+    /// Pays the pool's collected commission to its operator. Refuses `EUnknownPool`, `ENotOwner`.
+    pub fn collect_commission(&mut self, caller: ObjectId, pool: ObjectId) -> Result<Frost> {
+        let p = self.pools.get_mut(&pool).ok_or(Error::EUnknownPool)?;
+        if p.operator != caller {
+            return Err(Error::ENotOwner);
+        }
+        let amount = std::mem::take(&mut p.commission_balance);
+        self.credit(&caller, amount);
+        Ok(amount)
+    }
+
+    /// Stake each pool will have active at `epoch` (active now, plus pending activating by
+    /// then, minus withdrawals due by then, valued at the current exchange rate).
+    pub fn stake_at(&self, pool: &ObjectId, epoch: Epoch) -> Frost {
+        let Some(p) = self.pools.get(pool) else {
+            return 0;
+        };
+        let rate = ExchangeRate {
+            frost: p.active_frost as u128,
+            shares: p.shares,
+        };
+        let pending: Frost = p.pending.range(..=epoch).map(|(_, v)| *v).sum();
+        let leaving: u128 = self
+            .stakes
+            .values()
+            .filter(|s| &s.pool == pool)
+            .filter_map(|s| match s.state {
+                StakeState::Withdrawing {
+                    withdraw_epoch,
+                    amount: None,
+                } if withdraw_epoch <= epoch => Some(s.shares),
+                _ => None,
+            })
+            .sum();
+        (p.active_frost - rate.to_frost(leaving)) + pending
+    }
+
+    /// Epoch-change processing of the pools for the new `self.epoch`: commission changes,
+    /// activations, withdrawals.
+    pub(super) fn process_pools(&mut self) {
+        let epoch = self.epoch;
+        let ids: Vec<ObjectId> = self.pools.keys().copied().collect();
+        for id in ids {
+            // Withdrawals due now leave at the current rate (after the last epoch's rewards).
+            let due: Vec<ObjectId> = self
+                .stakes
+                .iter()
+                .filter(|(_, s)| {
+                    s.pool == id && matches!(s.state, StakeState::Withdrawing { withdraw_epoch, amount: None } if withdraw_epoch <= epoch)
+                })
+                .map(|(k, _)| *k)
+                .collect();
+            for sid in due {
+                let p = self.pools.get_mut(&id).expect("exists");
+                let s = self.stakes.get_mut(&sid).expect("exists");
+                let rate = ExchangeRate {
+                    frost: p.active_frost as u128,
+                    shares: p.shares,
+                };
+                let amount = rate.to_frost(s.shares);
+                p.active_frost -= amount;
+                p.shares -= s.shares;
+                p.withdrawable += amount;
+                if let StakeState::Withdrawing { withdraw_epoch, .. } = s.state {
+                    s.state = StakeState::Withdrawing {
+                        withdraw_epoch,
+                        amount: Some(amount),
+                    };
+                }
+            }
+            let p = self.pools.get_mut(&id).expect("exists");
+            if let Some((at, bps)) = p.pending_commission {
+                if at <= epoch {
+                    p.commission_bps = bps;
+                    p.pending_commission = None;
+                }
+            }
+            // Activations.
+            let activating: Vec<ObjectId> = self
+                .stakes
+                .iter()
+                .filter(|(_, s)| {
+                    s.pool == id
+                        && s.activation_epoch <= epoch
+                        && s.shares == 0
+                        && s.state == StakeState::Staked
+                })
+                .map(|(k, _)| *k)
+                .collect();
+            for sid in activating {
+                let p = self.pools.get_mut(&id).expect("exists");
+                let s = self.stakes.get_mut(&sid).expect("exists");
+                let rate = ExchangeRate {
+                    frost: p.active_frost as u128,
+                    shares: p.shares,
+                };
+                let shares = rate.to_shares(s.principal).max(1);
+                let slot = p
+                    .pending
+                    .get_mut(&s.activation_epoch)
+                    .expect("pending stake is recorded");
+                *slot -= s.principal;
+                if *slot == 0 {
+                    p.pending.remove(&s.activation_epoch);
+                }
+                p.active_frost += s.principal;
+                p.shares += shares;
+                s.shares = shares;
+            }
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! Acceptance 1: no sequence of operations on the reference model creates or loses FROST,
+//! and every refusal leaves the state exactly as it was.
+
+use floe_economics::model::governance::ParamChange;
+use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::{ObjectId, Params, System};
+use floe_economics::performance::PerformanceCurve;
+use floe_economics::price::PriceVote;
+use floe_economics::storage_cost::encoded_blob_length;
+use proptest::prelude::*;
+
+const ACCOUNTS: u64 = 5;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Stake(u8, u8, u64),
+    RequestWithdraw(u8, bool),
+    Withdraw(u8, bool),
+    SetCommission(u8, u16),
+    Collect(u8),
+    VotePrices(u8, u64, u64, u64),
+    Report(u8, u64),
+    Sample,
+    Select,
+    Advance,
+    Reserve(u8, u64, u32),
+    Register(u8, u64, bool, bool),
+    Certify(u8, u64, bool),
+    Extend(u8, u32),
+    Delete(u8),
+    SplitEpoch(u8, u32),
+    SplitSize(u8, u64),
+    Fuse(u8, u8),
+    Results(u8, u16, bool),
+    Settle(u8, u8, u64),
+    Claim(u8, u8, u8),
+    Fallback(u8),
+    Propose(u8, u8),
+    GovVote(u8, u8, bool),
+    Execute(u8),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (any::<u8>(), any::<u8>(), 0u64..5_000_000).prop_map(|(a, p, x)| Op::Stake(a, p, x)),
+        1 => (any::<u8>(), any::<bool>()).prop_map(|(i, o)| Op::RequestWithdraw(i, o)),
+        1 => (any::<u8>(), any::<bool>()).prop_map(|(i, o)| Op::Withdraw(i, o)),
+        1 => (any::<u8>(), 0u16..12_000).prop_map(|(p, b)| Op::SetCommission(p, b)),
+        1 => any::<u8>().prop_map(Op::Collect),
+        1 => (any::<u8>(), 1u64..5_000, 1u64..5_000, 0u64..50_000_000).prop_map(|(p, s, w, c)| Op::VotePrices(p, s, w, c)),
+        2 => (any::<u8>(), 0u64..3_000_000_000).prop_map(|(p, r)| Op::Report(p, r)),
+        2 => Just(Op::Sample),
+        1 => Just(Op::Select),
+        2 => Just(Op::Advance),
+        3 => (any::<u8>(), 0u64..30_000_000, 0u32..8).prop_map(|(a, s, e)| Op::Reserve(a, s, e)),
+        2 => (any::<u8>(), 0u64..2_000_000, any::<bool>(), any::<bool>()).prop_map(|(i, s, d, g)| Op::Register(i, s, d, g)),
+        2 => (any::<u8>(), 0u64..12, any::<bool>()).prop_map(|(i, w, e)| Op::Certify(i, w, e)),
+        1 => (any::<u8>(), 0u32..6).prop_map(|(i, e)| Op::Extend(i, e)),
+        1 => any::<u8>().prop_map(Op::Delete),
+        1 => (any::<u8>(), 0u32..10).prop_map(|(i, e)| Op::SplitEpoch(i, e)),
+        1 => (any::<u8>(), 0u64..30_000_000).prop_map(|(i, s)| Op::SplitSize(i, s)),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, j)| Op::Fuse(i, j)),
+        2 => (any::<u8>(), 0u16..=10_000, any::<bool>()).prop_map(|(p, r, l)| Op::Results(p, r, l)),
+        2 => (any::<u8>(), any::<u8>(), 0u64..12).prop_map(|(e, t, w)| Op::Settle(e, t, w)),
+        3 => (any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(e, p, t)| Op::Claim(e, p, t)),
+        1 => any::<u8>().prop_map(Op::Fallback),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, c)| Op::Propose(i, c)),
+        1 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(p, i, s)| Op::GovVote(p, i, s)),
+        1 => any::<u8>().prop_map(Op::Execute),
+    ]
+}
+
+fn pick<T: Copy>(v: &[T], i: u8) -> Option<T> {
+    if v.is_empty() {
+        None
+    } else {
+        Some(v[i as usize % v.len()])
+    }
+}
+
+fn account(i: u8) -> ObjectId {
+    ObjectId::from_u64(1 + (i as u64 % ACCOUNTS))
+}
+
+fn setup() -> System {
+    let params = Params {
+        n_shards: 10,
+        max_epochs_ahead: 5,
+        min_stake: 100,
+        rate_window_samples: 3,
+        settlement_fallback_epochs: 1,
+        gov_voting_epochs: 1,
+        gov_timelock_epochs: 1,
+        ..Params::default()
+    };
+    let genesis: Vec<(ObjectId, u64)> = (1..=ACCOUNTS)
+        .map(|a| (ObjectId::from_u64(a), 1_000_000_000_000))
+        .collect();
+    let mut s = System::new(params, &genesis).unwrap();
+    for a in 1..=3u64 {
+        let vote = PriceVote {
+            storage_nano_usd: 1_000 * a,
+            write_nano_usd: 500,
+            capacity: 1 << 32,
+        };
+        let p = s.register_node(ObjectId::from_u64(a), 1000, vote).unwrap();
+        s.stake(ObjectId::from_u64(a), p, 1_000_000 * a).unwrap();
+    }
+    s
+}
+
+/// Applies one operation; returns whether it succeeded.
+fn apply(s: &mut System, op: &Op) -> bool {
+    let pools: Vec<ObjectId> = s.pools.keys().copied().collect();
+    let stakes: Vec<ObjectId> = s.stakes.keys().copied().collect();
+    let storages: Vec<ObjectId> = s.storages.keys().copied().collect();
+    let blobs: Vec<ObjectId> = s.blobs.keys().copied().collect();
+    let ended: Vec<u32> = s.ended.keys().copied().collect();
+    let proposals: Vec<u64> = s.proposals.keys().copied().collect();
+    let operator = |p: ObjectId| s.pools[&p].operator;
+    let r = match *op {
+        Op::Stake(a, p, x) => match pick(&pools, p) {
+            Some(p) => s.stake(account(a), p, x).map(|_| ()),
+            None => return false,
+        },
+        Op::RequestWithdraw(i, owner) => match pick(&stakes, i) {
+            Some(id) => {
+                let who = if owner {
+                    s.stakes[&id].owner
+                } else {
+                    account(i)
+                };
+                s.request_withdraw_stake(who, id).map(|_| ())
+            }
+            None => return false,
+        },
+        Op::Withdraw(i, owner) => match pick(&stakes, i) {
+            Some(id) => {
+                let who = if owner {
+                    s.stakes[&id].owner
+                } else {
+                    account(i)
+                };
+                s.withdraw_stake(who, id).map(|_| ())
+            }
+            None => return false,
+        },
+        Op::SetCommission(p, b) => {
+            let p = pick(&pools, p).unwrap();
+            s.set_commission(operator(p), p, b)
+        }
+        Op::Collect(p) => {
+            let p = pick(&pools, p).unwrap();
+            s.collect_commission(operator(p), p).map(|_| ())
+        }
+        Op::VotePrices(p, st, w, c) => {
+            let p = pick(&pools, p).unwrap();
+            let vote = PriceVote {
+                storage_nano_usd: st,
+                write_nano_usd: w,
+                capacity: c,
+            };
+            s.vote_prices(operator(p), p, vote)
+        }
+        Op::Report(p, r) => {
+            let p = pick(&pools, p).unwrap();
+            s.report_rate(operator(p), p, r)
+        }
+        Op::Sample => s.sample_rate().map(|_| ()),
+        Op::Select => s.select_committee(),
+        Op::Advance => s.advance_epoch(),
+        Op::Reserve(a, size, e) => s.reserve_space(account(a), size, e).map(|_| ()),
+        Op::Register(i, size, deletable, good) => match pick(&storages, i) {
+            Some(id) => {
+                let owner = s.storages[&id].owner;
+                let root = [i; 32];
+                let blob_id = if good {
+                    derive_blob_id(&root, 1, size)
+                } else {
+                    [0; 32]
+                };
+                s.register_blob(owner, id, blob_id, root, size, 1, deletable)
+                    .map(|_| ())
+            }
+            None => return false,
+        },
+        Op::Certify(i, w, right) => match pick(&blobs, i) {
+            Some(id) => s.certify_blob(id, if right { s.epoch } else { s.epoch + 1 }, w),
+            None => return false,
+        },
+        Op::Extend(i, e) => match pick(&blobs, i) {
+            Some(id) => s.extend_blob(s.blobs[&id].owner, id, e),
+            None => return false,
+        },
+        Op::Delete(i) => match pick(&blobs, i) {
+            Some(id) => s.delete_blob(s.blobs[&id].owner, id).map(|_| ()),
+            None => return false,
+        },
+        Op::SplitEpoch(i, e) => match pick(&storages, i) {
+            Some(id) => s
+                .split_storage_by_epoch(s.storages[&id].owner, id, e)
+                .map(|_| ()),
+            None => return false,
+        },
+        Op::SplitSize(i, x) => match pick(&storages, i) {
+            Some(id) => s
+                .split_storage_by_size(s.storages[&id].owner, id, x)
+                .map(|_| ()),
+            None => return false,
+        },
+        Op::Fuse(i, j) => match (pick(&storages, i), pick(&storages, j)) {
+            (Some(a), Some(b)) => s.fuse_storage(s.storages[&a].owner, a, b),
+            _ => return false,
+        },
+        Op::Results(p, rate, long) => {
+            let p = pick(&pools, p).unwrap();
+            let n = s.committee.len() + usize::from(long && rate % 7 == 0);
+            s.submit_challenge_results(operator(p), p, s.epoch, vec![rate; n])
+        }
+        Op::Settle(e, tamper, w) => match pick(&ended, e) {
+            Some(e) => {
+                let mut h = s.compute_settlement(e).unwrap().header;
+                if tamper % 5 == 0 {
+                    h.burned += 1;
+                }
+                s.submit_settlement(h, w)
+            }
+            None => return false,
+        },
+        Op::Claim(e, p, tamper) => match pick(&ended, e) {
+            Some(e) => {
+                let st = s.compute_settlement(e).unwrap();
+                let Some(pool) = pick(&pools, p) else {
+                    return false;
+                };
+                let Some((mut entry, proof)) = st.proof_for(&pool.0) else {
+                    return false;
+                };
+                if tamper % 6 == 0 {
+                    entry.staker_reward += 1;
+                }
+                s.claim(e, &entry, &proof).map(|_| ())
+            }
+            None => return false,
+        },
+        Op::Fallback(e) => match pick(&ended, e) {
+            Some(e) => s.settle_fallback(e),
+            None => return false,
+        },
+        Op::Propose(i, c) => match pick(&stakes, i) {
+            Some(id) => {
+                let change = match c % 4 {
+                    0 => ParamChange::BurnBps(c as u16 * 40),
+                    1 => ParamChange::MaxPriceStepBps(c as u32 * 10),
+                    2 => ParamChange::Curve(PerformanceCurve {
+                        zero_below_bps: 1000,
+                        full_at_bps: 9000,
+                    }),
+                    _ => ParamChange::MinStake(c as u64),
+                };
+                s.propose(s.stakes[&id].owner, id, change).map(|_| ())
+            }
+            None => return false,
+        },
+        Op::GovVote(p, i, support) => match (pick(&proposals, p), pick(&stakes, i)) {
+            (Some(p), Some(id)) => s.vote(s.stakes[&id].owner, p, id, support),
+            _ => return false,
+        },
+        Op::Execute(p) => match pick(&proposals, p) {
+            Some(p) => s.execute_proposal(p),
+            None => return false,
+        },
+    };
+    r.is_ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn no_frost_created_or_lost(ops in prop::collection::vec(op(), 1..80)) {
+        let mut s = setup();
+        let supply = s.supply as u128;
+        prop_assert_eq!(s.total_frost(), supply);
+        for op in &ops {
+            let before = s.clone();
+            let ok = apply(&mut s, op);
+            if !ok {
+                prop_assert_eq!(&s, &before, "a refusal changed the state: {:?}", op);
+            }
+            prop_assert_eq!(s.total_frost(), supply, "after {:?}", op);
+        }
+    }
+}
+
+/// A scripted life cycle exercising every step, so the property test above is known to reach
+/// the interesting states (settlement, claims, withdrawals, governance).
+#[test]
+fn full_cycle() {
+    let mut s = setup();
+    let supply = s.supply as u128;
+    let pools: Vec<ObjectId> = s.pools.keys().copied().collect();
+    for p in &pools {
+        let op = s.pools[p].operator;
+        s.report_rate(op, *p, 400_000_000).unwrap();
+    }
+    s.advance_epoch().unwrap();
+    assert_eq!(s.committee.values().map(|v| v.len()).sum::<usize>(), 10);
+    s.sample_rate().unwrap();
+    assert!(s.storage_price > 0);
+    let buyer = ObjectId::from_u64(4);
+    let size = 1_000_000u64;
+    let enc = encoded_blob_length(size, 10).unwrap();
+    let st = s.reserve_space(buyer, enc, 3).unwrap();
+    let root = [9u8; 32];
+    let blob = s
+        .register_blob(
+            buyer,
+            st,
+            derive_blob_id(&root, 1, size),
+            root,
+            size,
+            1,
+            true,
+        )
+        .unwrap();
+    assert_eq!(
+        s.certify_blob(blob, s.epoch, 6),
+        Err(floe_economics::Error::EBelowQuorum)
+    );
+    s.certify_blob(blob, s.epoch, 7).unwrap();
+    let committee: Vec<ObjectId> = s.committee.keys().copied().collect();
+    for p in &committee {
+        let op = s.pools[p].operator;
+        s.submit_challenge_results(op, *p, s.epoch, vec![10_000; committee.len()])
+            .unwrap();
+    }
+    let e = s.epoch;
+    s.advance_epoch().unwrap();
+    let st = s.compute_settlement(e).unwrap();
+    assert!(st.header.pot > 0);
+    s.submit_settlement(st.header, 7).unwrap();
+    for p in &committee {
+        let (entry, proof) = st.proof_for(&p.0).unwrap();
+        let rate_before = s.exchange_rate(p).unwrap();
+        s.claim(e, &entry, &proof).unwrap();
+        assert_eq!(
+            s.claim(e, &entry, &proof),
+            Err(floe_economics::Error::EAlreadyClaimed)
+        );
+        let rate_after = s.exchange_rate(p).unwrap();
+        assert!(rate_after.frost * rate_before.shares >= rate_before.frost * rate_after.shares);
+    }
+    // Withdraw a stake: request, epoch change, withdraw with rewards.
+    let (sid, staked) = s.stakes.iter().next().map(|(k, v)| (*k, *v)).unwrap();
+    s.request_withdraw_stake(staked.owner, sid).unwrap();
+    assert_eq!(
+        s.withdraw_stake(staked.owner, sid),
+        Err(floe_economics::Error::EWithdrawEpochNotReached)
+    );
+    s.advance_epoch().unwrap();
+    let got = s.withdraw_stake(staked.owner, sid).unwrap();
+    assert!(got > staked.principal, "principal plus rewards: {got}");
+    // Fallback for an unsettled epoch.
+    let e2 = s.epoch - 1;
+    assert_eq!(
+        s.settle_fallback(e2),
+        Err(floe_economics::Error::EFallbackTooEarly)
+    );
+    s.advance_epoch().unwrap();
+    s.settle_fallback(e2).unwrap();
+    // Governance.
+    let voter = *s.stakes.keys().next().unwrap();
+    let owner = s.stakes[&voter].owner;
+    let prop = s.propose(owner, voter, ParamChange::BurnBps(1234)).unwrap();
+    for (id, st) in s.stakes.clone() {
+        s.vote(st.owner, prop, id, true).unwrap();
+    }
+    assert_eq!(
+        s.vote(owner, prop, voter, true),
+        Err(floe_economics::Error::EAlreadyVoted)
+    );
+    assert_eq!(
+        s.execute_proposal(prop),
+        Err(floe_economics::Error::EVotingOpen)
+    );
+    s.advance_epoch().unwrap();
+    assert_eq!(
+        s.execute_proposal(prop),
+        Err(floe_economics::Error::ETimelockNotElapsed)
+    );
+    s.advance_epoch().unwrap();
+    s.execute_proposal(prop).unwrap();
+    assert_eq!(s.params.burn_bps, 1234);
+    assert_eq!(s.total_frost(), supply);
+}
