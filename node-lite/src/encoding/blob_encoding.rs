@@ -20,7 +20,7 @@ use super::{
     config::DIGEST_LEN,
     config::{EncodingConfig, SymbolSize},
     errors::EncodingConfigError,
-    hashing::{hash_strided, slack_after, Digest, EMPTY_DIGEST, LEAF_PREFIX, SLACK_BEFORE},
+    hashing::{hash_slices, Digest, EMPTY_DIGEST, LEAF_PREFIX},
     index::{BlobId, SliverIndex, SliverPairIndex},
     merkle::{roots_of_trees, Node},
     metadata::{BlobMetadataWithId, SliverPairMetadata},
@@ -116,8 +116,13 @@ pub fn encode(config: &EncodingConfig, blob: Vec<u8>) -> Result<EncodedBlob, Enc
     let _guard = span.enter();
 
     let mut primary = blob;
-    primary.resize(layout.n * layout.primary_len, 0);
-    let mut secondary = vec![0u8; layout.n * layout.secondary_len];
+    let primary_total = layout.n * layout.primary_len;
+    primary.reserve_exact(primary_total - primary.len());
+    advise_huge_pages(primary.spare_capacity_mut());
+    primary.resize(primary_total, 0);
+    let mut secondary = Vec::with_capacity(layout.n * layout.secondary_len);
+    advise_huge_pages(secondary.spare_capacity_mut());
+    secondary.resize(layout.n * layout.secondary_len, 0u8);
     let threads = layout.worker_count();
 
     encode_rows(&layout, &primary, &mut secondary, threads);
@@ -154,6 +159,31 @@ pub fn encode_slice(
 /// The blob ID of `blob` for `config`.
 pub fn blob_id(config: &EncodingConfig, blob: &[u8]) -> Result<BlobId, EncodingConfigError> {
     Ok(encode_slice(config, blob)?.blob_id())
+}
+
+/// Asks the kernel to back a large, not yet touched buffer with transparent huge pages: the
+/// encoder's buffers are hundreds of MiB, and 4 KiB page faults would cost more than the copies.
+fn advise_huge_pages<T>(buf: &mut [T]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = buf.as_mut_ptr() as usize;
+        let end = start + std::mem::size_of_val(buf);
+        let aligned = start.next_multiple_of(PAGE);
+        if end > aligned + (2 << 20) {
+            // SAFETY: the range lies inside `buf`, which we own exclusively; MADV_HUGEPAGE only
+            // changes how the kernel backs the pages, never their contents.
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    end - aligned,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 /// Sizes derived once from the config and the symbol size.
@@ -336,31 +366,26 @@ fn encode_columns(
         for (((range, mut rows), mut leaf_rows), roots) in workers {
             scope.spawn(move || {
                 let mut encoder = layout.encoder::<Primary>();
-                // The expanded column, with the slack the batched hasher reads around it.
-                let mut column_buf = vec![0u8; SLACK_BEFORE + n * s + slack_after(s)];
                 let mut column_leaves = vec![EMPTY_DIGEST; n];
                 let first_systematic = range.start.min(k_s);
                 for c in range.clone() {
                     let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
-                    column_buf[SLACK_BEFORE..SLACK_BEFORE + k_p * s].copy_from_slice(column);
-                    let systematic = (c < k_s).then(|| (c - first_systematic) * s);
                     encoder
-                        .encode(column, |j, symbol| {
-                            let at = SLACK_BEFORE + (k_p + j) * s;
-                            column_buf[at..at + s].copy_from_slice(symbol);
-                            if let Some(at) = systematic {
-                                rows[j][at..at + s].copy_from_slice(symbol);
+                        .encode_then(column, |repair| {
+                            if c < k_s {
+                                let at = (c - first_systematic) * s;
+                                for (row, symbol) in rows.iter_mut().zip(repair) {
+                                    row[at..at + s].copy_from_slice(symbol);
+                                }
                             }
+                            // Leaves are hashed in place: the column's own symbols, then its
+                            // repair symbols in the encoder's buffer.
+                            let mut items: Vec<&[u8]> = Vec::with_capacity(n);
+                            items.extend(column.chunks_exact(s));
+                            items.extend_from_slice(repair);
+                            hash_slices(&items, LEAF_PREFIX, &mut column_leaves);
                         })
                         .expect("columns have the encoder's length");
-                    hash_strided(
-                        &column_buf,
-                        SLACK_BEFORE,
-                        s,
-                        s,
-                        LEAF_PREFIX,
-                        &mut column_leaves,
-                    );
                     let local = c - range.start;
                     roots_of_trees(&column_leaves, n, &mut roots[local..local + 1]);
                     let at = local * DIGEST_LEN;

@@ -76,74 +76,45 @@ pub fn hash_records(records: &[u8], stride: usize, out: &mut [Digest]) {
     }
 }
 
-/// Bytes a buffer passed to [`hash_strided`] should have before its first item and after its last
-/// one so that every item goes through the eight-lane kernel.
-pub const SLACK_BEFORE: usize = 8;
-
-/// Tail slack (see [`SLACK_BEFORE`]) for items of `stride` bytes.
-pub fn slack_after(stride: usize) -> usize {
-    7 * stride + 8
-}
-
-/// Hashes `prefix ‖ buf[first + k·stride .. first + k·stride + len]` into `out[k]` for every
-/// `k < out.len()`. Items are hashed eight at a time with AVX-512 where the CPU has it and the
-/// buffer has the slack the kernel reads ([`SLACK_BEFORE`], [`slack_after`]); the rest goes
-/// through `blake2b_simd`'s multi-buffer hashing.
-pub fn hash_strided(
-    buf: &[u8],
-    first: usize,
-    stride: usize,
-    len: usize,
-    prefix: u8,
-    out: &mut [Digest],
-) {
-    let count = out.len();
-    if count == 0 {
+/// Hashes `prefix ‖ items[k]` into `out[k]` for every `k`; all items have the same length.
+/// Items are hashed eight at a time with AVX-512 where the CPU has it, reading them in place;
+/// otherwise through `blake2b_simd`'s multi-buffer hashing.
+pub fn hash_slices(items: &[&[u8]], prefix: u8, out: &mut [Digest]) {
+    assert_eq!(items.len(), out.len(), "one digest per item");
+    let Some(first) = items.first() else {
+        return;
+    };
+    let len = first.len();
+    assert!(
+        items.iter().all(|item| item.len() == len),
+        "items of equal length"
+    );
+    #[cfg(target_arch = "x86_64")]
+    if x8::available() {
+        for (group, out) in items.chunks(8).zip(out.chunks_mut(8)) {
+            // Missing lanes of the last group repeat its first item; their digests are dropped.
+            let lanes: [*const u8; 8] =
+                std::array::from_fn(|k| group[k.min(group.len() - 1)].as_ptr());
+            let mut digests = [EMPTY_DIGEST; 8];
+            // SAFETY: AVX-512F is available, and every lane points at an item of `len` bytes.
+            unsafe { x8::hash8(&lanes, len, prefix, &mut digests) };
+            out.copy_from_slice(&digests[..out.len()]);
+        }
         return;
     }
-    assert!(
-        first + (count - 1) * stride + len <= buf.len(),
-        "hash_strided: items exceed the buffer"
-    );
-    let mut done = 0;
-    #[cfg(target_arch = "x86_64")]
-    if x8::available() && first >= 1 {
-        while done < count {
-            let start = first + done * stride;
-            if start + 7 * stride + len + 7 > buf.len() {
-                break;
-            }
-            let mut lanes = [EMPTY_DIGEST; 8];
-            // SAFETY: AVX-512F is available, and the bytes from `start - 1` to
-            // `start + 7·stride + len + 7` lie inside `buf` (checked just above).
-            unsafe { x8::hash8(buf.as_ptr().add(start), stride, len, prefix, &mut lanes) };
-            let take = (count - done).min(8);
-            out[done..done + take].copy_from_slice(&lanes[..take]);
-            done += take;
-        }
+    let record = len + 1;
+    let mut records = Vec::with_capacity(items.len() * record);
+    for item in items {
+        records.push(prefix);
+        records.extend_from_slice(item);
     }
-    if done < count {
-        let record = len + 1;
-        let mut records = Vec::with_capacity((count - done) * record);
-        for k in done..count {
-            let start = first + k * stride;
-            records.push(prefix);
-            records.extend_from_slice(&buf[start..start + len]);
-        }
-        hash_records(&records, record, &mut out[done..]);
-    }
+    hash_records(&records, record, out);
 }
 
 /// Leaf hashes of equal-length `symbols`, batched. Returns one digest per symbol.
 pub fn leaf_hashes<'a>(symbols: impl ExactSizeIterator<Item = &'a [u8]>, out: &mut [Digest]) {
-    let mut buf = vec![0u8; SLACK_BEFORE];
-    let mut len = 0;
-    for symbol in symbols {
-        len = symbol.len();
-        buf.extend_from_slice(symbol);
-    }
-    buf.resize(buf.len() + slack_after(len), 0);
-    hash_strided(&buf, SLACK_BEFORE, len, len, LEAF_PREFIX, out);
+    let items: Vec<&[u8]> = symbols.collect();
+    hash_slices(&items, LEAF_PREFIX, out);
 }
 
 #[cfg(test)]
@@ -162,33 +133,28 @@ mod tests {
     }
 
     /// The eight-lane kernel (where present) and the fallback agree with plain Blake2b for every
-    /// message length around the block boundaries, any stride, and a buffer without slack.
+    /// message length around the block and word boundaries, wherever the items lie.
     #[test]
-    fn strided_hashing_matches_plain_blake2b() {
+    fn slice_hashing_matches_plain_blake2b() {
         let buf: Vec<u8> = (0..20_000u32).map(|i| (i * 31 + 7) as u8).collect();
         for len in [
-            0usize, 1, 2, 7, 8, 63, 64, 126, 127, 128, 129, 255, 256, 302, 1000,
+            0usize, 1, 2, 7, 8, 9, 63, 64, 126, 127, 128, 129, 255, 256, 302, 1000,
         ] {
-            for (first, stride, count) in [(1usize, len.max(1), 19usize), (40, len + 13, 9)] {
+            for count in [1usize, 8, 9, 19] {
+                let items: Vec<&[u8]> = (0..count)
+                    .map(|k| &buf[(k * 997) % 9000..(k * 997) % 9000 + len])
+                    .collect();
                 let mut out = vec![EMPTY_DIGEST; count];
-                hash_strided(&buf, first, stride, len, 0x01, &mut out);
-                for (k, digest) in out.iter().enumerate() {
-                    let at = first + k * stride;
-                    assert_eq!(
-                        *digest,
-                        blake2b256(&[&[0x01], &buf[at..at + len]]),
-                        "len {len} item {k}"
-                    );
+                hash_slices(&items, 0x01, &mut out);
+                for (item, digest) in items.iter().zip(&out) {
+                    assert_eq!(*digest, blake2b256(&[&[0x01], item]), "len {len}");
                 }
             }
-            // Items ending exactly at the end of the buffer take the fallback path.
-            let tight = &buf[..1 + 9 * len.max(2)];
-            let mut out = vec![EMPTY_DIGEST; 9];
-            hash_strided(tight, 1, len.max(2), len.min(2), 0x00, &mut out);
-            for (k, digest) in out.iter().enumerate() {
-                let at = 1 + k * len.max(2);
-                assert_eq!(*digest, leaf_hash(&tight[at..at + len.min(2)]));
-            }
         }
+        // An item that ends exactly at the end of its allocation is read within bounds.
+        let tight = vec![3u8; 13];
+        let mut out = [EMPTY_DIGEST];
+        hash_slices(&[&tight[..]], 0x00, &mut out);
+        assert_eq!(out[0], leaf_hash(&tight));
     }
 }

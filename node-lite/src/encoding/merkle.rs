@@ -8,10 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     config::DIGEST_LEN,
-    hashing::{
-        hash_strided, inner_hash, leaf_hash, slack_after, Digest, EMPTY_DIGEST, INNER_PREFIX,
-        SLACK_BEFORE,
-    },
+    hashing::{hash_slices, inner_hash, leaf_hash, Digest, EMPTY_DIGEST, INNER_PREFIX},
 };
 
 /// A Merkle node as serialized in metadata and proofs (BCS: variant byte, then 32 bytes).
@@ -195,7 +192,7 @@ pub fn root_of(leaf_hashes: &[Digest]) -> Digest {
 
 /// Roots of `out.len()` trees of `n_leaves` leaves each, whose leaf hashes lie one tree after the
 /// other in `leaves`. All trees are built level by level together so that the inner-node hashes
-/// go through the batched (SIMD) hasher, reading pairs of nodes in place.
+/// go through the batched (SIMD) hasher, reading each pair of children in place.
 pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
     let n_trees = out.len();
     debug_assert_eq!(leaves.len(), n_leaves * n_trees);
@@ -204,47 +201,40 @@ pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
         1 => return out.copy_from_slice(leaves),
         _ => {}
     }
-    let mut level = PaddedLevel::new(leaves, n_trees, n_leaves);
-    let mut parents = vec![EMPTY_DIGEST; n_trees * n_leaves.div_ceil(2)];
+    let mut level: Vec<Digest> = Vec::new();
     let mut width = n_leaves;
     loop {
+        let current: &[Digest] = if width == n_leaves { leaves } else { &level };
         let n_parents = width.div_ceil(2);
-        let next = &mut parents[..n_trees * n_parents];
-        // Parent `i` of every tree hashes the 64 bytes of its two children, which the even
-        // padding of each tree's level makes contiguous at a uniform stride of 64 bytes.
-        hash_strided(
-            &level.bytes,
-            SLACK_BEFORE,
-            2 * DIGEST_LEN,
-            2 * DIGEST_LEN,
-            INNER_PREFIX,
-            next,
-        );
+        // An odd level pairs its last node with the zero digest.
+        let odd_tails: Vec<[u8; 2 * DIGEST_LEN]> = if width % 2 == 1 {
+            current
+                .chunks_exact(width)
+                .map(|tree| {
+                    let mut pair = [0u8; 2 * DIGEST_LEN];
+                    pair[..DIGEST_LEN].copy_from_slice(&tree[width - 1]);
+                    pair
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut items: Vec<&[u8]> = Vec::with_capacity(n_trees * n_parents);
+        for (t, tree) in current.chunks_exact(width).enumerate() {
+            let pairs = tree[..width - width % 2].as_flattened();
+            items.extend(pairs.chunks_exact(2 * DIGEST_LEN));
+            if let Some(tail) = odd_tails.get(t) {
+                items.push(tail);
+            }
+        }
+        let mut next = vec![EMPTY_DIGEST; n_trees * n_parents];
+        hash_slices(&items, INNER_PREFIX, &mut next);
         width = n_parents;
         if width == 1 {
-            out.copy_from_slice(next);
+            out.copy_from_slice(&next);
             return;
         }
-        level = PaddedLevel::new(next, n_trees, width);
-    }
-}
-
-/// One level of several trees, each padded to an even number of nodes with the zero digest, with
-/// the slack the batched hasher reads around the nodes.
-struct PaddedLevel {
-    bytes: Vec<u8>,
-}
-
-impl PaddedLevel {
-    fn new(nodes: &[Digest], n_trees: usize, width: usize) -> Self {
-        let padded = width.next_multiple_of(2);
-        let mut bytes =
-            vec![0u8; SLACK_BEFORE + n_trees * padded * DIGEST_LEN + slack_after(2 * DIGEST_LEN)];
-        for (tree, chunk) in nodes.chunks_exact(width).enumerate() {
-            let at = SLACK_BEFORE + tree * padded * DIGEST_LEN;
-            bytes[at..at + width * DIGEST_LEN].copy_from_slice(chunk.as_flattened());
-        }
-        Self { bytes }
+        level = next;
     }
 }
 

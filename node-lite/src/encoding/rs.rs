@@ -38,6 +38,28 @@ impl RsEncoder {
         source: &[u8],
         mut sink: impl FnMut(usize, &[u8]),
     ) -> Result<(), RsError> {
+        self.add_source(source)?;
+        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        for (j, symbol) in result.recovery_iter().enumerate() {
+            sink(j, symbol);
+        }
+        Ok(())
+    }
+
+    /// Encodes `source` and hands all recovery symbols at once to `use_symbols`, borrowed from
+    /// the encoder's own buffer.
+    pub fn encode_then<R>(
+        &mut self,
+        source: &[u8],
+        use_symbols: impl FnOnce(&[&[u8]]) -> R,
+    ) -> Result<R, RsError> {
+        self.add_source(source)?;
+        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        let symbols: Vec<&[u8]> = result.recovery_iter().collect();
+        Ok(use_symbols(&symbols))
+    }
+
+    fn add_source(&mut self, source: &[u8]) -> Result<(), RsError> {
         if source.len() != self.k * self.symbol_size {
             return Err(RsError(format!(
                 "source has {} bytes, expected {}",
@@ -49,10 +71,6 @@ impl RsEncoder {
             self.inner
                 .add_original_shard(symbol)
                 .map_err(|e| RsError(e.to_string()))?;
-        }
-        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
-        for (j, symbol) in result.recovery_iter().enumerate() {
-            sink(j, symbol);
         }
         Ok(())
     }

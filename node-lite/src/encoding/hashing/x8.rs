@@ -1,11 +1,10 @@
 //! Eight-lane Blake2b-256 with AVX-512: eight equal-length messages at once, one per 64-bit lane.
 //!
-//! Each message is `prefix ‖ data` where the data items lie at a fixed stride in one buffer, so
-//! message words are gathered straight from the buffer (no copy to prepend the prefix byte): word
-//! `j` of block `b` is the unaligned `u64` at `data - 1 + 128·b + 8·j`, whose lowest byte is
-//! replaced by the prefix for the very first word and whose bytes past the message end are
-//! masked off. Reads therefore touch one byte before each item and up to seven bytes after it;
-//! the safe wrapper in the parent module checks that those bytes lie inside the buffer.
+//! Each message is `prefix ‖ data`, the data of each lane anywhere in memory. Message words are
+//! gathered straight from the data (no copy to prepend the prefix byte): with `q_i` the `i`-th
+//! little-endian word of the data, message word `j` is `(q_j << 8) | (q_{j-1} >> 56)` and the
+//! prefix plays `q_{-1} >> 56`. Only the data's own bytes are read: its last, partial word is
+//! assembled byte by byte.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
@@ -52,23 +51,37 @@ pub fn available() -> bool {
     }
 }
 
-/// Hashes eight messages `prefix ‖ data[k]`, `data[k]` being the `len` bytes at
-/// `first + k · stride`, into `out[k]`.
+/// Hashes the eight messages `prefix ‖ lanes[k][..len]` into `out[k]`.
 ///
 /// # Safety
 ///
-/// The CPU must support AVX-512F ([`available`]), and for every `k < 8` the bytes from
-/// `first + k · stride - 1` to `first + k · stride + len + 7` (exclusive) must be readable.
+/// The CPU must support AVX-512F ([`available`]), and every `lanes[k]` must be valid for reads
+/// of `len` bytes.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-pub unsafe fn hash8(first: *const u8, stride: usize, len: usize, prefix: u8, out: &mut [Digest]) {
-    debug_assert!(out.len() >= 8);
+pub unsafe fn hash8(lanes: &[*const u8; 8], len: usize, prefix: u8, out: &mut [Digest; 8]) {
     let msg_len = len + 1;
-    let n_blocks = msg_len.div_ceil(128).max(1);
-    let s = stride as i64;
-    let offsets = _mm512_set_epi64(7 * s, 6 * s, 5 * s, 4 * s, 3 * s, 2 * s, s, 0);
-    // Message byte `i` of lane 0 is at `base + i` (byte 0 is the prefix position).
-    let base = first.wrapping_sub(1);
+    let n_blocks = msg_len.div_ceil(128);
+    let full_words = len / 8;
+    let addresses = _mm512_loadu_si512(lanes.as_ptr() as *const _);
+
+    // The data word `i` of every lane; bytes past the data are zero.
+    let data_word = |i: usize| -> __m512i {
+        if i < full_words {
+            let at = _mm512_add_epi64(addresses, _mm512_set1_epi64((8 * i) as i64));
+            _mm512_i64gather_epi64::<1>(at, std::ptr::null())
+        } else if 8 * i < len {
+            let mut words = [0u64; 8];
+            for (word, lane) in words.iter_mut().zip(lanes) {
+                let mut bytes = [0u8; 8];
+                std::ptr::copy_nonoverlapping(lane.add(8 * i), bytes.as_mut_ptr(), len - 8 * i);
+                *word = u64::from_le_bytes(bytes);
+            }
+            _mm512_loadu_si512(words.as_ptr() as *const _)
+        } else {
+            _mm512_setzero_si512()
+        }
+    };
 
     let mut h = [_mm512_setzero_si512(); 8];
     for (i, word) in h.iter_mut().enumerate() {
@@ -76,29 +89,20 @@ pub unsafe fn hash8(first: *const u8, stride: usize, len: usize, prefix: u8, out
     }
     h[0] = _mm512_xor_si512(h[0], _mm512_set1_epi64(0x0101_0020));
 
+    let mut previous = _mm512_set1_epi64((u64::from(prefix) << 56) as i64);
     for block in 0..n_blocks {
-        let block_start = block * 128;
         let mut m = [_mm512_setzero_si512(); 16];
-        for (j, word) in m.iter_mut().enumerate() {
-            let at = block_start + 8 * j;
-            if at >= msg_len {
+        for (jj, word) in m.iter_mut().enumerate() {
+            let j = 16 * block + jj;
+            if 8 * j >= msg_len {
                 break;
             }
-            let mut w = _mm512_i64gather_epi64::<1>(offsets, base.add(at) as *const _);
-            if at + 8 > msg_len {
-                let keep = (1u64 << (8 * (msg_len - at))) - 1;
-                w = _mm512_and_si512(w, _mm512_set1_epi64(keep as i64));
-            }
-            if at == 0 {
-                w = _mm512_or_si512(
-                    _mm512_and_si512(w, _mm512_set1_epi64(!0xffu64 as i64)),
-                    _mm512_set1_epi64(i64::from(prefix)),
-                );
-            }
-            *word = w;
+            let q = data_word(j);
+            *word = _mm512_or_si512(_mm512_slli_epi64::<8>(q), _mm512_srli_epi64::<56>(previous));
+            previous = q;
         }
         let last = block + 1 == n_blocks;
-        let counter = if last { msg_len } else { block_start + 128 } as u64;
+        let counter = if last { msg_len } else { 128 * (block + 1) } as u64;
 
         let mut v = [_mm512_setzero_si512(); 16];
         v[..8].copy_from_slice(&h);
@@ -141,7 +145,7 @@ pub unsafe fn hash8(first: *const u8, stride: usize, len: usize, prefix: u8, out
     for (i, lanes) in words.iter_mut().enumerate() {
         _mm512_storeu_si512(lanes.as_mut_ptr() as *mut _, h[i]);
     }
-    for (lane, digest) in out.iter_mut().take(8).enumerate() {
+    for (lane, digest) in out.iter_mut().enumerate() {
         for (i, lanes) in words.iter().enumerate() {
             digest[8 * i..8 * i + 8].copy_from_slice(&lanes[lane].to_le_bytes());
         }
