@@ -1,10 +1,11 @@
 //! Eight-lane Blake2b-256 with AVX-512: eight equal-length messages at once, one per 64-bit lane.
 //!
-//! Each message is `prefix ‖ data`, the data of each lane anywhere in memory. Message words are
-//! gathered straight from the data (no copy to prepend the prefix byte): with `q_i` the `i`-th
-//! little-endian word of the data, message word `j` is `(q_j << 8) | (q_{j-1} >> 56)` and the
-//! prefix plays `q_{-1} >> 56`. Only the data's own bytes are read: its last, partial word is
-//! assembled byte by byte.
+//! Each message is `prefix ‖ data`, the data of each lane anywhere in memory. Every 128-byte
+//! message block is read straight from the data (no copy to prepend the prefix byte) with two
+//! byte-masked loads per lane starting one byte before the block's data: the mask drops the bytes
+//! outside the data, and masked bytes are never touched (AVX-512 fault suppression), so only the
+//! data's own bytes are read. The prefix is then put in byte 0, and the eight lanes' blocks are
+//! transposed (8 × 8 words, twice) into the sixteen message-word vectors.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
@@ -43,7 +44,9 @@ pub fn available() -> bool {
     {
         use std::sync::OnceLock;
         static AVAILABLE: OnceLock<bool> = OnceLock::new();
-        *AVAILABLE.get_or_init(|| is_x86_feature_detected!("avx512f"))
+        *AVAILABLE.get_or_init(|| {
+            is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw")
+        })
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -58,48 +61,38 @@ pub fn available() -> bool {
 /// The CPU must support AVX-512F ([`available`]), and every `lanes[k]` must be valid for reads
 /// of `len` bytes.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,avx512bw")]
 pub unsafe fn hash8(lanes: &[*const u8; 8], len: usize, prefix: u8, out: &mut [Digest; 8]) {
     let msg_len = len + 1;
     let n_blocks = msg_len.div_ceil(128);
-    let full_words = len / 8;
-    let addresses = _mm512_loadu_si512(lanes.as_ptr() as *const _);
-
-    // The data word `i` of every lane; bytes past the data are zero.
-    let data_word = |i: usize| -> __m512i {
-        if i < full_words {
-            let at = _mm512_add_epi64(addresses, _mm512_set1_epi64((8 * i) as i64));
-            _mm512_i64gather_epi64::<1>(at, std::ptr::null())
-        } else if 8 * i < len {
-            let mut words = [0u64; 8];
-            for (word, lane) in words.iter_mut().zip(lanes) {
-                let mut bytes = [0u8; 8];
-                std::ptr::copy_nonoverlapping(lane.add(8 * i), bytes.as_mut_ptr(), len - 8 * i);
-                *word = u64::from_le_bytes(bytes);
-            }
-            _mm512_loadu_si512(words.as_ptr() as *const _)
-        } else {
-            _mm512_setzero_si512()
-        }
-    };
-
     let mut h = [_mm512_setzero_si512(); 8];
     for (i, word) in h.iter_mut().enumerate() {
         *word = _mm512_set1_epi64(IV[i] as i64);
     }
     h[0] = _mm512_xor_si512(h[0], _mm512_set1_epi64(0x0101_0020));
 
-    let mut previous = _mm512_set1_epi64((u64::from(prefix) << 56) as i64);
     for block in 0..n_blocks {
         let mut m = [_mm512_setzero_si512(); 16];
-        for (jj, word) in m.iter_mut().enumerate() {
-            let j = 16 * block + jj;
-            if 8 * j >= msg_len {
-                break;
+        for half in 0..2 {
+            // Message bytes [128·block + 64·half, +64) are data bytes from `first - 1`.
+            let first = (128 * block + 64 * half) as isize - 1;
+            let mask = byte_mask(first, len);
+            let has_prefix = block == 0 && half == 0;
+            if mask == 0 && !has_prefix {
+                continue;
             }
-            let q = data_word(j);
-            *word = _mm512_or_si512(_mm512_slli_epi64::<8>(q), _mm512_srli_epi64::<56>(previous));
-            previous = q;
+            let mut rows = [_mm512_setzero_si512(); 8];
+            for (row, lane) in rows.iter_mut().zip(lanes) {
+                *row = _mm512_maskz_loadu_epi8(mask, lane.wrapping_offset(first) as *const i8);
+            }
+            if has_prefix {
+                let prefix_word = _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, i64::from(prefix));
+                for row in &mut rows {
+                    *row = _mm512_or_si512(*row, prefix_word);
+                }
+            }
+            let words = transpose8(rows);
+            m[8 * half..8 * half + 8].copy_from_slice(&words);
         }
         let last = block + 1 == n_blocks;
         let counter = if last { msg_len } else { 128 * (block + 1) } as u64;
@@ -150,4 +143,52 @@ pub unsafe fn hash8(lanes: &[*const u8; 8], len: usize, prefix: u8, out: &mut [D
             digest[8 * i..8 * i + 8].copy_from_slice(&lanes[lane].to_le_bytes());
         }
     }
+}
+
+/// The bits of the 64 bytes from data offset `first` that fall inside `0..len`.
+fn byte_mask(first: isize, len: usize) -> u64 {
+    let len = len as isize;
+    let lo = (-first).clamp(0, 64);
+    let hi = (len - first).clamp(0, 64);
+    if hi <= lo {
+        return 0;
+    }
+    let upto = if hi == 64 { u64::MAX } else { (1u64 << hi) - 1 };
+    upto & !((1u64 << lo) - 1)
+}
+
+/// Transposes eight rows of eight 64-bit words: word `j` of row `k` becomes word `k` of row `j`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn transpose8(r: [__m512i; 8]) -> [__m512i; 8] {
+    let t0 = _mm512_unpacklo_epi64(r[0], r[1]);
+    let t1 = _mm512_unpackhi_epi64(r[0], r[1]);
+    let t2 = _mm512_unpacklo_epi64(r[2], r[3]);
+    let t3 = _mm512_unpackhi_epi64(r[2], r[3]);
+    let t4 = _mm512_unpacklo_epi64(r[4], r[5]);
+    let t5 = _mm512_unpackhi_epi64(r[4], r[5]);
+    let t6 = _mm512_unpacklo_epi64(r[6], r[7]);
+    let t7 = _mm512_unpackhi_epi64(r[6], r[7]);
+    let even = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+    let odd = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+    let u0 = _mm512_permutex2var_epi64(t0, even, t2);
+    let u1 = _mm512_permutex2var_epi64(t1, even, t3);
+    let u2 = _mm512_permutex2var_epi64(t0, odd, t2);
+    let u3 = _mm512_permutex2var_epi64(t1, odd, t3);
+    let u4 = _mm512_permutex2var_epi64(t4, even, t6);
+    let u5 = _mm512_permutex2var_epi64(t5, even, t7);
+    let u6 = _mm512_permutex2var_epi64(t4, odd, t6);
+    let u7 = _mm512_permutex2var_epi64(t5, odd, t7);
+    let low = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+    let high = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+    [
+        _mm512_permutex2var_epi64(u0, low, u4),
+        _mm512_permutex2var_epi64(u1, low, u5),
+        _mm512_permutex2var_epi64(u2, low, u6),
+        _mm512_permutex2var_epi64(u3, low, u7),
+        _mm512_permutex2var_epi64(u0, high, u4),
+        _mm512_permutex2var_epi64(u1, high, u5),
+        _mm512_permutex2var_epi64(u2, high, u6),
+        _mm512_permutex2var_epi64(u3, high, u7),
+    ]
 }
