@@ -20,11 +20,11 @@ use super::{
     config::DIGEST_LEN,
     config::{EncodingConfig, SymbolSize},
     errors::EncodingConfigError,
-    hashing::{hash_slices, Digest, EMPTY_DIGEST, LEAF_PREFIX},
+    hashing::{leaf_hash_slices, Digest, EMPTY_DIGEST},
     index::{BlobId, SliverIndex, SliverPairIndex},
     merkle::{roots_of_trees, Node},
     metadata::{BlobMetadataWithId, SliverPairMetadata},
-    rs::RsEncoder,
+    rs::{BatchEncoder, RsEncoder, MAX_BATCHED_SYMBOL_SIZE},
     slivers::{sliver_bcs, SliverData, SliverPair},
 };
 
@@ -229,6 +229,18 @@ impl Layout {
             .min(self.n)
     }
 
+    /// A batch encoder for axis `A`'s code when symbols are small enough to batch.
+    fn batch_encoder<A: EncodingAxis>(&self) -> Option<BatchEncoder> {
+        (self.s <= MAX_BATCHED_SYMBOL_SIZE).then(|| {
+            BatchEncoder::new(
+                self.config.source_symbols::<A>(),
+                self.config.n_shards(),
+                self.symbol_size,
+            )
+            .expect("the config's code parameters are valid for reed-solomon-simd")
+        })
+    }
+
     fn encoder<A: EncodingAxis>(&self) -> RsEncoder {
         RsEncoder::new(
             self.config.source_symbols::<A>(),
@@ -254,11 +266,7 @@ fn split_blocks_mut<'a>(
     block_len: usize,
     ranges: &[Range<usize>],
 ) -> Vec<Vec<&'a mut [u8]>> {
-    let n_blocks = if block_len == 0 {
-        0
-    } else {
-        buf.len() / block_len
-    };
+    let n_blocks = buf.len().checked_div(block_len).unwrap_or(0);
     let mut out: Vec<Vec<&'a mut [u8]>> = ranges
         .iter()
         .map(|_| Vec::with_capacity(n_blocks))
@@ -283,6 +291,7 @@ fn split_blocks_mut<'a>(
 /// Step 2: expands the source rows with the secondary code into all `n` secondary slivers.
 fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: usize) {
     let Layout {
+        n,
         k_p,
         k_s,
         s,
@@ -296,18 +305,43 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: u
     thread::scope(|scope| {
         for (rows, mut columns) in rows.into_iter().zip(columns_per_worker) {
             scope.spawn(move || {
-                let mut encoder = layout.encoder::<Secondary>();
-                for (local, r) in rows.enumerate() {
+                let rows: Vec<usize> = rows.collect();
+                for (local, &r) in rows.iter().enumerate() {
                     let row = &primary[r * primary_len..(r + 1) * primary_len];
-                    let at = local * s..(local + 1) * s;
                     for (j, symbol) in row.chunks_exact(s).enumerate() {
-                        columns[j][at.clone()].copy_from_slice(symbol);
+                        columns[j][local * s..(local + 1) * s].copy_from_slice(symbol);
                     }
-                    encoder
-                        .encode(row, |j, symbol| {
-                            columns[k_s + j][at.clone()].copy_from_slice(symbol)
-                        })
-                        .expect("rows have the encoder's length");
+                }
+                let mut place = |local: usize, j: usize, symbol: &[u8]| {
+                    columns[k_s + j][local * s..(local + 1) * s].copy_from_slice(symbol)
+                };
+                if let Some(mut batcher) = layout.batch_encoder::<Secondary>() {
+                    let per_row = (n - k_s) * s;
+                    let batch = BatchEncoder::batch_size(layout.symbol_size);
+                    let mut repair = vec![0u8; batch * per_row];
+                    for (g, group) in rows.chunks(batch).enumerate() {
+                        let sources: Vec<&[u8]> = group
+                            .iter()
+                            .map(|&r| &primary[r * primary_len..(r + 1) * primary_len])
+                            .collect();
+                        let out = &mut repair[..group.len() * per_row];
+                        batcher
+                            .encode(&sources, out)
+                            .expect("rows fit the batch encoder");
+                        for (b, symbols) in out.chunks_exact(per_row).enumerate() {
+                            for (j, symbol) in symbols.chunks_exact(s).enumerate() {
+                                place(g * batch + b, j, symbol);
+                            }
+                        }
+                    }
+                } else {
+                    let mut encoder = layout.encoder::<Secondary>();
+                    for (local, &r) in rows.iter().enumerate() {
+                        let row = &primary[r * primary_len..(r + 1) * primary_len];
+                        encoder
+                            .encode(row, |j, symbol| place(local, j, symbol))
+                            .expect("rows have the encoder's length");
+                    }
                 }
             });
         }
@@ -365,32 +399,55 @@ fn encode_columns(
             .zip(roots_per_worker);
         for (((range, mut rows), mut leaf_rows), roots) in workers {
             scope.spawn(move || {
-                let mut encoder = layout.encoder::<Primary>();
                 let mut column_leaves = vec![EMPTY_DIGEST; n];
                 let first_systematic = range.start.min(k_s);
-                for c in range.clone() {
+                let mut finish_column = |c: usize, repair: &[&[u8]]| {
+                    if c < k_s {
+                        let at = (c - first_systematic) * s;
+                        for (row, symbol) in rows.iter_mut().zip(repair) {
+                            row[at..at + s].copy_from_slice(symbol);
+                        }
+                    }
+                    // Leaves are hashed in place: the column's own symbols, then its repair
+                    // symbols.
                     let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
-                    encoder
-                        .encode_then(column, |repair| {
-                            if c < k_s {
-                                let at = (c - first_systematic) * s;
-                                for (row, symbol) in rows.iter_mut().zip(repair) {
-                                    row[at..at + s].copy_from_slice(symbol);
-                                }
-                            }
-                            // Leaves are hashed in place: the column's own symbols, then its
-                            // repair symbols in the encoder's buffer.
-                            let mut items: Vec<&[u8]> = Vec::with_capacity(n);
-                            items.extend(column.chunks_exact(s));
-                            items.extend_from_slice(repair);
-                            hash_slices(&items, LEAF_PREFIX, &mut column_leaves);
-                        })
-                        .expect("columns have the encoder's length");
+                    let mut items: Vec<&[u8]> = Vec::with_capacity(n);
+                    items.extend(column.chunks_exact(s));
+                    items.extend_from_slice(repair);
+                    leaf_hash_slices(&items, &mut column_leaves);
                     let local = c - range.start;
                     roots_of_trees(&column_leaves, n, &mut roots[local..local + 1]);
                     let at = local * DIGEST_LEN;
                     for (row, leaf) in leaf_rows.iter_mut().zip(&column_leaves) {
                         row[at..at + DIGEST_LEN].copy_from_slice(leaf);
+                    }
+                };
+                if let Some(mut batcher) = layout.batch_encoder::<Primary>() {
+                    let columns: Vec<usize> = range.clone().collect();
+                    let per_column = (n - k_p) * s;
+                    let mut repair =
+                        vec![0u8; BatchEncoder::batch_size(layout.symbol_size) * per_column];
+                    for group in columns.chunks(BatchEncoder::batch_size(layout.symbol_size)) {
+                        let sources: Vec<&[u8]> = group
+                            .iter()
+                            .map(|&c| &secondary[c * secondary_len..(c + 1) * secondary_len])
+                            .collect();
+                        let out = &mut repair[..group.len() * per_column];
+                        batcher
+                            .encode(&sources, out)
+                            .expect("columns fit the batch encoder");
+                        for (&c, symbols) in group.iter().zip(out.chunks_exact(per_column)) {
+                            let symbols: Vec<&[u8]> = symbols.chunks_exact(s).collect();
+                            finish_column(c, &symbols);
+                        }
+                    }
+                } else {
+                    let mut encoder = layout.encoder::<Primary>();
+                    for c in range.clone() {
+                        let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
+                        encoder
+                            .encode_then(column, |repair| finish_column(c, repair))
+                            .expect("columns have the encoder's length");
                     }
                 }
             });
@@ -458,8 +515,8 @@ mod tests {
             for r in 0..k_p {
                 let row = &padded[r * k_s * su..(r + 1) * k_s * su];
                 let cw = row_enc.codeword(row).expect("encodes");
-                for c in 0..n_us {
-                    matrix[r][c] = cw[c * su..(c + 1) * su].to_vec();
+                for (c, cell) in matrix[r].iter_mut().enumerate() {
+                    *cell = cw[c * su..(c + 1) * su].to_vec();
                 }
             }
             let mut col_enc = RsEncoder::new(k_p as u16, n, s).expect("valid");

@@ -32,7 +32,7 @@ pub struct SymbolSize(u16);
 impl SymbolSize {
     /// Checks `size` against the RS2 rules (non-zero and even).
     pub fn new(size: u16) -> Result<Self, EncodingConfigError> {
-        if size == 0 || size % SYMBOL_ALIGNMENT != 0 {
+        if size == 0 || !size.is_multiple_of(SYMBOL_ALIGNMENT) {
             return Err(EncodingConfigError::InvalidSymbolSize(size));
         }
         Ok(Self(size))

@@ -111,10 +111,36 @@ pub fn hash_slices(items: &[&[u8]], prefix: u8, out: &mut [Digest]) {
     hash_records(&records, record, out);
 }
 
+/// Merkle leaf hashes `H(0x00 ‖ symbol)` of equal-length symbols into `out`.
+///
+/// Two-byte symbols (every blob up to `k_p · k_s · 2` bytes, 445 KB at n = 1000) have only 65536
+/// possible values: their leaf hashes come from a table computed once per process.
+pub fn leaf_hash_slices(symbols: &[&[u8]], out: &mut [Digest]) {
+    if symbols.first().is_some_and(|symbol| symbol.len() == 2) {
+        let table = two_byte_leaf_table();
+        for (digest, symbol) in out.iter_mut().zip(symbols) {
+            *digest = table[usize::from(u16::from_le_bytes([symbol[0], symbol[1]]))];
+        }
+        return;
+    }
+    hash_slices(symbols, LEAF_PREFIX, out);
+}
+
+fn two_byte_leaf_table() -> &'static [Digest] {
+    static TABLE: std::sync::OnceLock<Vec<Digest>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let values: Vec<[u8; 2]> = (0..=u16::MAX).map(u16::to_le_bytes).collect();
+        let items: Vec<&[u8]> = values.iter().map(|v| v.as_slice()).collect();
+        let mut table = vec![EMPTY_DIGEST; items.len()];
+        hash_slices(&items, LEAF_PREFIX, &mut table);
+        table
+    })
+}
+
 /// Leaf hashes of equal-length `symbols`, batched. Returns one digest per symbol.
 pub fn leaf_hashes<'a>(symbols: impl ExactSizeIterator<Item = &'a [u8]>, out: &mut [Digest]) {
     let items: Vec<&[u8]> = symbols.collect();
-    hash_slices(&items, LEAF_PREFIX, out);
+    leaf_hash_slices(&items, out);
 }
 
 #[cfg(test)]
@@ -151,6 +177,15 @@ mod tests {
                 }
             }
         }
+        // Two-byte leaves come from the table; it agrees with hashing.
+        let pairs: Vec<[u8; 2]> = (0..600u16).map(|i| (i * 109).to_le_bytes()).collect();
+        let items: Vec<&[u8]> = pairs.iter().map(|p| p.as_slice()).collect();
+        let mut out = vec![EMPTY_DIGEST; items.len()];
+        leaf_hash_slices(&items, &mut out);
+        for (item, digest) in items.iter().zip(&out) {
+            assert_eq!(*digest, leaf_hash(item));
+        }
+
         // An item that ends exactly at the end of its allocation is read within bounds.
         let tight = vec![3u8; 13];
         let mut out = [EMPTY_DIGEST];

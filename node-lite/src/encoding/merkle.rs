@@ -71,7 +71,7 @@ impl MerkleProof {
         let mut current = leaf_hash(leaf);
         let mut index = leaf_index;
         for sibling in &self.path {
-            current = if index % 2 == 0 {
+            current = if index.is_multiple_of(2) {
                 inner_hash(&current, &sibling.bytes())
             } else {
                 inner_hash(&sibling.bytes(), &current)

@@ -83,6 +83,107 @@ impl RsEncoder {
     }
 }
 
+/// Largest symbol size for which [`BatchEncoder`] pays off: below 64 bytes the library pads every
+/// symbol to a 64-byte chunk, so encoding small symbols one codeword at a time wastes most of the
+/// work.
+pub const MAX_BATCHED_SYMBOL_SIZE: usize = 32;
+
+/// Encodes many codewords of small symbols (`s < 64`) in one library call.
+///
+/// The library treats a shard as GF(2^16) elements; a shard shorter than 64 bytes holds element
+/// `i` in bytes `i` (low) and `s/2 + i` (high), a 64-byte chunk holds element `j` in bytes `j` and
+/// `32 + j`. The code acts on each element position independently, so the elements of many
+/// codewords can share one "super" shard: codeword `b`'s element `i` goes to element
+/// `b · s/2 + i` of the super shard, and comes back out of the repair super shards the same way.
+pub struct BatchEncoder {
+    inner: reed_solomon_simd::ReedSolomonEncoder,
+    k: usize,
+    n_repair: usize,
+    symbol_size: usize,
+    super_len: usize,
+    packed: Vec<u8>,
+}
+
+impl BatchEncoder {
+    /// Codewords per call: enough to fill 16 chunks of 32 elements.
+    pub fn batch_size(symbol_size: SymbolSize) -> usize {
+        (16 * 32) / (symbol_size.as_usize() / 2)
+    }
+
+    /// An encoder of up to [`batch_size`](Self::batch_size) codewords of `n` symbols with `k`
+    /// source symbols each. `symbol_size` must be at most [`MAX_BATCHED_SYMBOL_SIZE`].
+    pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
+        let s = symbol_size.as_usize();
+        if s > MAX_BATCHED_SYMBOL_SIZE {
+            return Err(RsError(format!("symbol size {s} is too large to batch")));
+        }
+        let super_len = 16 * 64;
+        let inner = reed_solomon_simd::ReedSolomonEncoder::new(
+            usize::from(k),
+            usize::from(n - k),
+            super_len,
+        )
+        .map_err(|e| RsError(e.to_string()))?;
+        Ok(Self {
+            inner,
+            k: usize::from(k),
+            n_repair: usize::from(n - k),
+            symbol_size: s,
+            super_len,
+            packed: vec![0; usize::from(k) * super_len],
+        })
+    }
+
+    /// Position in a super shard of element `e`: (low byte, high byte).
+    fn super_position(e: usize) -> (usize, usize) {
+        let lo = 64 * (e / 32) + e % 32;
+        (lo, lo + 32)
+    }
+
+    /// Encodes the codewords whose sources (`k` symbols each, concatenated) are `sources`, and
+    /// writes their repair symbols to `repair` as `[codeword][repair index][symbol]`.
+    pub fn encode(&mut self, sources: &[&[u8]], repair: &mut [u8]) -> Result<(), RsError> {
+        let s = self.symbol_size;
+        let h = s / 2;
+        let count = sources.len();
+        if count * h > self.super_len / 2
+            || sources.iter().any(|src| src.len() != self.k * s)
+            || repair.len() != count * self.n_repair * s
+        {
+            return Err(RsError("batch shape does not match the encoder".into()));
+        }
+        self.packed.fill(0);
+        for (b, source) in sources.iter().enumerate() {
+            for (p, symbol) in source.chunks_exact(s).enumerate() {
+                let shard = &mut self.packed[p * self.super_len..(p + 1) * self.super_len];
+                for i in 0..h {
+                    let (lo, hi) = Self::super_position(b * h + i);
+                    shard[lo] = symbol[i];
+                    shard[hi] = symbol[h + i];
+                }
+            }
+        }
+        for shard in self.packed.chunks_exact(self.super_len) {
+            self.inner
+                .add_original_shard(shard)
+                .map_err(|e| RsError(e.to_string()))?;
+        }
+        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        for (j, shard) in result.recovery_iter().enumerate() {
+            for b in 0..count {
+                let at = (b * self.n_repair + j) * s;
+                let symbol = &mut repair[at..at + s];
+                for i in 0..h {
+                    let (lo, hi) = Self::super_position(b * h + i);
+                    symbol[i] = shard[lo];
+                    symbol[h + i] = shard[hi];
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A reusable decoder recovering the `k` source symbols of codewords of `n` symbols.
 pub struct RsDecoder {
     inner: reed_solomon_simd::ReedSolomonDecoder,
@@ -176,4 +277,43 @@ pub fn rs_decode<'a>(
     symbols: impl IntoIterator<Item = (u16, &'a [u8])>,
 ) -> Result<Vec<u8>, RsError> {
     RsDecoder::new(k, n, symbol_size)?.decode(symbols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Batched encoding gives exactly the symbols of encoding each codeword on its own.
+    #[test]
+    fn batched_encoding_equals_single_codewords() {
+        for s in [2u16, 4, 6, 30, 32] {
+            let size = SymbolSize::new(s).expect("even");
+            let (k, n) = (5u16, 13u16);
+            let count = BatchEncoder::batch_size(size).min(40);
+            let sources: Vec<Vec<u8>> = (0..count)
+                .map(|b| {
+                    (0..usize::from(k) * usize::from(s))
+                        .map(|i| (i * 7 + b * 13) as u8)
+                        .collect()
+                })
+                .collect();
+            let refs: Vec<&[u8]> = sources.iter().map(Vec::as_slice).collect();
+            let mut repair = vec![0u8; count * usize::from(n - k) * usize::from(s)];
+            BatchEncoder::new(k, n, size)
+                .expect("valid")
+                .encode(&refs, &mut repair)
+                .expect("encodes");
+            let mut single = RsEncoder::new(k, n, size).expect("valid");
+            for (b, source) in sources.iter().enumerate() {
+                let codeword = single.codeword(source).expect("encodes");
+                let expected = &codeword[source.len()..];
+                let at = b * expected.len();
+                assert_eq!(
+                    &repair[at..at + expected.len()],
+                    expected,
+                    "s = {s}, codeword {b}"
+                );
+            }
+        }
+    }
 }

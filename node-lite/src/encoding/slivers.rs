@@ -56,7 +56,7 @@ impl<A: EncodingAxis> SliverData<A> {
         symbol_size: SymbolSize,
         index: SliverIndex,
     ) -> Result<Self, SliverVerificationError> {
-        if data.len() % symbol_size.as_usize() != 0 {
+        if !data.len().is_multiple_of(symbol_size.as_usize()) {
             return Err(SliverVerificationError::SliverSizeMismatch {
                 expected: data.len().next_multiple_of(symbol_size.as_usize()),
                 actual: data.len(),
