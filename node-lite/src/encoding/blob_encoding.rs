@@ -13,7 +13,7 @@
 //!
 //! Steps 2–4 are split over the available cores in contiguous ranges of rows, columns or trees.
 
-use std::{ops::Range, thread};
+use std::{mem::MaybeUninit, ops::Range, thread};
 
 use super::{
     axis::{EncodingAxis, Primary, Secondary},
@@ -115,18 +115,34 @@ pub fn encode(config: &EncodingConfig, blob: Vec<u8>) -> Result<EncodedBlob, Enc
     let span = tracing::debug_span!("encode", blob_len, n_shards = config.n_shards());
     let _guard = span.enter();
 
+    // The blob becomes the systematic primary rows (zero-padded); the repair rows and the
+    // secondary slivers are written exactly once by the workers, so they are never zero-filled.
     let mut primary = blob;
     let primary_total = layout.n * layout.primary_len;
     primary.reserve_exact(primary_total - primary.len());
     advise_huge_pages(primary.spare_capacity_mut());
-    primary.resize(primary_total, 0);
-    let mut secondary = Vec::with_capacity(layout.n * layout.secondary_len);
+    primary.resize(layout.k_p * layout.primary_len, 0);
+    let secondary_total = layout.n * layout.secondary_len;
+    let mut secondary: Vec<u8> = Vec::with_capacity(secondary_total);
     advise_huge_pages(secondary.spare_capacity_mut());
-    secondary.resize(layout.n * layout.secondary_len, 0u8);
     let threads = layout.worker_count();
 
-    encode_rows(&layout, &primary, &mut secondary, threads);
-    let (leaves, column_roots) = encode_columns(&layout, &mut primary, &secondary, threads);
+    encode_rows(
+        &layout,
+        &primary,
+        &mut secondary.spare_capacity_mut()[..secondary_total],
+        threads,
+    );
+    // SAFETY: `encode_rows` returned (a worker panic would have propagated), and it writes every
+    // byte of the `n` secondary slivers: each worker writes, for each of its rows, the `k_s`
+    // systematic symbols and the `n - k_s` repair symbols (their count is asserted).
+    unsafe { secondary.set_len(secondary_total) };
+    let repair_rows =
+        &mut primary.spare_capacity_mut()[..primary_total - layout.k_p * layout.primary_len];
+    let (leaves, column_roots) = encode_columns(&layout, repair_rows, &secondary, threads);
+    // SAFETY: `encode_columns` returned, and it writes every byte of the `n - k_p` repair rows:
+    // for each of the `k_s` systematic columns, all `n - k_p` repair symbols (count asserted).
+    unsafe { primary.set_len(primary_total) };
     let row_roots = row_roots(&layout, &leaves, threads);
     drop(leaves);
 
@@ -259,15 +275,33 @@ fn split_range(len: usize, parts: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Splits `0..len` into `parts` contiguous ranges of near-equal total `weight`.
+fn split_weighted(len: usize, parts: usize, weight: impl Fn(usize) -> usize) -> Vec<Range<usize>> {
+    let parts = parts.max(1);
+    let total: usize = (0..len).map(&weight).sum();
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut acc) = (0, 0);
+    for i in 0..len {
+        acc += weight(i);
+        if ranges.len() + 1 < parts && acc * parts >= total * (ranges.len() + 1) {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    ranges.push(start..len);
+    ranges.resize(parts, len..len);
+    ranges
+}
+
 /// Cuts every block of `block_len` bytes of `buf` into the sub-ranges `ranges` (byte offsets
 /// within a block, increasing and disjoint), returning for each range its piece of every block.
-fn split_blocks_mut<'a>(
-    buf: &'a mut [u8],
+fn split_blocks_mut<'a, T>(
+    buf: &'a mut [T],
     block_len: usize,
     ranges: &[Range<usize>],
-) -> Vec<Vec<&'a mut [u8]>> {
+) -> Vec<Vec<&'a mut [T]>> {
     let n_blocks = buf.len().checked_div(block_len).unwrap_or(0);
-    let mut out: Vec<Vec<&'a mut [u8]>> = ranges
+    let mut out: Vec<Vec<&'a mut [T]>> = ranges
         .iter()
         .map(|_| Vec::with_capacity(n_blocks))
         .collect();
@@ -289,7 +323,7 @@ fn split_blocks_mut<'a>(
 }
 
 /// Step 2: expands the source rows with the secondary code into all `n` secondary slivers.
-fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: usize) {
+fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [MaybeUninit<u8>], threads: usize) {
     let Layout {
         n,
         k_p,
@@ -309,11 +343,13 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: u
                 for (local, &r) in rows.iter().enumerate() {
                     let row = &primary[r * primary_len..(r + 1) * primary_len];
                     for (j, symbol) in row.chunks_exact(s).enumerate() {
-                        columns[j][local * s..(local + 1) * s].copy_from_slice(symbol);
+                        columns[j][local * s..(local + 1) * s].write_copy_of_slice(symbol);
                     }
                 }
+                let mut written = 0;
                 let mut place = |local: usize, j: usize, symbol: &[u8]| {
-                    columns[k_s + j][local * s..(local + 1) * s].copy_from_slice(symbol)
+                    columns[k_s + j][local * s..(local + 1) * s].write_copy_of_slice(symbol);
+                    written += 1;
                 };
                 if let Some(mut batcher) = layout.batch_encoder::<Secondary>() {
                     let per_row = (n - k_s) * s;
@@ -343,6 +379,11 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: u
                             .expect("rows have the encoder's length");
                     }
                 }
+                assert_eq!(
+                    written,
+                    rows.len() * (n - k_s),
+                    "every repair symbol is written"
+                );
             });
         }
     });
@@ -353,7 +394,7 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [u8], threads: u
 /// (`leaves[r · n + c]`, for the row trees) and the column roots.
 fn encode_columns(
     layout: &Layout,
-    primary: &mut [u8],
+    repair_rows: &mut [MaybeUninit<u8>],
     secondary: &[u8],
     threads: usize,
 ) -> (Vec<Digest>, Vec<Digest>) {
@@ -366,13 +407,14 @@ fn encode_columns(
         secondary_len,
         ..
     } = *layout;
-    let columns = split_range(n, threads);
+    // Systematic columns also fill the primary repair rows: weigh them a little more so that the
+    // workers finish together.
+    let columns = split_weighted(n, threads, |c| if c < k_s { 9 } else { 8 });
     // Pieces of the repair rows (k_p..n) of the primary slivers, by worker column range.
     let systematic_bytes: Vec<_> = columns
         .iter()
         .map(|c| c.start.min(k_s) * s..c.end.min(k_s) * s)
         .collect();
-    let (_, repair_rows) = primary.split_at_mut(k_p * primary_len);
     let rows_per_worker = split_blocks_mut(repair_rows, primary_len, &systematic_bytes);
 
     let mut leaves = vec![EMPTY_DIGEST; n * n];
@@ -403,9 +445,10 @@ fn encode_columns(
                 let first_systematic = range.start.min(k_s);
                 let mut finish_column = |c: usize, repair: &[&[u8]]| {
                     if c < k_s {
+                        assert_eq!(repair.len(), rows.len(), "every repair symbol is written");
                         let at = (c - first_systematic) * s;
                         for (row, symbol) in rows.iter_mut().zip(repair) {
-                            row[at..at + s].copy_from_slice(symbol);
+                            row[at..at + s].write_copy_of_slice(symbol);
                         }
                     }
                     // Leaves are hashed in place: the column's own symbols, then its repair
@@ -482,6 +525,19 @@ fn row_roots(layout: &Layout, leaves: &[Digest], threads: usize) -> Vec<Digest> 
 mod tests {
     use super::*;
     use crate::encoding::merkle::MerkleTree;
+
+    #[test]
+    fn weighted_split_covers_the_range_in_order() {
+        for (len, parts) in [(0usize, 2usize), (1, 2), (10, 3), (1000, 2), (7, 8)] {
+            let ranges = split_weighted(len, parts, |i| 1 + i % 3);
+            assert_eq!(ranges.len(), parts);
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges[parts - 1].end, len);
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        }
+        let halves = split_weighted(1000, 2, |c| if c < 667 { 9 } else { 8 });
+        assert!(halves[0].end > 450 && halves[0].end < 500, "{halves:?}");
+    }
 
     #[test]
     fn split_blocks_gives_disjoint_pieces() {
