@@ -7,7 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use floe_node::encoding::{decode, encode, EncodingConfig, Primary, SliverIndex};
+use floe_node::{
+    encoding::{decode, encode, EncodingConfig, Primary, SliverIndex},
+    sample::sample_blob,
+};
 
 const MIB: usize = 1 << 20;
 
@@ -25,20 +28,6 @@ fn resident_kib(field: &str) -> Option<u64> {
 fn reset_peak() {
     // Writing 5 to clear_refs resets VmHWM to the current resident set (Linux ≥ 4.0).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// Deterministic pseudo-random bytes (xorshift), so runs are comparable.
-fn blob(len: usize) -> Vec<u8> {
-    let mut x = 0x9e37_79b9_7f4a_7c15u64;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
 }
 
 struct Measured {
@@ -118,7 +107,7 @@ fn main() {
     ] {
         let config = EncodingConfig::new(n).expect("valid n");
         let m = measure(reps(len), || {
-            let input = blob(len);
+            let input = sample_blob(len, 1);
             let start = Instant::now();
             let encoded = encode(&config, input).expect("encodes");
             let elapsed = start.elapsed();
@@ -130,7 +119,7 @@ fn main() {
 
     let (n, len) = (1000u16, 64 * MIB);
     let config = EncodingConfig::new(n).expect("valid n");
-    let encoded = encode(&config, blob(len)).expect("encodes");
+    let encoded = encode(&config, sample_blob(len, 1)).expect("encodes");
     let metadata = encoded.metadata().clone();
     let k_p = config.n_primary_source_symbols();
     // Worst case for the decoder: the last k_p primary slivers, all repair rows.

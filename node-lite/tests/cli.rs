@@ -14,6 +14,25 @@ fn floe(args: &[&str]) -> Output {
         .expect("the floe binary runs")
 }
 
+fn path(p: &Path) -> &str {
+    p.to_str().expect("test paths are UTF-8")
+}
+
+fn encode(shards: &str, file: &Path, out_dir: &Path) -> Output {
+    floe(&[
+        "encode",
+        "--shards",
+        shards,
+        path(file),
+        "--out",
+        path(out_dir),
+    ])
+}
+
+fn decode(dir: &Path, out: &Path) -> Output {
+    floe(&["decode", path(dir), "--out", path(out)])
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
@@ -44,7 +63,7 @@ fn blob_id_prints_the_reference_id() {
     for v in vectors["vectors"].as_array().expect("array") {
         if v["input"] == "regression_str" && v["error"].is_null() {
             let n = v["n_shards"].as_u64().expect("n").to_string();
-            let out = floe(&["blob-id", "--shards", &n, file.to_str().expect("utf-8")]);
+            let out = floe(&["blob-id", "--shards", &n, path(&file)]);
             assert!(out.status.success(), "{}", stderr(&out));
             assert_eq!(stdout(&out), v["blob_id"].as_str().expect("id"), "n = {n}");
             checked += 1;
@@ -62,16 +81,9 @@ fn encode_then_decode_from_a_subset_returns_the_file() {
         .collect();
     std::fs::write(&file, &data).expect("write");
     let out_dir = dir.join("encoded");
-    let out = floe(&[
-        "encode",
-        "--shards",
-        "10",
-        file.to_str().expect("utf-8"),
-        "--out",
-        out_dir.to_str().expect("utf-8"),
-    ]);
+    let out = encode("10", &file, &out_dir);
     assert!(out.status.success(), "{}", stderr(&out));
-    let id = floe(&["blob-id", "--shards", "10", file.to_str().expect("utf-8")]);
+    let id = floe(&["blob-id", "--shards", "10", path(&file)]);
     assert!(
         stdout(&out).contains(&stdout(&id)),
         "encode reports the blob ID"
@@ -82,34 +94,19 @@ fn encode_then_decode_from_a_subset_returns_the_file() {
         std::fs::remove_file(out_dir.join("primary").join(format!("{i}.bcs"))).expect("remove");
     }
     let decoded = dir.join("decoded.bin");
-    let out = floe(&[
-        "decode",
-        out_dir.to_str().expect("utf-8"),
-        "--out",
-        decoded.to_str().expect("utf-8"),
-    ]);
+    let out = decode(&out_dir, &decoded);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(&decoded).expect("read"), data);
 
     // Lose one more: the secondary slivers (all still there) take over.
     std::fs::remove_file(out_dir.join("primary").join("6.bcs")).expect("remove");
-    let out = floe(&[
-        "decode",
-        out_dir.to_str().expect("utf-8"),
-        "--out",
-        decoded.to_str().expect("utf-8"),
-    ]);
+    let out = decode(&out_dir, &decoded);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read(&decoded).expect("read"), data);
 
     // Without the secondary slivers, three primary slivers are not enough.
     std::fs::remove_dir_all(out_dir.join("secondary")).expect("remove");
-    let out = floe(&[
-        "decode",
-        out_dir.to_str().expect("utf-8"),
-        "--out",
-        decoded.to_str().expect("utf-8"),
-    ]);
+    let out = decode(&out_dir, &decoded);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("not enough slivers"),
@@ -124,14 +121,7 @@ fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
     let file = dir.join("input.bin");
     std::fs::write(&file, vec![42u8; 5000]).expect("write");
     let out_dir = dir.join("encoded");
-    let out = floe(&[
-        "encode",
-        "--shards",
-        "7",
-        file.to_str().expect("utf-8"),
-        "--out",
-        out_dir.to_str().expect("utf-8"),
-    ]);
+    let out = encode("7", &file, &out_dir);
     assert!(out.status.success(), "{}", stderr(&out));
     let victim = out_dir.join("primary").join("1.bcs");
     let mut bytes = std::fs::read(&victim).expect("read");
@@ -139,12 +129,7 @@ fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
     std::fs::write(&victim, bytes).expect("write");
     // With enough other slivers the decode succeeds and names the rejected one.
     let decoded = dir.join("decoded.bin");
-    let out = floe(&[
-        "decode",
-        out_dir.to_str().expect("utf-8"),
-        "--out",
-        decoded.to_str().expect("utf-8"),
-    ]);
+    let out = decode(&out_dir, &decoded);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -159,12 +144,7 @@ fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
         std::fs::remove_file(out_dir.join("primary").join(format!("{i}.bcs"))).expect("remove");
     }
     std::fs::remove_dir_all(out_dir.join("secondary")).expect("remove");
-    let out = floe(&[
-        "decode",
-        out_dir.to_str().expect("utf-8"),
-        "--out",
-        decoded.to_str().expect("utf-8"),
-    ]);
+    let out = decode(&out_dir, &decoded);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -173,33 +153,21 @@ fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
     );
     assert!(!decoded.exists(), "nothing is written on failure");
 
-    let out = floe(&["blob-id", "--shards", "3", file.to_str().expect("utf-8")]);
+    let out = floe(&["blob-id", "--shards", "3", path(&file)]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("at least 4"), "{}", stderr(&out));
 
-    let out = floe(&[
-        "blob-id",
-        "--shards",
-        "4",
-        dir.join("missing").to_str().expect("utf-8"),
-    ]);
+    let out = floe(&["blob-id", "--shards", "4", path(&dir.join("missing"))]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
 
     let big = dir.join("big.bin");
     std::fs::write(&big, vec![0u8; 400_000]).expect("write");
-    let out = floe(&["blob-id", "--shards", "4", big.to_str().expect("utf-8")]);
+    let out = floe(&["blob-id", "--shards", "4", path(&big)]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("too large"), "{}", stderr(&out));
 
-    let out = floe(&[
-        "encode",
-        "--shards",
-        "7",
-        file.to_str().expect("utf-8"),
-        "--out",
-        out_dir.to_str().expect("utf-8"),
-    ]);
+    let out = encode("7", &file, &out_dir);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
 }

@@ -11,6 +11,7 @@ use floe_node::encoding::{
     decode, encode, recover_sliver, EncodingConfig, Primary, Secondary, SliverIndex,
     SliverOrInconsistencyProof, SliverPairIndex,
 };
+use floe_node::sample::sample_blob;
 
 /// Arguments of `floe demo`.
 #[derive(clap::Args, Debug)]
@@ -26,24 +27,11 @@ pub struct DemoArgs {
     pub seed: u64,
 }
 
-fn generated_blob(size: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut out = Vec::with_capacity(size + 8);
-    while out.len() < size {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(size);
-    out
-}
-
 /// Runs the demo and prints what happens at each step.
 pub fn run(args: &DemoArgs) -> Result<()> {
     let config = EncodingConfig::new(args.shards).context("invalid --shards")?;
     let n = config.n_shards();
-    let blob = generated_blob(args.size, args.seed);
+    let blob = sample_blob(args.size, args.seed);
     println!(
         "Floe demo: a {} byte blob on a committee of {n} shards",
         blob.len()

@@ -579,8 +579,8 @@ mod tests {
             for c in 0..n_us {
                 let col: Vec<u8> = (0..k_p).flat_map(|r| matrix[r][c].clone()).collect();
                 let cw = col_enc.codeword(&col).expect("encodes");
-                for r in 0..n_us {
-                    matrix[r][c] = cw[r * su..(r + 1) * su].to_vec();
+                for (r, row) in matrix.iter_mut().enumerate() {
+                    row[c] = cw[r * su..(r + 1) * su].to_vec();
                 }
             }
             for i in 0..n_us {
