@@ -242,3 +242,49 @@ fn inconsistent_encoding_produces_a_verifiable_proof() {
         bcs::from_bytes(&bytes).expect("parses");
     assert_eq!(back, proof);
 }
+
+/// The BCS layout of a sliver is Walrus's: `uleb128(len) ‖ data ‖ u16 symbol_size ‖ u16 index`.
+#[test]
+fn sliver_bcs_layout_is_walruss() {
+    let config = EncodingConfig::new(4).expect("valid n");
+    let encoded = encode(&config, b"walrus blob id v1 regression test".to_vec()).expect("encodes");
+    let sliver = encoded.sliver::<Secondary>(SliverIndex(3));
+    let bytes = sliver.to_bcs();
+    let mut expected = vec![sliver.len() as u8];
+    expected.extend_from_slice(sliver.data());
+    expected.extend_from_slice(&sliver.symbol_size().get().to_le_bytes());
+    expected.extend_from_slice(&3u16.to_le_bytes());
+    assert_eq!(bytes, expected);
+    assert_eq!(encoded.sliver_bcs::<Secondary>(SliverIndex(3)), expected);
+    assert_eq!(
+        floe_node::encoding::SliverData::<Secondary>::from_bcs(&bytes),
+        Ok(sliver)
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Bytes from disk or the network never panic the parsers or the verifiers: they parse and
+    /// verify, or they are refused with an error.
+    #[test]
+    fn arbitrary_bytes_are_refused_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..600), cut in any::<usize>()) {
+        let config = EncodingConfig::new(4).expect("valid n");
+        let encoded = encode(&config, vec![1u8; 100]).expect("encodes");
+        let metadata = &encoded.metadata().metadata;
+        if let Ok(parsed) = floe_node::encoding::BlobMetadataWithId::from_bcs(&bytes) {
+            let _ = parsed.verify(&config);
+        }
+        if let Ok(sliver) = floe_node::encoding::SliverData::<Primary>::from_bcs(&bytes) {
+            let _ = sliver.verify(&config, metadata);
+            let _ = sliver.recovery_source(&config);
+        }
+        if let Ok(symbol) = bcs::from_bytes::<floe_node::encoding::RecoverySymbol<Primary>>(&bytes) {
+            let _ = symbol.verify(&config, metadata, SliverIndex(1));
+        }
+        // A valid encoding truncated anywhere is refused.
+        let valid = encoded.metadata().to_bcs();
+        let cut = cut % valid.len();
+        prop_assert!(floe_node::encoding::BlobMetadataWithId::from_bcs(&valid[..cut]).is_err());
+    }
+}
