@@ -22,7 +22,7 @@ use floe_node::{
 /// Arguments of `floe blob-id`.
 #[derive(clap::Args, Debug)]
 pub struct BlobIdArgs {
-    /// Number of shards of the committee (4 to 65535; Walrus mainnet uses 1000).
+    /// Number of shards of the committee (4 to 49155; Walrus mainnet uses 1000).
     #[arg(long, default_value_t = 1000)]
     pub shards: u16,
     /// The file whose blob ID to compute.

@@ -22,6 +22,10 @@ pub const SYMBOL_ALIGNMENT: u16 = 2;
 /// The smallest committee the encoding is defined for (one faulty shard tolerated).
 pub const MIN_N_SHARDS: u16 = 4;
 
+/// The largest committee the Reed–Solomon library supports for both codes (`k + (n - k)` within
+/// GF(2^16)'s limits).
+pub const MAX_N_SHARDS: u16 = 49_155;
+
 /// Byte identifying the RS2 encoding in metadata and in the blob ID derivation.
 pub const RS2_ENCODING_TYPE: u8 = 1;
 
@@ -70,11 +74,21 @@ impl EncodingConfig {
             return Err(EncodingConfigError::TooFewShards(n_shards));
         }
         let f = max_n_faulty(n_shards);
-        Ok(Self {
+        let config = Self {
             n_shards,
             n_primary: n_shards - 2 * f,
             n_secondary: n_shards - f,
-        })
+        };
+        let supported = [config.n_primary, config.n_secondary].iter().all(|&k| {
+            reed_solomon_simd::ReedSolomonEncoder::supports(
+                usize::from(k),
+                usize::from(n_shards - k),
+            )
+        });
+        if !supported {
+            return Err(EncodingConfigError::UnsupportedShardCount(n_shards));
+        }
+        Ok(config)
     }
 
     /// Number of shards `n` (also the number of sliver pairs of every blob).
@@ -228,11 +242,18 @@ mod tests {
     }
 
     #[test]
-    fn too_few_shards_is_an_error() {
+    fn unsupported_shard_counts_are_errors() {
         assert_eq!(
             EncodingConfig::new(3),
             Err(EncodingConfigError::TooFewShards(3))
         );
-        assert!(EncodingConfig::new(u16::MAX).is_ok());
+        for n in 4..=MAX_N_SHARDS {
+            assert!(EncodingConfig::new(n).is_ok(), "n = {n}");
+        }
+        assert_eq!(
+            EncodingConfig::new(MAX_N_SHARDS + 1),
+            Err(EncodingConfigError::UnsupportedShardCount(MAX_N_SHARDS + 1))
+        );
+        assert!(EncodingConfig::new(u16::MAX).is_err());
     }
 }

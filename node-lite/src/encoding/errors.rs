@@ -8,6 +8,9 @@ pub enum EncodingConfigError {
     /// RS2 needs at least four shards (to tolerate one faulty shard).
     #[error("{0} shards is too few: RS2 needs at least 4")]
     TooFewShards(u16),
+    /// The Reed–Solomon code cannot be built for this many shards.
+    #[error("{0} shards is more than the Reed-Solomon code supports (at most {max})", max = super::config::MAX_N_SHARDS)]
+    UnsupportedShardCount(u16),
     /// The blob needs a symbol larger than 65534 bytes with this many shards.
     #[error("blob of {len} bytes is too large for this committee (at most {max} bytes)")]
     DataTooLarge {
