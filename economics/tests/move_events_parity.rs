@@ -225,3 +225,31 @@ fn rust_types_round_trip_through_bcs() {
         "StakeWithdrawn"
     );
 }
+
+/// The Move abort codes follow the refusals of the reference model: a constant named like an
+/// `Error` variant carries that variant's code; names the model lacks use codes from 100 up.
+#[test]
+fn move_error_codes_match_reference_model() {
+    use floe_economics::Error;
+    let mut checked = 0;
+    for p in move_sources() {
+        let src = strip_comments(&fs::read_to_string(&p).unwrap());
+        for line in src.lines() {
+            let line = line.trim();
+            let Some(rest) = line.strip_prefix("const E") else { continue };
+            let Some((name, value)) = rest.split_once(": u64 =") else { continue };
+            let name = format!("E{}", name.trim());
+            // Error constants are `ECamelCase`; skip SCREAMING_CASE constants like `EPOCH_MS`.
+            if !name.chars().any(|c| c.is_ascii_lowercase()) {
+                continue;
+            }
+            let code: u64 = value.trim().trim_end_matches(';').replace('_', "").parse().unwrap();
+            match Error::ALL.iter().find(|e| e.name() == name) {
+                Some(e) => assert_eq!(code, e.code(), "{name} in {}", p.display()),
+                None => assert!(code >= 100, "{name} = {code} in {} is not a model refusal", p.display()),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "found only {checked} error constants");
+}

@@ -1,0 +1,726 @@
+//! The chain boundary: where checkpoints come from and where Floe transactions go.
+//!
+//! - [`CheckpointSource`] yields checkpoints in order from a sequence number (a Sui full node,
+//!   a directory of checkpoint files, or the local ledger).
+//! - [`ChainClient`] submits Floe [`Operation`]s, one per transaction, and returns a
+//!   [`Receipt`] with the events the transaction emitted, or a [`SubmitError`]. A refusal by
+//!   the contracts is [`SubmitError::Refused`] carrying the same [`Error`] variant (and so the
+//!   same name and abort code) as the Move constant and the `economics` reference model.
+//!
+//! The operations mirror the Move entry functions; their arguments are plain serde values
+//! (ids as `0x`-prefixed hex) so scenario files and logs can hold them.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use floe_economics::events::{Bcs, BcsError, FloeEvent};
+use floe_economics::model::governance::ParamChange as ModelParamChange;
+use floe_economics::model::ObjectId;
+use floe_economics::performance::PerformanceCurve;
+use floe_economics::settlement::{MerkleProof, SettlementEntry, SettlementHeader};
+use floe_economics::{Epoch, Error, Frost};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A 32-byte Sui object id or address, written as `0x` + 64 hex digits in text formats.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Id(pub [u8; 32]);
+
+impl Id {
+    /// An id whose last 8 bytes are `n` big-endian (the convention of the reference model).
+    pub fn from_u64(n: u64) -> Self {
+        Id(ObjectId::from_u64(n).0)
+    }
+}
+
+impl From<ObjectId> for Id {
+    fn from(o: ObjectId) -> Self {
+        Id(o.0)
+    }
+}
+
+impl From<Id> for ObjectId {
+    fn from(i: Id) -> Self {
+        ObjectId(i.0)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("0x")?;
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Parses hex digits (an optional `0x` prefix, an even number of digits).
+pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+fn to_hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(2 + 2 * b.len());
+    s.push_str("0x");
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+impl std::str::FromStr for Id {
+    type Err = String;
+    /// Parses `0x` + up to 64 hex digits (shorter values are left-padded with zeros, as Sui
+    /// addresses are).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let digits = s.strip_prefix("0x").unwrap_or(s);
+        if digits.is_empty() || digits.len() > 64 {
+            return Err(format!("not a 32-byte hex id: {s:?}"));
+        }
+        let padded = format!("{digits:0>64}");
+        let bytes = parse_hex(&padded).ok_or_else(|| format!("not a 32-byte hex id: {s:?}"))?;
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&bytes);
+        Ok(Id(out))
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde helper: `Vec<u8>` as a `0x` hex string.
+pub mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the bytes as `0x` hex.
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::to_hex(b))
+    }
+
+    /// Reads `0x` hex.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_hex(&s).ok_or_else(|| serde::de::Error::custom("invalid hex"))
+    }
+}
+
+/// A change of one governed parameter (the proposal payload).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamChange {
+    /// `max_price_step_bps`.
+    MaxPriceStepBps(u32),
+    /// `burn_bps`.
+    BurnBps(u16),
+    /// The performance curve: `(zero_below_bps, full_at_bps)`.
+    Curve(u16, u16),
+    /// `challenges_per_shard`.
+    ChallengesPerShard(u32),
+    /// `min_stake`, FROST.
+    MinStake(Frost),
+    /// `commission_cap_bps`.
+    CommissionCapBps(u16),
+    /// `settlement_fallback_epochs`.
+    SettlementFallbackEpochs(u32),
+}
+
+impl From<ParamChange> for ModelParamChange {
+    fn from(c: ParamChange) -> Self {
+        match c {
+            ParamChange::MaxPriceStepBps(x) => ModelParamChange::MaxPriceStepBps(x),
+            ParamChange::BurnBps(x) => ModelParamChange::BurnBps(x),
+            ParamChange::Curve(zero_below_bps, full_at_bps) => {
+                ModelParamChange::Curve(PerformanceCurve {
+                    zero_below_bps,
+                    full_at_bps,
+                })
+            }
+            ParamChange::ChallengesPerShard(x) => ModelParamChange::ChallengesPerShard(x),
+            ParamChange::MinStake(x) => ModelParamChange::MinStake(x),
+            ParamChange::CommissionCapBps(x) => ModelParamChange::CommissionCapBps(x),
+            ParamChange::SettlementFallbackEpochs(x) => {
+                ModelParamChange::SettlementFallbackEpochs(x)
+            }
+        }
+    }
+}
+
+/// A certified settlement header (see `economics::settlement::SettlementHeader`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    /// The settled epoch.
+    pub epoch: Epoch,
+    /// Number of entries.
+    pub n_entries: u32,
+    /// The epoch's pot.
+    pub pot: Frost,
+    /// FROST burned.
+    pub burned: Frost,
+    /// FROST paid to pools.
+    pub paid: Frost,
+    /// Merkle root of the entries.
+    pub entries_root: Id,
+}
+
+impl From<SettlementHeader> for Settlement {
+    fn from(h: SettlementHeader) -> Self {
+        Settlement {
+            epoch: h.epoch,
+            n_entries: h.n_entries,
+            pot: h.pot,
+            burned: h.burned,
+            paid: h.paid,
+            entries_root: Id(h.entries_root),
+        }
+    }
+}
+
+impl From<Settlement> for SettlementHeader {
+    fn from(s: Settlement) -> Self {
+        SettlementHeader {
+            epoch: s.epoch,
+            n_entries: s.n_entries,
+            pot: s.pot,
+            burned: s.burned,
+            paid: s.paid,
+            entries_root: s.entries_root.0,
+        }
+    }
+}
+
+/// One pool's settlement entry (see `economics::settlement::SettlementEntry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The settled epoch.
+    pub epoch: Epoch,
+    /// The pool (node id).
+    pub pool_id: Id,
+    /// Shards held.
+    pub shards: u16,
+    /// Performance factor, bps.
+    pub performance_bps: u16,
+    /// Reward to the stakers.
+    pub staker_reward: Frost,
+    /// Commission.
+    pub commission: Frost,
+}
+
+impl From<SettlementEntry> for Entry {
+    fn from(e: SettlementEntry) -> Self {
+        Entry {
+            epoch: e.epoch,
+            pool_id: Id(e.pool_id),
+            shards: e.shards,
+            performance_bps: e.performance_bps,
+            staker_reward: e.staker_reward,
+            commission: e.commission,
+        }
+    }
+}
+
+impl From<Entry> for SettlementEntry {
+    fn from(e: Entry) -> Self {
+        SettlementEntry {
+            epoch: e.epoch,
+            pool_id: e.pool_id.0,
+            shards: e.shards,
+            performance_bps: e.performance_bps,
+            staker_reward: e.staker_reward,
+            commission: e.commission,
+        }
+    }
+}
+
+/// A Merkle proof of one settlement entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    /// Leaf index.
+    pub index: u32,
+    /// Siblings from the leaf level up.
+    pub siblings: Vec<Id>,
+}
+
+impl From<MerkleProof> for Proof {
+    fn from(p: MerkleProof) -> Self {
+        Proof {
+            index: p.index,
+            siblings: p.siblings.into_iter().map(Id).collect(),
+        }
+    }
+}
+
+impl From<&Proof> for MerkleProof {
+    fn from(p: &Proof) -> Self {
+        MerkleProof {
+            index: p.index,
+            siblings: p.siblings.iter().map(|s| s.0).collect(),
+        }
+    }
+}
+
+/// A Floe operation: one Move entry function call. The sender is given separately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    /// `register_node`: a new storage node and its staking pool, operated by the sender.
+    RegisterNode {
+        /// Human-readable name.
+        name: String,
+        /// Network address of the node's REST API.
+        network_address: String,
+        /// BLS public key.
+        #[serde(with = "hex_bytes")]
+        public_key: Vec<u8>,
+        /// Commission, bps.
+        commission_bps: u16,
+        /// Storage price vote, nano-USD per MiB per epoch.
+        storage_price_usd: u64,
+        /// Write price vote, nano-USD per MiB.
+        write_price_usd: u64,
+        /// Capacity vote, bytes.
+        capacity: u64,
+    },
+    /// `stake_with_pool`.
+    Stake {
+        /// The node (pool).
+        node_id: Id,
+        /// FROST to stake.
+        amount: Frost,
+    },
+    /// `request_withdraw_stake`.
+    RequestWithdrawal {
+        /// The staked-WAL receipt.
+        staked_wal_id: Id,
+    },
+    /// `withdraw_stake`.
+    Withdraw {
+        /// The staked-WAL receipt.
+        staked_wal_id: Id,
+    },
+    /// `set_next_commission`.
+    SetCommission {
+        /// The node.
+        node_id: Id,
+        /// New commission, bps.
+        commission_bps: u16,
+    },
+    /// `collect_commission`.
+    CollectCommission {
+        /// The node.
+        node_id: Id,
+    },
+    /// `vote_prices`.
+    VotePrices {
+        /// The node.
+        node_id: Id,
+        /// Storage price, nano-USD per MiB per epoch.
+        storage_price_usd: u64,
+        /// Write price, nano-USD per MiB.
+        write_price_usd: u64,
+    },
+    /// `vote_capacity`.
+    VoteCapacity {
+        /// The node.
+        node_id: Id,
+        /// Capacity, bytes.
+        capacity: u64,
+    },
+    /// `report_wal_usd_rate`.
+    ReportWalUsdRate {
+        /// The node.
+        node_id: Id,
+        /// Nano-USD per WAL.
+        rate: u64,
+    },
+    /// `sample_wal_usd_rate` (permissionless crank).
+    SampleWalUsdRate,
+    /// `voting_end`: select the next committee and its prices.
+    SelectCommittee,
+    /// `initiate_epoch_change`: end the epoch and start the next.
+    AdvanceEpoch,
+    /// `reserve_space`.
+    ReserveSpace {
+        /// Encoded bytes.
+        size: u64,
+        /// Epochs from the current one.
+        epochs_ahead: u32,
+    },
+    /// `register_blob`.
+    RegisterBlob {
+        /// The storage resource to use.
+        storage_id: Id,
+        /// The blob id (u256, little-endian bytes).
+        blob_id: Id,
+        /// The metadata root hash.
+        root_hash: Id,
+        /// Unencoded size.
+        size: u64,
+        /// Encoding type (RS2 = 1).
+        encoding_type: u8,
+        /// Whether it may be deleted.
+        deletable: bool,
+    },
+    /// `certify_blob` with a certificate of `epoch` signed by `signers_shards` shards.
+    CertifyBlob {
+        /// The blob object.
+        blob_object_id: Id,
+        /// The certificate's epoch.
+        epoch: Epoch,
+        /// Shards behind the aggregate signature.
+        signers_shards: u64,
+    },
+    /// `extend_blob`.
+    ExtendBlob {
+        /// The blob object.
+        blob_object_id: Id,
+        /// Epochs to add.
+        epochs: u32,
+    },
+    /// `delete_blob`.
+    DeleteBlob {
+        /// The blob object.
+        blob_object_id: Id,
+    },
+    /// Challenge results of `epoch` posted by challenger `node_id` (one bps per member).
+    SubmitChallengeResults {
+        /// The challenger node.
+        node_id: Id,
+        /// The epoch.
+        epoch: Epoch,
+        /// Pass rates, bps, in committee order.
+        results: Vec<u16>,
+    },
+    /// A settlement certified by `signers_shards` shards.
+    SubmitSettlement {
+        /// The header.
+        settlement: Settlement,
+        /// Shards behind the certificate.
+        signers_shards: u64,
+    },
+    /// A pool's claim of its settlement entry of `epoch`.
+    Claim {
+        /// The settled epoch claimed from.
+        epoch: Epoch,
+        /// The entry.
+        entry: Entry,
+        /// Its proof against the certified root.
+        proof: Proof,
+    },
+    /// The fallback distribution of an unsettled epoch.
+    SettleFallback {
+        /// The epoch.
+        epoch: Epoch,
+    },
+    /// A governance proposal made with the sender's staked-WAL receipt.
+    Propose {
+        /// The proposer's receipt.
+        staked_wal_id: Id,
+        /// The change.
+        change: ParamChange,
+    },
+    /// A governance vote with one receipt.
+    Vote {
+        /// The proposal.
+        proposal_id: u64,
+        /// The voter's receipt.
+        staked_wal_id: Id,
+        /// For or against.
+        support: bool,
+    },
+    /// Executes a passed proposal.
+    ExecuteProposal {
+        /// The proposal.
+        proposal_id: u64,
+    },
+}
+
+impl Operation {
+    /// The operation's name (its serde tag, e.g. `"register_blob"`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Operation::RegisterNode { .. } => "register_node",
+            Operation::Stake { .. } => "stake",
+            Operation::RequestWithdrawal { .. } => "request_withdrawal",
+            Operation::Withdraw { .. } => "withdraw",
+            Operation::SetCommission { .. } => "set_commission",
+            Operation::CollectCommission { .. } => "collect_commission",
+            Operation::VotePrices { .. } => "vote_prices",
+            Operation::VoteCapacity { .. } => "vote_capacity",
+            Operation::ReportWalUsdRate { .. } => "report_wal_usd_rate",
+            Operation::SampleWalUsdRate => "sample_wal_usd_rate",
+            Operation::SelectCommittee => "select_committee",
+            Operation::AdvanceEpoch => "advance_epoch",
+            Operation::ReserveSpace { .. } => "reserve_space",
+            Operation::RegisterBlob { .. } => "register_blob",
+            Operation::CertifyBlob { .. } => "certify_blob",
+            Operation::ExtendBlob { .. } => "extend_blob",
+            Operation::DeleteBlob { .. } => "delete_blob",
+            Operation::SubmitChallengeResults { .. } => "submit_challenge_results",
+            Operation::SubmitSettlement { .. } => "submit_settlement",
+            Operation::Claim { .. } => "claim",
+            Operation::SettleFallback { .. } => "settle_fallback",
+            Operation::Propose { .. } => "propose",
+            Operation::Vote { .. } => "vote",
+            Operation::ExecuteProposal { .. } => "execute_proposal",
+        }
+    }
+}
+
+/// What an accepted operation produced, besides its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Nothing beyond the state change.
+    Done,
+    /// A new object (node/pool, staked WAL, storage, blob).
+    Created(Id),
+    /// FROST the operation moved: paid out to the sender (withdrawal, commission, early
+    /// withdrawal) or credited to a pool (claim).
+    Paid(Frost),
+    /// A new proposal.
+    Proposal(u64),
+}
+
+/// An event as a checkpoint carries it: its Move type tag and its BCS contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// `<package>::<module>::<Name>`.
+    pub type_tag: Arc<str>,
+    /// BCS bytes of the Move struct.
+    pub contents: Vec<u8>,
+}
+
+impl Event {
+    /// The struct name (the last `::` part of the type tag).
+    pub fn name(&self) -> &str {
+        self.type_tag.rsplit("::").next().unwrap_or(&self.type_tag)
+    }
+
+    /// Decodes the contents with the Floe event decoders.
+    pub fn decode(&self) -> Result<FloeEvent, BcsError> {
+        FloeEvent::decode(self.name(), &self.contents)
+    }
+
+    /// An event of `package` from a Floe event value.
+    pub fn from_floe(package: &Id, e: &FloeEvent) -> Self {
+        Event {
+            type_tag: format!("{package}::events::{}", e.name()).into(),
+            contents: e.to_bcs(),
+        }
+    }
+}
+
+/// One executed transaction in a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    /// Position of the transaction in the whole chain (0-based, no gaps).
+    pub index: u64,
+    /// Its sender.
+    pub sender: Id,
+    /// The operation's name.
+    pub kind: &'static str,
+    /// Events in emission order.
+    pub events: Vec<Event>,
+}
+
+/// A checkpoint: a sealed, numbered batch of transactions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Sequence number (0-based, no gaps).
+    pub sequence_number: u64,
+    /// Timestamp, milliseconds since the Unix epoch (from the ledger's clock).
+    pub timestamp_ms: u64,
+    /// The Floe epoch when it was sealed.
+    pub epoch: Epoch,
+    /// Transactions in execution order.
+    pub transactions: Vec<Transaction>,
+}
+
+impl Checkpoint {
+    /// All events of the checkpoint, in order.
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.transactions.iter().flat_map(|t| t.events.iter())
+    }
+}
+
+/// The result of an accepted transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The transaction's index in the chain.
+    pub tx_index: u64,
+    /// The checkpoint it was sealed in, if it already was.
+    pub checkpoint: Option<u64>,
+    /// The epoch it executed in.
+    pub epoch: Epoch,
+    /// What it produced.
+    pub outcome: Outcome,
+    /// Its events, decoded.
+    pub events: Vec<FloeEvent>,
+}
+
+impl Receipt {
+    /// The created object id, if any.
+    pub fn created(&self) -> Option<Id> {
+        match self.outcome {
+            Outcome::Created(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Why a transaction was not executed.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The contracts refused it (Move abort); nothing changed.
+    #[error("refused by the contracts: {0}")]
+    Refused(Error),
+    /// The ledger could not record it durably; nothing was acknowledged.
+    #[error("ledger storage: {0}")]
+    Storage(#[from] std::io::Error),
+    /// The ledger is unusable (e.g. a previous write failed half-way); restart it.
+    #[error("ledger unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl SubmitError {
+    /// The Move error name of a refusal (e.g. `"EWrongEpoch"`), `None` for other failures.
+    pub fn refusal_name(&self) -> Option<&'static str> {
+        match self {
+            SubmitError::Refused(e) => Some(e.name()),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for SubmitError {
+    fn from(e: Error) -> Self {
+        SubmitError::Refused(e)
+    }
+}
+
+/// Why a checkpoint could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The source has no checkpoint with this number and will never have one (pruned).
+    #[error("checkpoint {0} is not available")]
+    Unavailable(u64),
+    /// The source failed.
+    #[error("checkpoint source: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Yields checkpoints in order from a given sequence number.
+pub trait CheckpointSource {
+    /// The checkpoint `seq`, waiting until it exists.
+    fn checkpoint(
+        &self,
+        seq: u64,
+    ) -> impl Future<Output = Result<Arc<Checkpoint>, SourceError>> + Send;
+
+    /// The highest sealed sequence number, `None` before the first checkpoint.
+    fn latest_sequence(&self) -> impl Future<Output = Result<Option<u64>, SourceError>> + Send;
+}
+
+/// Submits Floe transactions.
+pub trait ChainClient {
+    /// Executes `op` sent by `sender`.
+    fn submit(
+        &self,
+        sender: Id,
+        op: Operation,
+    ) -> impl Future<Output = Result<Receipt, SubmitError>> + Send;
+}
+
+struct ThreadWaker(std::thread::Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs a future to completion on the current thread (for synchronous callers and tests;
+/// async callers simply `.await` the trait methods).
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = pin!(fut);
+    loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(v) => return v,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// Decodes a BCS value, for callers holding [`Event::contents`] of a known type.
+pub fn decode_as<T: Bcs>(e: &Event) -> Result<T, BcsError> {
+    T::from_bcs(&e.contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = Id::from_u64(0xabc);
+        let s = id.to_string();
+        assert_eq!(s.len(), 66);
+        assert!(s.ends_with("0abc"));
+        assert_eq!(s.parse::<Id>(), Ok(id));
+        assert_eq!("0xabc".parse::<Id>(), Ok(id));
+        assert!("0xzz".parse::<Id>().is_err());
+        assert!(format!("0x{}", "1".repeat(65)).parse::<Id>().is_err());
+        let op = Operation::Stake {
+            node_id: id,
+            amount: 5,
+        };
+        let json = serde_json::to_string(&op).expect("serializes");
+        assert_eq!(
+            json,
+            format!(r#"{{"op":"stake","node_id":"{s}","amount":5}}"#)
+        );
+        assert_eq!(
+            serde_json::from_str::<Operation>(&json).expect("parses"),
+            op
+        );
+    }
+
+    #[test]
+    fn refusals_keep_the_model_name() {
+        let e = SubmitError::from(Error::EWrongEpoch);
+        assert_eq!(e.refusal_name(), Some("EWrongEpoch"));
+        assert!(e.to_string().contains("EWrongEpoch"));
+    }
+}

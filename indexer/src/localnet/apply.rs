@@ -1,0 +1,473 @@
+//! One operation applied to the reference model, with the events the Move code emits.
+//!
+//! Each operation is checked and applied by `economics`' [`System`], which refuses exactly
+//! what the contracts refuse and leaves the state untouched when it does. The events are
+//! those of `move/floe/sources` for the same entry function, in the same order, with values
+//! read from the model before and after the change.
+
+use floe_economics::events::{
+    BlobCertified, BlobDeleted, BlobRegistered, CapacityVoted, CommissionCollected,
+    CommissionRateSet, CommitteeSelected, EpochChangeDone, EpochChangeStart,
+    EpochParametersSelected, EpochPotClosed, EpochPricing, FloeEvent, NodeRegistered, PoolAdvanced,
+    PriceVoted, PricesUpdated, StakeDeposited, StakeWithdrawn, StorageReserved, UsdPricesSelected,
+    WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
+};
+use floe_economics::model::{ObjectId, StakeState, System};
+use floe_economics::price::{next_usd_prices, PriceVote};
+use floe_economics::{Error, Result};
+
+use crate::chain::{Id, Operation, Outcome};
+
+/// Applies `op` sent by `sender` to `s`. On `Err` the state is unchanged.
+pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec<FloeEvent>)> {
+    let me = ObjectId::from(sender);
+    let epoch = s.epoch;
+    let mut ev = Vec::new();
+    let outcome = match op {
+        Operation::RegisterNode {
+            name,
+            network_address,
+            public_key,
+            commission_bps,
+            storage_price_usd,
+            write_price_usd,
+            capacity,
+        } => {
+            let vote = PriceVote {
+                storage_nano_usd: *storage_price_usd,
+                write_nano_usd: *write_price_usd,
+                capacity: *capacity,
+            };
+            let id = s.register_node(me, *commission_bps, vote)?;
+            ev.push(FloeEvent::NodeRegistered(NodeRegistered {
+                epoch,
+                node_id: id.0,
+                operator: me.0,
+                name: name.clone(),
+                network_address: network_address.clone(),
+                public_key: public_key.clone(),
+                commission_rate: *commission_bps,
+            }));
+            Outcome::Created(id.into())
+        }
+        Operation::Stake { node_id, amount } => {
+            let id = s.stake(me, (*node_id).into(), *amount)?;
+            let activation_epoch = s.stakes.get(&id).map_or(0, |x| x.activation_epoch);
+            ev.push(FloeEvent::StakeDeposited(StakeDeposited {
+                epoch,
+                node_id: node_id.0,
+                staked_wal_id: id.0,
+                staker: me.0,
+                amount: *amount,
+                activation_epoch,
+            }));
+            Outcome::Created(id.into())
+        }
+        Operation::RequestWithdrawal { staked_wal_id } => {
+            let sid = ObjectId::from(*staked_wal_id);
+            let before = s.stakes.get(&sid).copied();
+            let early = s.request_withdraw_stake(me, sid)?;
+            let before = before.ok_or(Error::EUnknownStake)?;
+            match early {
+                Some(amount) => {
+                    ev.push(FloeEvent::StakeWithdrawn(StakeWithdrawn {
+                        epoch,
+                        node_id: before.pool.0,
+                        staked_wal_id: sid.0,
+                        staker: me.0,
+                        principal: amount,
+                        rewards: 0,
+                        early: true,
+                    }));
+                    Outcome::Paid(amount)
+                }
+                None => {
+                    let withdraw_epoch = match s.stakes.get(&sid).map(|x| x.state) {
+                        Some(StakeState::Withdrawing { withdraw_epoch, .. }) => withdraw_epoch,
+                        _ => s.effective_epoch(),
+                    };
+                    ev.push(FloeEvent::WithdrawalRequested(WithdrawalRequested {
+                        epoch,
+                        node_id: before.pool.0,
+                        staked_wal_id: sid.0,
+                        amount: before.principal,
+                        withdraw_epoch,
+                    }));
+                    Outcome::Done
+                }
+            }
+        }
+        Operation::Withdraw { staked_wal_id } => {
+            let sid = ObjectId::from(*staked_wal_id);
+            let before = s.stakes.get(&sid).copied();
+            let amount = s.withdraw_stake(me, sid)?;
+            let before = before.ok_or(Error::EUnknownStake)?;
+            ev.push(FloeEvent::StakeWithdrawn(StakeWithdrawn {
+                epoch,
+                node_id: before.pool.0,
+                staked_wal_id: sid.0,
+                staker: me.0,
+                principal: before.principal,
+                rewards: amount.saturating_sub(before.principal),
+                early: false,
+            }));
+            Outcome::Paid(amount)
+        }
+        Operation::SetCommission {
+            node_id,
+            commission_bps,
+        } => {
+            let pool = ObjectId::from(*node_id);
+            s.set_commission(me, pool, *commission_bps)?;
+            let effective_epoch = s
+                .pools
+                .get(&pool)
+                .and_then(|p| p.pending_commission)
+                .map_or(epoch + 2, |(at, _)| at);
+            ev.push(FloeEvent::CommissionRateSet(CommissionRateSet {
+                epoch,
+                node_id: node_id.0,
+                commission_rate: *commission_bps,
+                effective_epoch,
+            }));
+            Outcome::Done
+        }
+        Operation::CollectCommission { node_id } => {
+            let amount = s.collect_commission(me, (*node_id).into())?;
+            ev.push(FloeEvent::CommissionCollected(CommissionCollected {
+                epoch,
+                node_id: node_id.0,
+                receiver: me.0,
+                amount,
+            }));
+            Outcome::Paid(amount)
+        }
+        Operation::VotePrices {
+            node_id,
+            storage_price_usd,
+            write_price_usd,
+        } => {
+            let pool = ObjectId::from(*node_id);
+            let capacity = s.pools.get(&pool).map_or(0, |p| p.vote.capacity);
+            let vote = PriceVote {
+                storage_nano_usd: *storage_price_usd,
+                write_nano_usd: *write_price_usd,
+                capacity,
+            };
+            s.vote_prices(me, pool, vote)?;
+            ev.push(FloeEvent::PriceVoted(PriceVoted {
+                epoch,
+                node_id: node_id.0,
+                storage_price_usd: *storage_price_usd,
+                write_price_usd: *write_price_usd,
+            }));
+            Outcome::Done
+        }
+        Operation::VoteCapacity { node_id, capacity } => {
+            let pool = ObjectId::from(*node_id);
+            let vote = s.pools.get(&pool).map(|p| PriceVote {
+                capacity: *capacity,
+                ..p.vote
+            });
+            let vote = vote.unwrap_or(PriceVote {
+                storage_nano_usd: 0,
+                write_nano_usd: 0,
+                capacity: *capacity,
+            });
+            s.vote_prices(me, pool, vote)?;
+            ev.push(FloeEvent::CapacityVoted(CapacityVoted {
+                epoch,
+                node_id: node_id.0,
+                node_capacity: *capacity,
+            }));
+            Outcome::Done
+        }
+        Operation::ReportWalUsdRate { node_id, rate } => {
+            s.report_rate(me, (*node_id).into(), *rate)?;
+            ev.push(FloeEvent::WalUsdReported(WalUsdReported {
+                epoch,
+                node_id: node_id.0,
+                wal_usd_rate: *rate,
+            }));
+            Outcome::Done
+        }
+        Operation::SampleWalUsdRate => {
+            let median = s.sample_rate()?;
+            ev.push(FloeEvent::WalUsdRateSampled(WalUsdRateSampled {
+                epoch,
+                wal_usd_rate: median,
+                n_samples: s.rate_window.len() as u64,
+            }));
+            Outcome::Done
+        }
+        Operation::SelectCommittee => {
+            s.select_committee()?;
+            selection_events(s, &mut ev)?;
+            Outcome::Done
+        }
+        Operation::AdvanceEpoch => {
+            let selected_here = s.next_committee.is_none();
+            if selected_here {
+                s.select_committee()?;
+                if let Err(e) = selection_events(s, &mut ev) {
+                    undo_selection(s);
+                    return Err(e);
+                }
+            }
+            let pot = s.future.front().map_or(0, |f| f.rewards);
+            let committee_empty = s.committee.is_empty();
+            if let Err(e) = s.advance_epoch() {
+                if selected_here {
+                    undo_selection(s);
+                }
+                return Err(e);
+            }
+            advance_events(s, epoch, pot, committee_empty, &mut ev);
+            Outcome::Done
+        }
+        Operation::ReserveSpace { size, epochs_ahead } => {
+            let before = s.balance(&me);
+            let id = s.reserve_space(me, *size, *epochs_ahead)?;
+            let st = s.storages.get(&id).copied().ok_or(Error::EUnknownStorage)?;
+            ev.push(FloeEvent::StorageReserved(StorageReserved {
+                epoch,
+                storage_id: id.0,
+                storage_size: st.size,
+                start_epoch: st.start,
+                end_epoch: st.end,
+                cost: before - s.balance(&me),
+            }));
+            Outcome::Created(id.into())
+        }
+        Operation::RegisterBlob {
+            storage_id,
+            blob_id,
+            root_hash,
+            size,
+            encoding_type,
+            deletable,
+        } => {
+            let before = s.balance(&me);
+            let id = s.register_blob(
+                me,
+                (*storage_id).into(),
+                blob_id.0,
+                root_hash.0,
+                *size,
+                *encoding_type,
+                *deletable,
+            )?;
+            let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobRegistered(BlobRegistered {
+                epoch,
+                blob_id: b.blob_id,
+                size: b.size,
+                encoding_type: *encoding_type,
+                end_epoch: b.storage.end,
+                deletable: b.deletable,
+                object_id: id.0,
+            }));
+            ev.push(FloeEvent::WriteFeePaid(WriteFeePaid {
+                epoch,
+                blob_id: b.blob_id,
+                object_id: id.0,
+                fee: before - s.balance(&me),
+            }));
+            Outcome::Created(id.into())
+        }
+        Operation::CertifyBlob {
+            blob_object_id,
+            epoch: cert_epoch,
+            signers_shards,
+        } => {
+            let id = ObjectId::from(*blob_object_id);
+            s.certify_blob(id, *cert_epoch, *signers_shards)?;
+            let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobCertified(BlobCertified {
+                epoch,
+                blob_id: b.blob_id,
+                end_epoch: b.storage.end,
+                deletable: b.deletable,
+                object_id: id.0,
+                is_extension: false,
+            }));
+            Outcome::Done
+        }
+        Operation::ExtendBlob {
+            blob_object_id,
+            epochs,
+        } => {
+            let id = ObjectId::from(*blob_object_id);
+            let before_balance = s.balance(&me);
+            let old_end = s.blobs.get(&id).map_or(0, |b| b.storage.end);
+            s.extend_blob(me, id, *epochs)?;
+            let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
+            // The model extends the blob's own resource; the Move code buys an extension
+            // resource first. Its id is reported as the blob's object id.
+            ev.push(FloeEvent::StorageReserved(StorageReserved {
+                epoch,
+                storage_id: id.0,
+                storage_size: b.storage.size,
+                start_epoch: old_end,
+                end_epoch: b.storage.end,
+                cost: before_balance - s.balance(&me),
+            }));
+            if b.certified_epoch.is_some() {
+                ev.push(FloeEvent::BlobCertified(BlobCertified {
+                    epoch,
+                    blob_id: b.blob_id,
+                    end_epoch: b.storage.end,
+                    deletable: b.deletable,
+                    object_id: id.0,
+                    is_extension: true,
+                }));
+            }
+            Outcome::Done
+        }
+        Operation::DeleteBlob { blob_object_id } => {
+            let id = ObjectId::from(*blob_object_id);
+            let before = s.blobs.get(&id).copied();
+            let storage = s.delete_blob(me, id)?;
+            let b = before.ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobDeleted(BlobDeleted {
+                epoch,
+                blob_id: b.blob_id,
+                end_epoch: b.storage.end,
+                object_id: id.0,
+                was_certified: b.certified_epoch.is_some(),
+            }));
+            Outcome::Created(storage.into())
+        }
+        Operation::SubmitChallengeResults {
+            node_id,
+            epoch: results_epoch,
+            results,
+        } => {
+            s.submit_challenge_results(me, (*node_id).into(), *results_epoch, results.clone())?;
+            Outcome::Done
+        }
+        Operation::SubmitSettlement {
+            settlement,
+            signers_shards,
+        } => {
+            s.submit_settlement((*settlement).into(), *signers_shards)?;
+            Outcome::Done
+        }
+        Operation::Claim {
+            epoch: claim_epoch,
+            entry,
+            proof,
+        } => {
+            let paid = s.claim(*claim_epoch, &(*entry).into(), &proof.into())?;
+            Outcome::Paid(paid)
+        }
+        Operation::SettleFallback { epoch: e } => {
+            s.settle_fallback(*e)?;
+            Outcome::Done
+        }
+        Operation::Propose {
+            staked_wal_id,
+            change,
+        } => {
+            let id = s.propose(me, (*staked_wal_id).into(), (*change).into())?;
+            Outcome::Proposal(id)
+        }
+        Operation::Vote {
+            proposal_id,
+            staked_wal_id,
+            support,
+        } => {
+            s.vote(me, *proposal_id, (*staked_wal_id).into(), *support)?;
+            Outcome::Done
+        }
+        Operation::ExecuteProposal { proposal_id } => {
+            s.execute_proposal(*proposal_id)?;
+            Outcome::Done
+        }
+    };
+    Ok((outcome, ev))
+}
+
+/// Reverts what [`System::select_committee`] set (the only two fields it changes).
+fn undo_selection(s: &mut System) {
+    s.next_committee = None;
+    s.pending_epoch_params = None;
+}
+
+/// `CommitteeSelected`, `EpochParametersSelected`, `UsdPricesSelected` after a selection.
+fn selection_events(s: &System, ev: &mut Vec<FloeEvent>) -> Result<()> {
+    let next_epoch = s.epoch + 1;
+    let committee = s.next_committee.as_ref().ok_or(Error::ENoStake)?;
+    let (capacity, prices) = s.pending_epoch_params.ok_or(Error::ENoStake)?;
+    let votes: Vec<(PriceVote, u64)> = committee
+        .iter()
+        .filter_map(|(id, sh)| s.pools.get(id).map(|p| (p.vote, sh.len() as u64)))
+        .collect();
+    // The quorum targets are the unguarded prices (no previous price: no guard).
+    let targets = next_usd_prices(&votes, s.params.n_shards as u64, None, 0)?;
+    ev.push(FloeEvent::CommitteeSelected(CommitteeSelected {
+        epoch: next_epoch,
+        node_ids: committee.keys().map(|k| k.0).collect(),
+        shards: committee.values().cloned().collect(),
+    }));
+    ev.push(FloeEvent::EpochParametersSelected(
+        EpochParametersSelected { next_epoch },
+    ));
+    ev.push(FloeEvent::UsdPricesSelected(UsdPricesSelected {
+        next_epoch,
+        target_storage_price_usd: targets.storage_nano_usd,
+        target_write_price_usd: targets.write_nano_usd,
+        storage_price_usd: prices.storage_nano_usd,
+        write_price_usd: prices.write_nano_usd,
+        total_capacity_size: capacity,
+    }));
+    Ok(())
+}
+
+/// The events of the epoch change from `ended` to `s.epoch`.
+fn advance_events(
+    s: &System,
+    ended: u32,
+    pot: u64,
+    committee_was_empty: bool,
+    ev: &mut Vec<FloeEvent>,
+) {
+    let epoch = s.epoch;
+    // The model keeps the pot for settlement and claims; with no committee it is burned.
+    let burned = if committee_was_empty { pot } else { 0 };
+    ev.push(FloeEvent::EpochPotClosed(EpochPotClosed {
+        epoch: ended,
+        total: pot,
+        burned,
+        distributed: 0,
+    }));
+    for (id, p) in &s.pools {
+        ev.push(FloeEvent::PoolAdvanced(PoolAdvanced {
+            epoch,
+            node_id: id.0,
+            rewards: 0,
+            commission: 0,
+            commission_rate: p.commission_bps,
+            wal_balance: p.active_frost,
+            num_shares: u64::try_from(p.shares).unwrap_or(u64::MAX),
+        }));
+    }
+    ev.push(FloeEvent::PricesUpdated(PricesUpdated {
+        epoch,
+        storage_price: s.storage_price,
+        write_price: s.write_price,
+    }));
+    let usd = s.usd_prices;
+    ev.push(FloeEvent::EpochPricing(EpochPricing {
+        epoch,
+        storage_price_usd: usd.map_or(0, |u| u.storage_nano_usd),
+        write_price_usd: usd.map_or(0, |u| u.write_nano_usd),
+        wal_usd_rate: s.rate_window.average().unwrap_or(0),
+        storage_price: s.storage_price,
+        write_price: s.write_price,
+        total_capacity_size: s.capacity,
+    }));
+    ev.push(FloeEvent::EpochChangeStart(EpochChangeStart { epoch }));
+    // The model has no shard-sync phase: the change is done at once.
+    ev.push(FloeEvent::EpochChangeDone(EpochChangeDone { epoch }));
+}

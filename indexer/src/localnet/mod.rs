@@ -1,0 +1,511 @@
+//! The local development ledger ("localnet"): Floe end to end on one machine, no Sui network.
+//!
+//! A [`Localnet`] accepts every Floe [`Operation`], applies it with the `economics` reference
+//! model ([`apply`]), refuses what the model refuses (the same [`floe_economics::Error`]), and
+//! records the events the Move code emits, BCS-encoded with `economics::events`, under the type
+//! tag `<package>::events::<Name>`. Accepted transactions are grouped into numbered
+//! [`Checkpoint`]s stamped by a controllable clock; by default every transaction is sealed
+//! into its own checkpoint ([`Localnet::set_auto_seal`] changes that, [`Localnet::seal`] seals
+//! by hand).
+//!
+//! With a directory, the ledger persists (see [`store`]): a restart replays the log and
+//! continues the same chain with the same checkpoint numbers. Refused operations are not
+//! recorded (unlike Sui, where an aborted transaction still lands in a checkpoint).
+//!
+//! A `Localnet` is a cheap handle (clone it freely) implementing [`ChainClient`] and
+//! [`CheckpointSource`] in-process.
+
+pub mod apply;
+pub mod store;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+
+use floe_economics::events::FloeEvent;
+use floe_economics::model::{ObjectId, Params, System};
+use floe_economics::performance::PerformanceCurve;
+use floe_economics::{Epoch, Frost};
+use serde::{Deserialize, Serialize};
+
+use crate::chain::{
+    ChainClient, Checkpoint, CheckpointSource, Event, Id, Operation, Receipt, SourceError,
+    SubmitError, Transaction,
+};
+use store::{LogWriter, Record, StoreError};
+
+/// The governed parameters at genesis (mirror of `economics::model::Params`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenesisParams {
+    /// Number of shards.
+    pub n_shards: u16,
+    /// Farthest epoch storage can be bought for.
+    pub max_epochs_ahead: u32,
+    /// Minimum stake, FROST.
+    pub min_stake: Frost,
+    /// Largest commission, bps.
+    pub commission_cap_bps: u16,
+    /// Burn share, bps.
+    pub burn_bps: u16,
+    /// Stability guard, bps (0 = off).
+    pub max_price_step_bps: u32,
+    /// Performance curve: zero below, bps.
+    pub curve_zero_below_bps: u16,
+    /// Performance curve: full at, bps.
+    pub curve_full_at_bps: u16,
+    /// Challenges per shard and epoch.
+    pub challenges_per_shard: u32,
+    /// Epochs after an epoch's end before the fallback.
+    pub settlement_fallback_epochs: u32,
+    /// Rate samples averaged.
+    pub rate_window_samples: u32,
+    /// Governance quorum, bps.
+    pub gov_quorum_bps: u16,
+    /// Governance threshold, bps.
+    pub gov_threshold_bps: u16,
+    /// Governance voting period, epochs.
+    pub gov_voting_epochs: u32,
+    /// Governance timelock, epochs.
+    pub gov_timelock_epochs: u32,
+}
+
+impl From<Params> for GenesisParams {
+    fn from(p: Params) -> Self {
+        GenesisParams {
+            n_shards: p.n_shards,
+            max_epochs_ahead: p.max_epochs_ahead,
+            min_stake: p.min_stake,
+            commission_cap_bps: p.commission_cap_bps,
+            burn_bps: p.burn_bps,
+            max_price_step_bps: p.max_price_step_bps,
+            curve_zero_below_bps: p.curve.zero_below_bps,
+            curve_full_at_bps: p.curve.full_at_bps,
+            challenges_per_shard: p.challenges_per_shard,
+            settlement_fallback_epochs: p.settlement_fallback_epochs,
+            rate_window_samples: p.rate_window_samples,
+            gov_quorum_bps: p.gov_quorum_bps,
+            gov_threshold_bps: p.gov_threshold_bps,
+            gov_voting_epochs: p.gov_voting_epochs,
+            gov_timelock_epochs: p.gov_timelock_epochs,
+        }
+    }
+}
+
+impl From<GenesisParams> for Params {
+    fn from(g: GenesisParams) -> Self {
+        Params {
+            n_shards: g.n_shards,
+            max_epochs_ahead: g.max_epochs_ahead,
+            min_stake: g.min_stake,
+            commission_cap_bps: g.commission_cap_bps,
+            burn_bps: g.burn_bps,
+            max_price_step_bps: g.max_price_step_bps,
+            curve: PerformanceCurve {
+                zero_below_bps: g.curve_zero_below_bps,
+                full_at_bps: g.curve_full_at_bps,
+            },
+            challenges_per_shard: g.challenges_per_shard,
+            settlement_fallback_epochs: g.settlement_fallback_epochs,
+            rate_window_samples: g.rate_window_samples,
+            gov_quorum_bps: g.gov_quorum_bps,
+            gov_threshold_bps: g.gov_threshold_bps,
+            gov_voting_epochs: g.gov_voting_epochs,
+            gov_timelock_epochs: g.gov_timelock_epochs,
+        }
+    }
+}
+
+impl Default for GenesisParams {
+    fn default() -> Self {
+        Params::default().into()
+    }
+}
+
+/// Everything that defines a chain at its start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Genesis {
+    /// The Floe package id in the event type tags.
+    pub package_id: Id,
+    /// The clock at genesis, ms since the Unix epoch.
+    pub start_time_ms: u64,
+    /// Parameters.
+    #[serde(default)]
+    pub params: GenesisParams,
+    /// Initial WAL balances, FROST.
+    pub accounts: Vec<(Id, Frost)>,
+}
+
+/// Why a ledger could not be opened or created.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// Its files.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The genesis is refused by the model (invalid parameters, overflow).
+    #[error("invalid genesis: {0}")]
+    Genesis(floe_economics::Error),
+    /// A logged transaction is refused on replay: the log does not belong to these rules.
+    #[error("replay of transaction {index} ({kind}) refused: {error}")]
+    Replay {
+        /// The transaction index.
+        index: u64,
+        /// The operation.
+        kind: &'static str,
+        /// The refusal.
+        error: floe_economics::Error,
+    },
+    /// A seal record out of sequence.
+    #[error("replay: checkpoint {found} sealed where {expected} was expected")]
+    SealOutOfOrder {
+        /// Expected number.
+        expected: u64,
+        /// Found number.
+        found: u64,
+    },
+}
+
+impl From<std::io::Error> for LedgerError {
+    fn from(e: std::io::Error) -> Self {
+        LedgerError::Store(StoreError::Io(e))
+    }
+}
+
+struct Ledger {
+    genesis: Genesis,
+    system: System,
+    clock_ms: u64,
+    checkpoints: Vec<Arc<Checkpoint>>,
+    pending: Vec<Transaction>,
+    next_tx: u64,
+    auto_seal: usize,
+    log: Option<LogWriter>,
+    broken: Option<String>,
+    tags: HashMap<&'static str, Arc<str>>,
+    waiters: Vec<Waker>,
+}
+
+impl Ledger {
+    fn new(genesis: Genesis) -> Result<Self, LedgerError> {
+        let accounts: Vec<(ObjectId, Frost)> = genesis
+            .accounts
+            .iter()
+            .map(|(a, f)| ((*a).into(), *f))
+            .collect();
+        let system = System::new(genesis.params.into(), &accounts).map_err(LedgerError::Genesis)?;
+        Ok(Ledger {
+            clock_ms: genesis.start_time_ms,
+            genesis,
+            system,
+            checkpoints: Vec::new(),
+            pending: Vec::new(),
+            next_tx: 0,
+            auto_seal: 1,
+            log: None,
+            broken: None,
+            tags: HashMap::new(),
+            waiters: Vec::new(),
+        })
+    }
+
+    fn event(&mut self, e: &FloeEvent) -> Event {
+        let name = e.name();
+        let package = self.genesis.package_id;
+        let tag = self
+            .tags
+            .entry(name)
+            .or_insert_with(|| format!("{package}::events::{name}").into())
+            .clone();
+        Event {
+            type_tag: tag,
+            contents: e.to_bcs(),
+        }
+    }
+
+    /// Applies and records one transaction in memory (no I/O).
+    fn execute(
+        &mut self,
+        sender: Id,
+        op: &Operation,
+    ) -> Result<(u64, crate::chain::Outcome, Vec<FloeEvent>), floe_economics::Error> {
+        let (outcome, events) = apply::apply(&mut self.system, sender, op)?;
+        let index = self.next_tx;
+        self.next_tx += 1;
+        let encoded = events.iter().map(|e| self.event(e)).collect();
+        self.pending.push(Transaction {
+            index,
+            sender,
+            kind: op.kind(),
+            events: encoded,
+        });
+        Ok((index, outcome, events))
+    }
+
+    /// Seals the pending transactions into checkpoint number `checkpoints.len()` (in memory).
+    fn seal_in_memory(&mut self, timestamp_ms: u64) -> u64 {
+        let seq = self.checkpoints.len() as u64;
+        let cp = Checkpoint {
+            sequence_number: seq,
+            timestamp_ms,
+            epoch: self.system.epoch,
+            transactions: std::mem::take(&mut self.pending),
+        };
+        self.checkpoints.push(Arc::new(cp));
+        for w in self.waiters.drain(..) {
+            w.wake();
+        }
+        seq
+    }
+
+    fn check_usable(&self) -> Result<(), SubmitError> {
+        match &self.broken {
+            Some(why) => Err(SubmitError::Unavailable(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Seals (if anything is pending), logs the seal and fsyncs.
+    fn seal(&mut self) -> Result<Option<u64>, SubmitError> {
+        self.check_usable()?;
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let seq = self.checkpoints.len() as u64;
+        let timestamp_ms = self.clock_ms;
+        if let Some(log) = &mut self.log {
+            let r = log
+                .append(&Record::Seal { seq, timestamp_ms })
+                .and_then(|_| log.sync());
+            if let Err(e) = r {
+                self.broken = Some(format!("log write failed: {e}"));
+                return Err(e.into());
+            }
+        }
+        Ok(Some(self.seal_in_memory(timestamp_ms)))
+    }
+
+    fn submit(&mut self, sender: Id, op: Operation) -> Result<Receipt, SubmitError> {
+        self.check_usable()?;
+        let epoch = self.system.epoch;
+        let (tx_index, outcome, events) = self.execute(sender, &op)?;
+        if let Some(log) = &mut self.log {
+            if let Err(e) = log.append(&Record::Tx { sender, op }) {
+                // Memory is ahead of the log now: refuse everything until a restart.
+                self.broken = Some(format!("log write failed: {e}"));
+                return Err(e.into());
+            }
+        }
+        let checkpoint = if self.auto_seal > 0 && self.pending.len() >= self.auto_seal {
+            self.seal()?
+        } else {
+            None
+        };
+        Ok(Receipt {
+            tx_index,
+            checkpoint,
+            epoch,
+            outcome,
+            events,
+        })
+    }
+}
+
+/// A handle to a local development ledger.
+#[derive(Clone)]
+pub struct Localnet {
+    inner: Arc<Mutex<Ledger>>,
+    dir: Option<PathBuf>,
+}
+
+const GENESIS_FILE: &str = "genesis.json";
+const LOG_FILE: &str = "ledger.log";
+
+impl Localnet {
+    /// A ledger kept in memory only.
+    pub fn in_memory(genesis: Genesis) -> Result<Self, LedgerError> {
+        Ok(Localnet {
+            inner: Arc::new(Mutex::new(Ledger::new(genesis)?)),
+            dir: None,
+        })
+    }
+
+    /// Opens the ledger persisted in `dir`, creating it from `genesis` if `dir` holds none.
+    /// An existing ledger keeps its own genesis (`genesis` is then ignored); its log is
+    /// replayed, so the chain continues with the same checkpoints, numbers and state.
+    pub fn open(dir: &Path, genesis: Genesis) -> Result<Self, LedgerError> {
+        std::fs::create_dir_all(dir)?;
+        let gpath = dir.join(GENESIS_FILE);
+        let genesis = match std::fs::read(&gpath) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                path: gpath.clone(),
+                reason: e.to_string(),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let bytes = serde_json::to_vec_pretty(&genesis).map_err(std::io::Error::from)?;
+                store::write_atomic(&gpath, &bytes)?;
+                genesis
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut ledger = Ledger::new(genesis)?;
+        let lpath = dir.join(LOG_FILE);
+        let (records, good_len) = store::read_log(&lpath)?;
+        for r in records {
+            match r {
+                Record::Tx { sender, op } => {
+                    let index = ledger.next_tx;
+                    let kind = op.kind();
+                    ledger
+                        .execute(sender, &op)
+                        .map_err(|error| LedgerError::Replay { index, kind, error })?;
+                }
+                Record::Seal { seq, timestamp_ms } => {
+                    let expected = ledger.checkpoints.len() as u64;
+                    if seq != expected {
+                        return Err(LedgerError::SealOutOfOrder {
+                            expected,
+                            found: seq,
+                        });
+                    }
+                    ledger.clock_ms = ledger.clock_ms.max(timestamp_ms);
+                    ledger.seal_in_memory(timestamp_ms);
+                }
+            }
+        }
+        tracing::info!(
+            dir = %dir.display(),
+            checkpoints = ledger.checkpoints.len(),
+            transactions = ledger.next_tx,
+            "local ledger opened"
+        );
+        ledger.log = Some(LogWriter::open(&lpath, good_len)?);
+        Ok(Localnet {
+            inner: Arc::new(Mutex::new(ledger)),
+            dir: Some(dir.to_owned()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Ledger> {
+        // A panic while holding the lock cannot leave the ledger half-applied (the model
+        // checks before it mutates), so a poisoned lock is still consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The directory the ledger persists to, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Executes one operation (the synchronous form of [`ChainClient::submit`]).
+    pub fn execute(&self, sender: Id, op: Operation) -> Result<Receipt, SubmitError> {
+        self.lock().submit(sender, op)
+    }
+
+    /// Seals the pending transactions into a checkpoint now (durable on return); `None` if
+    /// nothing was pending.
+    pub fn seal(&self) -> Result<Option<u64>, SubmitError> {
+        self.lock().seal()
+    }
+
+    /// Seals automatically once `n` transactions are pending (`0`: only by [`Localnet::seal`]).
+    pub fn set_auto_seal(&self, n: usize) {
+        self.lock().auto_seal = n;
+    }
+
+    /// The clock, ms since the Unix epoch.
+    pub fn now_ms(&self) -> u64 {
+        self.lock().clock_ms
+    }
+
+    /// Moves the clock forward by `ms`.
+    pub fn advance_clock(&self, ms: u64) {
+        let mut l = self.lock();
+        l.clock_ms = l.clock_ms.saturating_add(ms);
+    }
+
+    /// The current Floe epoch.
+    pub fn epoch(&self) -> Epoch {
+        self.lock().system.epoch
+    }
+
+    /// The genesis of this chain.
+    pub fn genesis(&self) -> Genesis {
+        self.lock().genesis.clone()
+    }
+
+    /// Number of sealed checkpoints (the next one gets this number).
+    pub fn checkpoint_count(&self) -> u64 {
+        self.lock().checkpoints.len() as u64
+    }
+
+    /// Number of accepted transactions, sealed or not.
+    pub fn transaction_count(&self) -> u64 {
+        self.lock().next_tx
+    }
+
+    /// A sealed checkpoint, if it exists.
+    pub fn try_checkpoint(&self, seq: u64) -> Option<Arc<Checkpoint>> {
+        let l = self.lock();
+        usize::try_from(seq)
+            .ok()
+            .and_then(|i| l.checkpoints.get(i).cloned())
+    }
+
+    /// Reads the model's state (e.g. balances, pools) under the ledger's lock.
+    pub fn with_state<T>(&self, f: impl FnOnce(&System) -> T) -> T {
+        f(&self.lock().system)
+    }
+}
+
+impl ChainClient for Localnet {
+    fn submit(
+        &self,
+        sender: Id,
+        op: Operation,
+    ) -> impl Future<Output = Result<Receipt, SubmitError>> + Send {
+        std::future::ready(self.execute(sender, op))
+    }
+}
+
+/// Waits for a checkpoint of a [`Localnet`].
+struct WaitCheckpoint {
+    net: Localnet,
+    seq: u64,
+}
+
+impl Future for WaitCheckpoint {
+    type Output = Result<Arc<Checkpoint>, SourceError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut l = self.net.lock();
+        match usize::try_from(self.seq)
+            .ok()
+            .and_then(|i| l.checkpoints.get(i))
+        {
+            Some(cp) => Poll::Ready(Ok(cp.clone())),
+            None => {
+                l.waiters.push(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl CheckpointSource for Localnet {
+    fn checkpoint(
+        &self,
+        seq: u64,
+    ) -> impl Future<Output = Result<Arc<Checkpoint>, SourceError>> + Send {
+        WaitCheckpoint {
+            net: self.clone(),
+            seq,
+        }
+    }
+
+    fn latest_sequence(&self) -> impl Future<Output = Result<Option<u64>, SourceError>> + Send {
+        std::future::ready(Ok(self.checkpoint_count().checked_sub(1)))
+    }
+}

@@ -1,0 +1,508 @@
+/// Every event Floe emits, one plain `copy, drop` struct each.
+///
+/// The blob and epoch lifecycle events keep Walrus's names and field order, so the same
+/// decoders read Walrus's and Floe's. `move/EVENTS.md` lists every struct with its fields in
+/// order, and a Rust test (`economics/tests/move_events_parity.rs`) fails if that list, these
+/// structs and the Rust event types ever disagree. Change a field only together with both.
+module floe::events;
+
+use std::string::String;
+use sui::event;
+
+// === Blob lifecycle (Walrus names and field order) ===
+
+/// A blob was registered: its storage is bought and its write fee paid.
+public struct BlobRegistered has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    size: u64,
+    encoding_type: u8,
+    end_epoch: u32,
+    deletable: bool,
+    object_id: ID,
+}
+
+/// A blob was certified by a 2/3 quorum (or its certified lifetime was extended).
+public struct BlobCertified has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    end_epoch: u32,
+    deletable: bool,
+    object_id: ID,
+    is_extension: bool,
+}
+
+/// A deletable blob was deleted; its storage went back to its owner.
+public struct BlobDeleted has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    end_epoch: u32,
+    object_id: ID,
+    was_certified: bool,
+}
+
+/// Nodes holding more than a third of the shards certified that a blob ID is invalid.
+public struct InvalidBlobID has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+}
+
+// === Epochs (Walrus names and field order) ===
+
+/// The epoch change to `epoch` started: the new committee now syncs its shards.
+public struct EpochChangeStart has copy, drop {
+    epoch: u32,
+}
+
+/// Nodes holding 2/3 of the shards of `epoch` reported their shards in sync.
+public struct EpochChangeDone has copy, drop {
+    epoch: u32,
+}
+
+/// The committee, prices and capacity of `next_epoch` were selected.
+public struct EpochParametersSelected has copy, drop {
+    next_epoch: u32,
+}
+
+/// The FROST prices charged in `epoch` (per MiB of encoded size per epoch, per MiB written).
+public struct PricesUpdated has copy, drop {
+    epoch: u32,
+    storage_price: u64,
+    write_price: u64,
+}
+
+// === Epochs and prices (Floe) ===
+
+/// The committee of `epoch`: nodes in committee order and, for each, the shards it holds.
+public struct CommitteeSelected has copy, drop {
+    epoch: u32,
+    node_ids: vector<ID>,
+    shards: vector<vector<u16>>,
+}
+
+/// A committee member reported its shards in sync for `epoch`.
+public struct EpochSyncReported has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    weight: u16,
+    total_weight: u16,
+}
+
+/// The USD prices and capacity selected for `next_epoch`: the quorum targets and the values
+/// after the stability guard (`max_price_step_bps`).
+public struct UsdPricesSelected has copy, drop {
+    next_epoch: u32,
+    target_storage_price_usd: u64,
+    target_write_price_usd: u64,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    total_capacity_size: u64,
+}
+
+/// The pricing in force in `epoch`: USD prices, the committee WAL/USD rate they were converted
+/// with, the resulting FROST prices and the capacity.
+public struct EpochPricing has copy, drop {
+    epoch: u32,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    storage_price: u64,
+    write_price: u64,
+    total_capacity_size: u64,
+}
+
+/// A sample of the committee's WAL/USD rate (shard-weighted median of the reports).
+public struct WalUsdRateSampled has copy, drop {
+    epoch: u32,
+    wal_usd_rate: u64,
+    n_samples: u64,
+}
+
+/// The pot of `epoch` was closed: `burned` FROST burned, `distributed` paid to the pools.
+public struct EpochPotClosed has copy, drop {
+    epoch: u32,
+    total: u64,
+    burned: u64,
+    distributed: u64,
+}
+
+// === Storage (Floe) ===
+
+/// Storage was bought for `[start_epoch, end_epoch)` and paid into the per-epoch pots.
+public struct StorageReserved has copy, drop {
+    epoch: u32,
+    storage_id: ID,
+    storage_size: u64,
+    start_epoch: u32,
+    end_epoch: u32,
+    cost: u64,
+}
+
+/// The write fee of a registered blob was paid into the current epoch's pot.
+public struct WriteFeePaid has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    object_id: ID,
+    fee: u64,
+}
+
+// === Staking (Floe) ===
+
+/// A storage node registered; its staking pool has the same ID.
+public struct NodeRegistered has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    operator: address,
+    name: String,
+    network_address: String,
+    public_key: vector<u8>,
+    commission_rate: u16,
+}
+
+/// WAL was staked with a node; it counts from `activation_epoch`.
+public struct StakeDeposited has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    staker: address,
+    amount: u64,
+    activation_epoch: u32,
+}
+
+/// Withdrawal of a stake was requested; it can be withdrawn from `withdraw_epoch`.
+public struct WithdrawalRequested has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    amount: u64,
+    withdraw_epoch: u32,
+}
+
+/// A stake was withdrawn: principal plus rewards paid out (`early`: it never became active).
+public struct StakeWithdrawn has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    staker: address,
+    principal: u64,
+    rewards: u64,
+    early: bool,
+}
+
+/// A node set its next commission rate (basis points), in force from `effective_epoch`.
+public struct CommissionRateSet has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    commission_rate: u16,
+    effective_epoch: u32,
+}
+
+/// A node set the address allowed to collect its commission.
+public struct CommissionReceiverSet has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    receiver: address,
+}
+
+/// Commission was collected by the node's authorized receiver.
+public struct CommissionCollected has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    receiver: address,
+    amount: u64,
+}
+
+/// A pool moved into `epoch`: rewards of the previous epoch credited (after commission), and
+/// the exchange rate (`wal_balance` / `num_shares`) recorded for `epoch`.
+public struct PoolAdvanced has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    rewards: u64,
+    commission: u64,
+    commission_rate: u16,
+    wal_balance: u64,
+    num_shares: u64,
+}
+
+/// A node voted USD prices (nano-USD per MiB per epoch, per MiB written).
+public struct PriceVoted has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+}
+
+/// A node voted the capacity (bytes) it offers.
+public struct CapacityVoted has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    node_capacity: u64,
+}
+
+/// A node reported the WAL/USD rate it sees (nano-USD per WAL).
+public struct WalUsdReported has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    wal_usd_rate: u64,
+}
+
+// === Emitters ===
+
+public(package) fun emit_blob_registered(
+    epoch: u32,
+    blob_id: u256,
+    size: u64,
+    encoding_type: u8,
+    end_epoch: u32,
+    deletable: bool,
+    object_id: ID,
+) {
+    event::emit(BlobRegistered {
+        epoch,
+        blob_id,
+        size,
+        encoding_type,
+        end_epoch,
+        deletable,
+        object_id,
+    });
+}
+
+public(package) fun emit_blob_certified(
+    epoch: u32,
+    blob_id: u256,
+    end_epoch: u32,
+    deletable: bool,
+    object_id: ID,
+    is_extension: bool,
+) {
+    event::emit(BlobCertified { epoch, blob_id, end_epoch, deletable, object_id, is_extension });
+}
+
+public(package) fun emit_blob_deleted(
+    epoch: u32,
+    blob_id: u256,
+    end_epoch: u32,
+    object_id: ID,
+    was_certified: bool,
+) {
+    event::emit(BlobDeleted { epoch, blob_id, end_epoch, object_id, was_certified });
+}
+
+public(package) fun emit_invalid_blob_id(epoch: u32, blob_id: u256) {
+    event::emit(InvalidBlobID { epoch, blob_id });
+}
+
+public(package) fun emit_epoch_change_start(epoch: u32) {
+    event::emit(EpochChangeStart { epoch });
+}
+
+public(package) fun emit_epoch_change_done(epoch: u32) {
+    event::emit(EpochChangeDone { epoch });
+}
+
+public(package) fun emit_epoch_parameters_selected(next_epoch: u32) {
+    event::emit(EpochParametersSelected { next_epoch });
+}
+
+public(package) fun emit_prices_updated(epoch: u32, storage_price: u64, write_price: u64) {
+    event::emit(PricesUpdated { epoch, storage_price, write_price });
+}
+
+public(package) fun emit_committee_selected(
+    epoch: u32,
+    node_ids: vector<ID>,
+    shards: vector<vector<u16>>,
+) {
+    event::emit(CommitteeSelected { epoch, node_ids, shards });
+}
+
+public(package) fun emit_epoch_sync_reported(
+    epoch: u32,
+    node_id: ID,
+    weight: u16,
+    total_weight: u16,
+) {
+    event::emit(EpochSyncReported { epoch, node_id, weight, total_weight });
+}
+
+public(package) fun emit_usd_prices_selected(
+    next_epoch: u32,
+    target_storage_price_usd: u64,
+    target_write_price_usd: u64,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    total_capacity_size: u64,
+) {
+    event::emit(UsdPricesSelected {
+        next_epoch,
+        target_storage_price_usd,
+        target_write_price_usd,
+        storage_price_usd,
+        write_price_usd,
+        total_capacity_size,
+    });
+}
+
+public(package) fun emit_epoch_pricing(
+    epoch: u32,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    storage_price: u64,
+    write_price: u64,
+    total_capacity_size: u64,
+) {
+    event::emit(EpochPricing {
+        epoch,
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        storage_price,
+        write_price,
+        total_capacity_size,
+    });
+}
+
+public(package) fun emit_wal_usd_rate_sampled(epoch: u32, wal_usd_rate: u64, n_samples: u64) {
+    event::emit(WalUsdRateSampled { epoch, wal_usd_rate, n_samples });
+}
+
+public(package) fun emit_epoch_pot_closed(epoch: u32, total: u64, burned: u64, distributed: u64) {
+    event::emit(EpochPotClosed { epoch, total, burned, distributed });
+}
+
+public(package) fun emit_storage_reserved(
+    epoch: u32,
+    storage_id: ID,
+    storage_size: u64,
+    start_epoch: u32,
+    end_epoch: u32,
+    cost: u64,
+) {
+    event::emit(StorageReserved { epoch, storage_id, storage_size, start_epoch, end_epoch, cost });
+}
+
+public(package) fun emit_write_fee_paid(epoch: u32, blob_id: u256, object_id: ID, fee: u64) {
+    event::emit(WriteFeePaid { epoch, blob_id, object_id, fee });
+}
+
+public(package) fun emit_node_registered(
+    epoch: u32,
+    node_id: ID,
+    operator: address,
+    name: String,
+    network_address: String,
+    public_key: vector<u8>,
+    commission_rate: u16,
+) {
+    event::emit(NodeRegistered {
+        epoch,
+        node_id,
+        operator,
+        name,
+        network_address,
+        public_key,
+        commission_rate,
+    });
+}
+
+public(package) fun emit_stake_deposited(
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    staker: address,
+    amount: u64,
+    activation_epoch: u32,
+) {
+    event::emit(StakeDeposited { epoch, node_id, staked_wal_id, staker, amount, activation_epoch });
+}
+
+public(package) fun emit_withdrawal_requested(
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    amount: u64,
+    withdraw_epoch: u32,
+) {
+    event::emit(WithdrawalRequested { epoch, node_id, staked_wal_id, amount, withdraw_epoch });
+}
+
+public(package) fun emit_stake_withdrawn(
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    staker: address,
+    principal: u64,
+    rewards: u64,
+    early: bool,
+) {
+    event::emit(StakeWithdrawn {
+        epoch,
+        node_id,
+        staked_wal_id,
+        staker,
+        principal,
+        rewards,
+        early,
+    });
+}
+
+public(package) fun emit_commission_rate_set(
+    epoch: u32,
+    node_id: ID,
+    commission_rate: u16,
+    effective_epoch: u32,
+) {
+    event::emit(CommissionRateSet { epoch, node_id, commission_rate, effective_epoch });
+}
+
+public(package) fun emit_commission_receiver_set(epoch: u32, node_id: ID, receiver: address) {
+    event::emit(CommissionReceiverSet { epoch, node_id, receiver });
+}
+
+public(package) fun emit_commission_collected(
+    epoch: u32,
+    node_id: ID,
+    receiver: address,
+    amount: u64,
+) {
+    event::emit(CommissionCollected { epoch, node_id, receiver, amount });
+}
+
+public(package) fun emit_pool_advanced(
+    epoch: u32,
+    node_id: ID,
+    rewards: u64,
+    commission: u64,
+    commission_rate: u16,
+    wal_balance: u64,
+    num_shares: u64,
+) {
+    event::emit(PoolAdvanced {
+        epoch,
+        node_id,
+        rewards,
+        commission,
+        commission_rate,
+        wal_balance,
+        num_shares,
+    });
+}
+
+public(package) fun emit_price_voted(
+    epoch: u32,
+    node_id: ID,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+) {
+    event::emit(PriceVoted { epoch, node_id, storage_price_usd, write_price_usd });
+}
+
+public(package) fun emit_capacity_voted(epoch: u32, node_id: ID, node_capacity: u64) {
+    event::emit(CapacityVoted { epoch, node_id, node_capacity });
+}
+
+public(package) fun emit_wal_usd_reported(epoch: u32, node_id: ID, wal_usd_rate: u64) {
+    event::emit(WalUsdReported { epoch, node_id, wal_usd_rate });
+}

@@ -1,0 +1,369 @@
+/// `System`: the shared object of Floe and its public API (callable from programmable
+/// transactions). The state lives in a `SystemInner` behind a dynamic field keyed by the
+/// package version, so an upgrade can migrate it; every call checks the version.
+module floe::system;
+
+use floe::{
+    blob::Blob,
+    bls_committee::BlsCommittee,
+    node_cap::StorageNodeCap,
+    params::Params,
+    staked_wal::StakedWal,
+    staking_pool::StakingPool,
+    storage_resource::Storage,
+    system_inner::{Self, SystemInner}
+};
+use std::string::String;
+use sui::{clock::Clock, coin::Coin, dynamic_field as df};
+use wal::wal::{WAL, ProtectedTreasury};
+
+/// Version of this package's state layout.
+const VERSION: u64 = 1;
+
+/// The shared object was created by (or migrated to) another package version.
+const EWrongVersion: u64 = 105;
+
+public struct System has key {
+    id: UID,
+    version: u64,
+}
+
+/// The one-time capability to create the `System`, sent to the publisher.
+public struct InitCap has key, store {
+    id: UID,
+}
+
+fun init(ctx: &mut TxContext) {
+    transfer::transfer(InitCap { id: object::new(ctx) }, ctx.sender());
+}
+
+/// Creates and shares the `System` (once: consumes the `InitCap`).
+public fun create(
+    cap: InitCap,
+    params: Params,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    total_capacity_size: u64,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    let InitCap { id } = cap;
+    id.delete();
+    share(
+        params,
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        total_capacity_size,
+        clock,
+        ctx,
+    );
+}
+
+#[allow(lint(share_owned))]
+fun share(
+    params: Params,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    total_capacity_size: u64,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    let inner = system_inner::create(
+        params,
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        total_capacity_size,
+        clock,
+        ctx,
+    );
+    let mut system = System { id: object::new(ctx), version: VERSION };
+    df::add(&mut system.id, VERSION, inner);
+    transfer::share_object(system);
+}
+
+fun inner(s: &System): &SystemInner {
+    assert!(s.version == VERSION, EWrongVersion);
+    df::borrow(&s.id, VERSION)
+}
+
+fun inner_mut(s: &mut System): &mut SystemInner {
+    assert!(s.version == VERSION, EWrongVersion);
+    df::borrow_mut(&mut s.id, VERSION)
+}
+
+// === Nodes and staking ===
+
+/// Registers a storage node (BLS key with its proof of possession, votes); returns its
+/// operator capability. The node's staking pool has the node's ID.
+public fun register_node(
+    s: &mut System,
+    name: String,
+    network_address: String,
+    public_key: vector<u8>,
+    proof_of_possession: vector<u8>,
+    commission_rate: u16,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    node_capacity: u64,
+    wal_usd_rate: u64,
+    ctx: &mut TxContext,
+): StorageNodeCap {
+    s
+        .inner_mut()
+        .register_node(
+            name,
+            network_address,
+            public_key,
+            proof_of_possession,
+            commission_rate,
+            storage_price_usd,
+            write_price_usd,
+            node_capacity,
+            wal_usd_rate,
+            ctx,
+        )
+}
+
+/// Stakes `coin` (at least `min_stake`) with `node_id`.
+public fun stake_with_pool(
+    s: &mut System,
+    coin: Coin<WAL>,
+    node_id: ID,
+    ctx: &mut TxContext,
+): StakedWal {
+    s.inner_mut().stake(coin, node_id, ctx)
+}
+
+/// Requests the withdrawal of an active stake.
+public fun request_withdraw_stake(s: &mut System, staked: &mut StakedWal) {
+    s.inner_mut().request_withdraw_stake(staked);
+}
+
+/// Withdraws a stake: after its withdrawal epoch, or at once if it never became active.
+public fun withdraw_stake(s: &mut System, staked: StakedWal, ctx: &mut TxContext): Coin<WAL> {
+    s.inner_mut().withdraw_stake(staked, ctx)
+}
+
+/// Sets the node's commission rate (basis points) for two epochs from now.
+public fun set_next_commission(s: &mut System, cap: &StorageNodeCap, rate: u16) {
+    s.inner_mut().set_next_commission(cap, rate);
+}
+
+/// Sets who may collect the node's commission.
+public fun set_commission_receiver(s: &mut System, cap: &StorageNodeCap, receiver: address) {
+    s.inner_mut().set_commission_receiver(cap, receiver);
+}
+
+/// Collects the node's commission (sender must be its commission receiver).
+public fun collect_commission(s: &mut System, node_id: ID, ctx: &mut TxContext): Coin<WAL> {
+    s.inner_mut().collect_commission(node_id, ctx)
+}
+
+// === Votes ===
+
+/// Votes the node's USD prices (nano-USD per MiB per epoch, per MiB written).
+public fun vote_prices(
+    s: &mut System,
+    cap: &StorageNodeCap,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+) {
+    s.inner_mut().vote_prices(cap, storage_price_usd, write_price_usd);
+}
+
+/// Votes the capacity (bytes) the node offers.
+public fun vote_capacity(s: &mut System, cap: &StorageNodeCap, node_capacity: u64) {
+    s.inner_mut().vote_capacity(cap, node_capacity);
+}
+
+/// Reports the WAL/USD rate the node sees (nano-USD per WAL).
+public fun report_wal_usd_rate(s: &mut System, cap: &StorageNodeCap, rate: u64) {
+    s.inner_mut().report_wal_usd_rate(cap, rate);
+}
+
+/// Samples the committee's WAL/USD rate (anyone may call, once per sample interval).
+public fun sample_wal_usd_rate(s: &mut System, clock: &Clock) {
+    s.inner_mut().sample_wal_usd_rate(clock);
+}
+
+// === Epochs ===
+
+/// From mid-epoch: selects the next committee, prices and capacity (anyone may call).
+public fun voting_end(s: &mut System, clock: &Clock) {
+    s.inner_mut().voting_end(clock);
+}
+
+/// After a full epoch: starts the next epoch (anyone may call).
+public fun initiate_epoch_change(
+    s: &mut System,
+    treasury: &mut ProtectedTreasury,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().initiate_epoch_change(treasury, clock, ctx);
+}
+
+/// A committee member reports its shards in sync for `epoch`.
+public fun epoch_sync_done(s: &mut System, cap: &StorageNodeCap, epoch: u32) {
+    s.inner_mut().epoch_sync_done(cap, epoch);
+}
+
+// === Storage ===
+
+/// Buys storage for the current epoch and the next `epochs_ahead - 1`, paid from `payment`.
+public fun reserve_space(
+    s: &mut System,
+    storage_size: u64,
+    epochs_ahead: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): Storage {
+    s.inner_mut().reserve_space(storage_size, epochs_ahead, payment, ctx)
+}
+
+/// Registers a blob on `storage`, paying its write fee from `write_payment`.
+public fun register_blob(
+    s: &mut System,
+    storage: Storage,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    write_payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): Blob {
+    s
+        .inner_mut()
+        .register_blob(
+            storage,
+            blob_id,
+            root_hash,
+            size,
+            encoding_type,
+            deletable,
+            write_payment,
+            ctx,
+        )
+}
+
+/// Certifies a blob with an aggregate certificate of the current committee.
+public fun certify_blob(
+    s: &System,
+    blob: &mut Blob,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+) {
+    s.inner().certify_blob(blob, signature, signers_bitmap, message);
+}
+
+/// Extends a certified blob by `extended_epochs`, paid from `payment`.
+public fun extend_blob(
+    s: &mut System,
+    blob: &mut Blob,
+    extended_epochs: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().extend_blob(blob, extended_epochs, payment, ctx);
+}
+
+/// Extends a certified blob with a storage resource starting at its end epoch.
+public fun extend_blob_with_resource(s: &System, blob: &mut Blob, extension: Storage) {
+    s.inner().extend_blob_with_resource(blob, extension);
+}
+
+/// Deletes a deletable blob, returning its storage.
+public fun delete_blob(s: &System, blob: Blob): Storage {
+    s.inner().delete_blob(blob)
+}
+
+/// Marks a blob ID invalid, on a certificate from more than a third of the shards.
+public fun invalidate_blob_id(
+    s: &System,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+): u256 {
+    s.inner().invalidate_blob_id(signature, signers_bitmap, message)
+}
+
+// === Views ===
+
+public fun version(s: &System): u64 { s.version }
+
+public fun epoch(s: &System): u32 { s.inner().epoch() }
+
+public fun n_shards(s: &System): u16 { s.inner().n_shards() }
+
+public fun params(s: &System): Params { *s.inner().params() }
+
+public fun committee(s: &System): BlsCommittee { *s.inner().committee() }
+
+public fun shards_of(s: &System, node_id: ID): vector<u16> { s.inner().shards_of(node_id) }
+
+public fun is_next_selected(s: &System): bool { s.inner().is_next_selected() }
+
+public fun is_syncing(s: &System): bool { s.inner().is_syncing() }
+
+public fun storage_price(s: &System): u64 { s.inner().storage_price() }
+
+public fun write_price(s: &System): u64 { s.inner().write_price() }
+
+public fun storage_price_usd(s: &System): u64 { s.inner().storage_price_usd() }
+
+public fun write_price_usd(s: &System): u64 { s.inner().write_price_usd() }
+
+public fun wal_usd_rate(s: &System): u64 { s.inner().wal_usd_rate() }
+
+public fun total_capacity_size(s: &System): u64 { s.inner().total_capacity_size() }
+
+public fun used_capacity(s: &System, epoch: u32): u64 { s.inner().used_capacity(epoch) }
+
+public fun pot_value(s: &System, epoch: u32): u64 { s.inner().pot_value(epoch) }
+
+public fun node_ids(s: &System): vector<ID> { s.inner().node_ids() }
+
+public fun pool(s: &System, node_id: ID): &StakingPool { s.inner().pool(node_id) }
+
+/// FROST held by the protocol (pots, pool rewards, uncollected commission).
+public fun total_held(s: &System): u64 { s.inner().total_held() }
+
+// === Test helpers ===
+
+#[test_only]
+/// Creates and shares a `System` without the `InitCap`.
+public fun create_for_testing(
+    params: Params,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    total_capacity_size: u64,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    share(
+        params,
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        total_capacity_size,
+        clock,
+        ctx,
+    );
+}
+
+#[test_only]
+public fun init_for_testing(ctx: &mut TxContext) {
+    init(ctx);
+}
+
+#[test_only]
+public fun set_version_for_testing(s: &mut System, version: u64) {
+    s.version = version;
+}

@@ -1,0 +1,709 @@
+/// The state of the protocol and its rules: epochs on the `Clock`, the committee, the staking
+/// pools, the storage pots and the prices. Reached only through `floe::system`, which keeps it
+/// behind a versioned dynamic field.
+///
+/// Epochs: an epoch lasts `epoch_duration_ms`. From its middle, `voting_end` selects the next
+/// committee (active set, D'Hondt shards, minimal movement) and the next USD prices and
+/// capacity. After the full duration `initiate_epoch_change` closes the ending epoch's pot
+/// (burn share, the rest to the committee's pools by shards), advances every pool, installs
+/// the new committee and prices and starts the sync; it completes when nodes holding 2/3 of
+/// the new committee's shards report `epoch_sync_done`.
+module floe::system_inner;
+
+use floe::{
+    apportionment,
+    blob::{Self, Blob},
+    bls_committee::{Self, BlsCommittee},
+    encoding,
+    events,
+    messages,
+    node_cap::{Self, StorageNodeCap},
+    params::Params,
+    pots::{Self, Pots},
+    prices,
+    staked_wal::StakedWal,
+    staking_pool::{Self, StakingPool},
+    storage_resource::{Self, Storage}
+};
+use std::string::String;
+use sui::{balance, clock::Clock, coin::{Self, Coin}, table::{Self, Table}};
+use wal::wal::{Self, WAL, ProtectedTreasury};
+
+const BPS: u64 = 10_000;
+
+/// The message or report names an epoch other than the current one.
+const EWrongEpoch: u64 = 9;
+/// The stake is below the minimum stake.
+const ENotEnoughStake: u64 = 10;
+/// The payment coin holds less than the price.
+const ENotEnoughFunds: u64 = 11;
+/// No staking pool with this node ID.
+const EUnknownPool: u64 = 12;
+/// A node with this BLS public key is already registered.
+const EPoolExists: u64 = 13;
+/// The commission rate is above the cap.
+const ECommissionTooHigh: u64 = 19;
+/// The node is not a member of the current committee.
+const ENotCommitteeMember: u64 = 20;
+/// The next committee was already selected this epoch.
+const ECommitteeSelected: u64 = 21;
+/// Zero epochs, or more than `max_epochs_ahead`.
+const EInvalidEpochsAhead: u64 = 23;
+/// Not enough capacity left in one of the epochs.
+const ENotEnoughCapacity: u64 = 24;
+/// The node already reported its sync for this epoch.
+const EDuplicate: u64 = 53;
+/// The proof of possession of the BLS key does not verify.
+const EInvalidProofOfPossession: u64 = 102;
+/// The operation is not allowed in the current epoch state (e.g. during the epoch sync).
+const EWrongEpochState: u64 = 108;
+/// The `Clock` has not reached the time the operation needs.
+const ETooEarly: u64 = 109;
+
+public enum EpochState has copy, drop, store {
+    /// The epoch runs; the next committee is not selected yet.
+    Active,
+    /// The next committee, prices and capacity are selected.
+    NextSelected,
+    /// The epoch started; its committee is syncing its shards.
+    Sync,
+}
+
+/// What `voting_end` selected for the next epoch.
+public struct NextEpoch has copy, drop, store {
+    committee: BlsCommittee,
+    shards: vector<vector<u16>>,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    total_capacity_size: u64,
+}
+
+public struct SystemInner has store {
+    params: Params,
+    epoch: u32,
+    epoch_start_ms: u64,
+    state: EpochState,
+    committee: BlsCommittee,
+    /// Shards of each committee member, in committee order.
+    shards: vector<vector<u16>>,
+    next: Option<NextEpoch>,
+    pools: Table<ID, StakingPool>,
+    /// Registered nodes, in registration order.
+    node_ids: vector<ID>,
+    pots: Pots,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    storage_price: u64,
+    write_price: u64,
+    total_capacity_size: u64,
+    rate_samples: vector<u64>,
+    last_sample_ms: u64,
+    sync_reported: vector<ID>,
+    sync_weight: u16,
+}
+
+/// Epoch 0 with no committee, the given starting USD prices, WAL/USD rate and capacity.
+public(package) fun create(
+    params: Params,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    wal_usd_rate: u64,
+    total_capacity_size: u64,
+    clock: &Clock,
+    ctx: &mut TxContext,
+): SystemInner {
+    let storage_price = prices::usd_to_frost(storage_price_usd, wal_usd_rate);
+    let write_price = prices::usd_to_frost(write_price_usd, wal_usd_rate);
+    let inner = SystemInner {
+        params,
+        epoch: 0,
+        epoch_start_ms: clock.timestamp_ms(),
+        state: EpochState::Active,
+        committee: bls_committee::empty(0),
+        shards: vector[],
+        next: option::none(),
+        pools: table::new(ctx),
+        node_ids: vector[],
+        pots: pots::new(0, params.max_epochs_ahead()),
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        storage_price,
+        write_price,
+        total_capacity_size,
+        rate_samples: vector[],
+        last_sample_ms: 0,
+        sync_reported: vector[],
+        sync_weight: 0,
+    };
+    events::emit_prices_updated(0, storage_price, write_price);
+    events::emit_epoch_pricing(
+        0,
+        storage_price_usd,
+        write_price_usd,
+        wal_usd_rate,
+        storage_price,
+        write_price,
+        total_capacity_size,
+    );
+    inner
+}
+
+// === Views ===
+
+public fun epoch(s: &SystemInner): u32 { s.epoch }
+
+public fun epoch_start_ms(s: &SystemInner): u64 { s.epoch_start_ms }
+
+public fun params(s: &SystemInner): &Params { &s.params }
+
+public fun n_shards(s: &SystemInner): u16 { s.params.n_shards() }
+
+public fun committee(s: &SystemInner): &BlsCommittee { &s.committee }
+
+public fun is_next_selected(s: &SystemInner): bool { s.state == EpochState::NextSelected }
+
+public fun is_syncing(s: &SystemInner): bool { s.state == EpochState::Sync }
+
+public fun storage_price(s: &SystemInner): u64 { s.storage_price }
+
+public fun write_price(s: &SystemInner): u64 { s.write_price }
+
+public fun storage_price_usd(s: &SystemInner): u64 { s.storage_price_usd }
+
+public fun write_price_usd(s: &SystemInner): u64 { s.write_price_usd }
+
+public fun wal_usd_rate(s: &SystemInner): u64 { s.wal_usd_rate }
+
+public fun total_capacity_size(s: &SystemInner): u64 { s.total_capacity_size }
+
+public fun used_capacity(s: &SystemInner, epoch: u32): u64 { s.pots.used_capacity(epoch) }
+
+public fun pot_value(s: &SystemInner, epoch: u32): u64 { s.pots.pot_value(epoch) }
+
+public fun node_ids(s: &SystemInner): vector<ID> { s.node_ids }
+
+public fun pool(s: &SystemInner, node_id: ID): &StakingPool {
+    assert!(s.pools.contains(node_id), EUnknownPool);
+    &s.pools[node_id]
+}
+
+/// The shards `node_id` holds in the current committee (empty if it is not a member).
+public fun shards_of(s: &SystemInner, node_id: ID): vector<u16> {
+    let idx = s.committee.find(&node_id);
+    if (idx.is_some()) s.shards[idx.destroy_some()]
+    else vector[]
+}
+
+/// FROST held by the protocol: the pots and, in every pool, undistributed rewards and
+/// uncollected commission. (Staked principal is in the `StakedWal` receipts.)
+public fun total_held(s: &SystemInner): u64 {
+    let mut sum = s.pots.total_held();
+    s.node_ids.do_ref!(|id| sum = sum + s.pools[*id].held());
+    sum
+}
+
+public(package) fun params_mut(s: &mut SystemInner): &mut Params { &mut s.params }
+
+fun pool_mut(s: &mut SystemInner, node_id: ID): &mut StakingPool {
+    assert!(s.pools.contains(node_id), EUnknownPool);
+    &mut s.pools[node_id]
+}
+
+// === Nodes ===
+
+/// Registers a storage node and its staking pool; returns the operator capability.
+public(package) fun register_node(
+    s: &mut SystemInner,
+    name: String,
+    network_address: String,
+    public_key: vector<u8>,
+    proof_of_possession: vector<u8>,
+    commission_rate: u16,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    node_capacity: u64,
+    wal_usd_rate: u64,
+    ctx: &mut TxContext,
+): StorageNodeCap {
+    assert!(commission_rate <= s.params.max_commission_bps(), ECommissionTooHigh);
+    assert!(
+        messages::verify_proof_of_possession(
+            s.epoch,
+            ctx.sender(),
+            &public_key,
+            &proof_of_possession,
+        ),
+        EInvalidProofOfPossession,
+    );
+    s.node_ids.do_ref!(|id| assert!(s.pools[*id].public_key() != &public_key, EPoolExists));
+    let votes = staking_pool::new_votes(
+        storage_price_usd,
+        write_price_usd,
+        node_capacity,
+        wal_usd_rate,
+    );
+    let uid = object::new(ctx);
+    let node_id = uid.to_inner();
+    uid.delete();
+    let pool = staking_pool::new(
+        node_id,
+        name,
+        network_address,
+        public_key,
+        commission_rate,
+        ctx.sender(),
+        votes,
+        s.epoch,
+        ctx,
+    );
+    s.pools.add(node_id, pool);
+    s.node_ids.push_back(node_id);
+    events::emit_node_registered(
+        s.epoch,
+        node_id,
+        ctx.sender(),
+        name,
+        network_address,
+        public_key,
+        commission_rate,
+    );
+    node_cap::new(node_id, ctx)
+}
+
+// === Staking ===
+
+/// Stakes `coin` with `node_id`.
+public(package) fun stake(
+    s: &mut SystemInner,
+    coin: Coin<WAL>,
+    node_id: ID,
+    ctx: &mut TxContext,
+): StakedWal {
+    assert!(coin.value() >= s.params.min_stake(), ENotEnoughStake);
+    let epoch = s.epoch;
+    let selected = s.is_next_selected();
+    s.pool_mut(node_id).stake(coin.into_balance(), epoch, selected, ctx)
+}
+
+public(package) fun request_withdraw_stake(s: &mut SystemInner, staked: &mut StakedWal) {
+    let epoch = s.epoch;
+    let selected = s.is_next_selected();
+    s.pool_mut(staked.node_id()).request_withdraw(staked, epoch, selected);
+}
+
+public(package) fun withdraw_stake(
+    s: &mut SystemInner,
+    staked: StakedWal,
+    ctx: &mut TxContext,
+): Coin<WAL> {
+    let epoch = s.epoch;
+    let selected = s.is_next_selected();
+    let out = s.pool_mut(staked.node_id()).withdraw(staked, epoch, selected, ctx);
+    out.into_coin(ctx)
+}
+
+public(package) fun set_next_commission(s: &mut SystemInner, cap: &StorageNodeCap, rate: u16) {
+    assert!(rate <= s.params.max_commission_bps(), ECommissionTooHigh);
+    let epoch = s.epoch;
+    s.pool_mut(cap.node_id()).set_next_commission(rate, epoch);
+}
+
+public(package) fun set_commission_receiver(
+    s: &mut SystemInner,
+    cap: &StorageNodeCap,
+    receiver: address,
+) {
+    let epoch = s.epoch;
+    s.pool_mut(cap.node_id()).set_commission_receiver(receiver, epoch);
+}
+
+public(package) fun collect_commission(
+    s: &mut SystemInner,
+    node_id: ID,
+    ctx: &mut TxContext,
+): Coin<WAL> {
+    let epoch = s.epoch;
+    s.pool_mut(node_id).collect_commission(epoch, ctx).into_coin(ctx)
+}
+
+// === Votes ===
+
+public(package) fun vote_prices(
+    s: &mut SystemInner,
+    cap: &StorageNodeCap,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+) {
+    let epoch = s.epoch;
+    s.pool_mut(cap.node_id()).set_price_votes(storage_price_usd, write_price_usd, epoch);
+}
+
+public(package) fun vote_capacity(s: &mut SystemInner, cap: &StorageNodeCap, node_capacity: u64) {
+    let epoch = s.epoch;
+    s.pool_mut(cap.node_id()).set_capacity_vote(node_capacity, epoch);
+}
+
+public(package) fun report_wal_usd_rate(s: &mut SystemInner, cap: &StorageNodeCap, rate: u64) {
+    let epoch = s.epoch;
+    s.pool_mut(cap.node_id()).set_wal_usd_rate(rate, epoch);
+}
+
+/// The shard-weighted median of the current committee's WAL/USD reports.
+public fun committee_wal_usd_rate(s: &SystemInner): u64 {
+    let mut rates = vector[];
+    let mut weights = vector[];
+    s.committee.n_members().do!(|i| {
+        rates.push_back(s.pools[s.committee.node_id_at(i)].wal_usd_rate_report());
+        weights.push_back(s.committee.weight_at(i) as u64);
+    });
+    prices::weighted_median(rates, weights)
+}
+
+/// Samples the committee's WAL/USD rate; at most once per `rate_sample_interval_ms`.
+public(package) fun sample_wal_usd_rate(s: &mut SystemInner, clock: &Clock) {
+    let now = clock.timestamp_ms();
+    assert!(
+        s.rate_samples.is_empty() || now >= s.last_sample_ms + s.params.rate_sample_interval_ms(),
+        ETooEarly,
+    );
+    let rate = s.committee_wal_usd_rate();
+    s.rate_samples.push_back(rate);
+    s.last_sample_ms = now;
+    events::emit_wal_usd_rate_sampled(s.epoch, rate, s.rate_samples.length());
+}
+
+// === Epochs ===
+
+/// From the middle of the epoch: selects the next committee, prices and capacity.
+public(package) fun voting_end(s: &mut SystemInner, clock: &Clock) {
+    assert!(s.state != EpochState::NextSelected, ECommitteeSelected);
+    assert!(s.state == EpochState::Active, EWrongEpochState);
+    assert!(clock.timestamp_ms() >= s.epoch_start_ms + s.params.epoch_duration_ms() / 2, ETooEarly);
+    s.select_next();
+}
+
+fun select_next(s: &mut SystemInner) {
+    let next_epoch = s.epoch + 1;
+    let n_shards = s.params.n_shards();
+    // Active set: the nodes with the most stake for the next epoch, up to the cap.
+    let mut ids = vector[];
+    let mut stakes = vector[];
+    s.node_ids.do_ref!(|id| {
+        let stake = s.pools[*id].stake_at(next_epoch);
+        if (stake > 0) {
+            let mut j = ids.length();
+            ids.push_back(*id);
+            stakes.push_back(stake);
+            while (j > 0 && stakes[j - 1] < stake) {
+                ids.swap(j - 1, j);
+                stakes.swap(j - 1, j);
+                j = j - 1;
+            };
+        };
+    });
+    while (ids.length() > s.params.max_active_nodes()) {
+        ids.pop_back();
+        stakes.pop_back();
+    };
+    let mut next = NextEpoch {
+        committee: bls_committee::empty(next_epoch),
+        shards: vector[],
+        storage_price_usd: s.storage_price_usd,
+        write_price_usd: s.write_price_usd,
+        total_capacity_size: s.total_capacity_size,
+    };
+    let mut target_storage = s.storage_price_usd;
+    let mut target_write = s.write_price_usd;
+    if (!ids.is_empty()) {
+        // The tighter of the governed cap and Walrus's cap for this many nodes.
+        let mut cap = apportionment::max_shards_per_node(ids.length(), n_shards);
+        if (s.params.max_shards_per_node() < cap) cap = s.params.max_shards_per_node();
+        let seats = apportionment::dhondt(&stakes, n_shards, cap);
+        let mut members = vector[];
+        let mut node_ids = vector[];
+        let mut counts = vector[];
+        let mut storage_votes = vector[];
+        let mut write_votes = vector[];
+        let mut capacity_votes = vector[];
+        let mut weights = vector[];
+        ids.length().do!(|i| if (seats[i] > 0) {
+            let pool = &s.pools[ids[i]];
+            let w = seats[i];
+            members.push_back(bls_committee::new_member(ids[i], pool.public_key(), w));
+            node_ids.push_back(ids[i]);
+            counts.push_back(w);
+            storage_votes.push_back(pool.storage_price_vote());
+            write_votes.push_back(pool.write_price_vote());
+            let scaled = (pool.capacity_vote() as u128) * (n_shards as u128) / (w as u128);
+            let capped = if (scaled > 0xFFFF_FFFF_FFFF_FFFF) {
+                0xFFFF_FFFF_FFFF_FFFF
+            } else {
+                (scaled as u64)
+            };
+            capacity_votes.push_back(capped);
+            weights.push_back(w as u64);
+        });
+        let mut old_ids = vector[];
+        s.committee.n_members().do!(|i| old_ids.push_back(s.committee.node_id_at(i)));
+        let shards = apportionment::transition(&old_ids, &s.shards, &node_ids, &counts, n_shards);
+        target_storage = prices::quorum_below(storage_votes, weights, n_shards as u64);
+        target_write = prices::quorum_below(write_votes, weights, n_shards as u64);
+        let step = s.params.max_price_step_bps();
+        next.committee = bls_committee::new(next_epoch, members);
+        next.shards = shards;
+        next.storage_price_usd = prices::guard(s.storage_price_usd, target_storage, step);
+        next.write_price_usd = prices::guard(s.write_price_usd, target_write, step);
+        next.total_capacity_size = prices::quorum_above(capacity_votes, weights, n_shards as u64);
+        events::emit_committee_selected(next_epoch, node_ids, shards);
+    } else {
+        events::emit_committee_selected(next_epoch, vector[], vector[]);
+    };
+    events::emit_epoch_parameters_selected(next_epoch);
+    events::emit_usd_prices_selected(
+        next_epoch,
+        target_storage,
+        target_write,
+        next.storage_price_usd,
+        next.write_price_usd,
+        next.total_capacity_size,
+    );
+    s.next = option::some(next);
+    s.state = EpochState::NextSelected;
+}
+
+/// After the full epoch: moves to the next epoch (selecting its committee first if
+/// `voting_end` was not called).
+public(package) fun initiate_epoch_change(
+    s: &mut SystemInner,
+    treasury: &mut ProtectedTreasury,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    assert!(s.state != EpochState::Sync, EWrongEpochState);
+    let now = clock.timestamp_ms();
+    assert!(now >= s.epoch_start_ms + s.params.epoch_duration_ms(), ETooEarly);
+    if (s.state == EpochState::Active) s.select_next();
+    let next = s.next.extract();
+    let old_epoch = s.epoch;
+    let new_epoch = old_epoch + 1;
+
+    // Close the ending epoch's pot: burn share, the rest to the committee by shards.
+    let mut pot = s.pots.advance();
+    let total = pot.value();
+    let n = s.committee.n_shards() as u64;
+    let mut distributed = 0;
+    let mut rewards = vector[];
+    if (n > 0) {
+        let to_nodes = total - total * (s.params.burn_bps() as u64) / BPS;
+        s.committee.n_members().do!(|i| {
+            let r = ((to_nodes as u128) * (s.committee.weight_at(i) as u128) / (n as u128)) as u64;
+            distributed = distributed + r;
+            rewards.push_back(pot.split(r));
+        });
+    };
+    let burned = pot.value();
+    wal::burn(treasury, coin::from_balance(pot, ctx));
+    events::emit_epoch_pot_closed(old_epoch, total, burned, distributed);
+
+    // Advance every pool into the new epoch.
+    let ids = s.node_ids;
+    ids.do!(|id| {
+        let idx = s.committee.find(&id);
+        let reward = if (idx.is_some()) {
+            let r = &mut rewards[idx.destroy_some()];
+            r.withdraw_all()
+        } else balance::zero();
+        let pool = &mut s.pools[id];
+        pool.advance_epoch(new_epoch, reward);
+    });
+    rewards.destroy!(|b| b.destroy_zero());
+
+    // The new committee and prices: the WAL/USD rate is the mean of the ending epoch's
+    // samples, or (none taken) the new committee's median now, or (no committee) unchanged.
+    s.committee = next.committee;
+    if (!s.rate_samples.is_empty()) {
+        let mut sum = 0u128;
+        s.rate_samples.do_ref!(|r| sum = sum + (*r as u128));
+        s.wal_usd_rate = (sum / (s.rate_samples.length() as u128)) as u64;
+    } else if (!s.committee.is_empty()) {
+        s.wal_usd_rate = s.committee_wal_usd_rate();
+    };
+    s.shards = next.shards;
+    s.storage_price_usd = next.storage_price_usd;
+    s.write_price_usd = next.write_price_usd;
+    s.total_capacity_size = next.total_capacity_size;
+    s.storage_price = prices::usd_to_frost(s.storage_price_usd, s.wal_usd_rate);
+    s.write_price = prices::usd_to_frost(s.write_price_usd, s.wal_usd_rate);
+    s.rate_samples = vector[];
+    s.epoch = new_epoch;
+    s.epoch_start_ms = now;
+    s.sync_reported = vector[];
+    s.sync_weight = 0;
+    events::emit_prices_updated(new_epoch, s.storage_price, s.write_price);
+    events::emit_epoch_pricing(
+        new_epoch,
+        s.storage_price_usd,
+        s.write_price_usd,
+        s.wal_usd_rate,
+        s.storage_price,
+        s.write_price,
+        s.total_capacity_size,
+    );
+    events::emit_epoch_change_start(new_epoch);
+    if (s.committee.is_empty()) {
+        s.state = EpochState::Active;
+        events::emit_epoch_change_done(new_epoch);
+    } else {
+        s.state = EpochState::Sync;
+    }
+}
+
+/// A member of the current committee reports its shards in sync for `epoch`.
+public(package) fun epoch_sync_done(s: &mut SystemInner, cap: &StorageNodeCap, epoch: u32) {
+    assert!(epoch == s.epoch, EWrongEpoch);
+    assert!(s.state == EpochState::Sync, EWrongEpochState);
+    let node_id = cap.node_id();
+    let weight = s.committee.weight_of(&node_id);
+    assert!(weight > 0, ENotCommitteeMember);
+    assert!(!s.sync_reported.contains(&node_id), EDuplicate);
+    s.sync_reported.push_back(node_id);
+    s.sync_weight = s.sync_weight + weight;
+    events::emit_epoch_sync_reported(epoch, node_id, weight, s.sync_weight);
+    if (s.committee.is_quorum(s.sync_weight)) {
+        s.state = EpochState::Active;
+        events::emit_epoch_change_done(epoch);
+    }
+}
+
+// === Storage ===
+
+/// Takes `units * price` for every epoch of `[start, end)` from `payment` into the pots,
+/// checking capacity; returns the total cost.
+fun pay_for_epochs(
+    s: &mut SystemInner,
+    start: u32,
+    end: u32,
+    size: u64,
+    payment: &mut Coin<WAL>,
+): u64 {
+    let per_epoch = encoding::storage_units(size) * s.storage_price;
+    let total = per_epoch * ((end - start) as u64);
+    assert!(payment.value() >= total, ENotEnoughFunds);
+    let mut e = start;
+    while (e < end) {
+        assert!(s.pots.used_capacity(e) + size <= s.total_capacity_size, ENotEnoughCapacity);
+        s.pots.add_used_capacity(e, size);
+        s.pots.deposit(e, payment.balance_mut().split(per_epoch));
+        e = e + 1;
+    };
+    total
+}
+
+/// Buys `storage_size` bytes for the current epoch and the `epochs_ahead - 1` following.
+public(package) fun reserve_space(
+    s: &mut SystemInner,
+    storage_size: u64,
+    epochs_ahead: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): Storage {
+    assert!(epochs_ahead > 0 && epochs_ahead <= s.pots.length(), EInvalidEpochsAhead);
+    let start = s.epoch;
+    let end = start + epochs_ahead;
+    let cost = s.pay_for_epochs(start, end, storage_size, payment);
+    let storage = storage_resource::create(start, end, storage_size, ctx);
+    events::emit_storage_reserved(s.epoch, object::id(&storage), storage_size, start, end, cost);
+    storage
+}
+
+/// Registers a blob on `storage`, paying its write fee into the current epoch's pot.
+public(package) fun register_blob(
+    s: &mut SystemInner,
+    storage: Storage,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    write_payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): Blob {
+    let n_shards = s.params.n_shards();
+    let blob = blob::new(
+        storage,
+        blob_id,
+        root_hash,
+        size,
+        encoding_type,
+        deletable,
+        s.epoch,
+        n_shards,
+        ctx,
+    );
+    let encoded = encoding::encoded_blob_length(size, encoding_type, n_shards);
+    let fee = encoding::storage_units(encoded) * s.write_price;
+    assert!(write_payment.value() >= fee, ENotEnoughFunds);
+    let epoch = s.epoch;
+    s.pots.deposit(epoch, write_payment.balance_mut().split(fee));
+    events::emit_write_fee_paid(epoch, blob_id, blob.object_id(), fee);
+    blob
+}
+
+/// Certifies a blob with a 2/3-quorum certificate of the current committee.
+public(package) fun certify_blob(
+    s: &SystemInner,
+    blob: &mut Blob,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+) {
+    s.committee.verify_quorum(&signature, &signers_bitmap, &message);
+    let cert = messages::blob_cert(messages::new_certified_message(message, s.epoch));
+    blob.certify(cert, s.epoch);
+}
+
+/// Extends a certified blob by `extended_epochs`, paying for them.
+public(package) fun extend_blob(
+    s: &mut SystemInner,
+    blob: &mut Blob,
+    extended_epochs: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+) {
+    blob.assert_certified_not_expired(s.epoch);
+    let start = blob.end_epoch();
+    let end = start + extended_epochs;
+    assert!(extended_epochs > 0 && end <= s.epoch + s.pots.length(), EInvalidEpochsAhead);
+    let size = blob.storage().size();
+    let cost = s.pay_for_epochs(start, end, size, payment);
+    let extension = storage_resource::create(start, end, size, ctx);
+    events::emit_storage_reserved(s.epoch, object::id(&extension), size, start, end, cost);
+    blob.extend(extension, s.epoch);
+}
+
+public(package) fun extend_blob_with_resource(
+    s: &SystemInner,
+    blob: &mut Blob,
+    extension: Storage,
+) {
+    blob.extend(extension, s.epoch);
+}
+
+public(package) fun delete_blob(s: &SystemInner, blob: Blob): Storage {
+    blob.delete(s.epoch)
+}
+
+/// Records that a blob ID is invalid, on a certificate from more than a third of the shards.
+public(package) fun invalidate_blob_id(
+    s: &SystemInner,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+): u256 {
+    s.committee.verify_validity(&signature, &signers_bitmap, &message);
+    let blob_id = messages::invalid_blob_id(messages::new_certified_message(message, s.epoch));
+    events::emit_invalid_blob_id(s.epoch, blob_id);
+    blob_id
+}
