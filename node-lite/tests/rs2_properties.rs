@@ -288,3 +288,73 @@ proptest! {
         prop_assert!(floe_node::encoding::BlobMetadataWithId::from_bcs(&valid[..cut]).is_err());
     }
 }
+
+/// A corrupt copy of a sliver offered before the genuine one does not shadow it, and a sliver
+/// with an out-of-range index is refused without a panic.
+#[test]
+fn bad_slivers_neither_shadow_good_ones_nor_panic() {
+    let config = EncodingConfig::new(7).expect("valid n");
+    let blob: Vec<u8> = (0..4000u32).map(|i| (i % 251) as u8).collect();
+    let encoded = encode(&config, blob.clone()).expect("encodes");
+    let mut corrupt = encoded.sliver::<Primary>(SliverIndex(0));
+    corrupt.data_mut()[0] ^= 1;
+    let offered = [corrupt, encoded.sliver::<Primary>(SliverIndex(0))]
+        .into_iter()
+        .chain((1..3).map(|i| encoded.sliver::<Primary>(SliverIndex(i))));
+    let report = decode_with_report(&config, encoded.metadata(), offered).expect("decodes");
+    assert_eq!(report.blob, blob);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].index, SliverIndex(0));
+
+    let s = encoded.symbol_size();
+    let len = config.sliver_len::<Secondary>(s);
+    let stray =
+        floe_node::encoding::SliverData::<Secondary>::new(vec![0; len], s, SliverIndex(100))
+            .expect("whole symbols");
+    let result = decode(&config, encoded.metadata(), [stray]);
+    assert!(
+        matches!(
+            result,
+            Err(DecodeError::InvalidSliver {
+                index: SliverIndex(100),
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+/// One lying peer cannot block a recovery when enough honest symbols arrive.
+#[test]
+fn invalid_recovery_symbols_are_skipped() {
+    let config = EncodingConfig::new(7).expect("valid n");
+    let encoded = encode(&config, vec![9u8; 3000]).expect("encodes");
+    let metadata = &encoded.metadata().metadata;
+    let pair = SliverPairIndex(2);
+    let mut symbols: Vec<_> = (0..7)
+        .map(|j| {
+            encoded
+                .sliver::<Secondary>(SliverIndex(j))
+                .recovery_symbol_for(pair, &config)
+                .expect("in range")
+        })
+        .collect();
+    symbols[0].symbol.data[0] ^= 0xff;
+    let target = pair.to_sliver_index::<Primary>(7);
+    match recover_sliver::<Primary>(symbols.clone(), target, metadata, &config) {
+        Ok(SliverOrInconsistencyProof::Sliver(sliver)) => {
+            assert_eq!(sliver.data(), encoded.sliver_bytes::<Primary>(target))
+        }
+        other => panic!("expected the sliver, got {other:?}"),
+    }
+    // With only the liar and too few honest peers, the error says so.
+    let few = symbols.into_iter().take(3);
+    assert_eq!(
+        recover_sliver::<Primary>(few, target, metadata, &config),
+        Err(RecoveryError::NotEnoughSymbols {
+            needed: 5,
+            got: 2,
+            rejected: 1
+        })
+    );
+}

@@ -52,13 +52,15 @@ pub fn decode_with_report<A: EncodingAxis>(
     metadata.verify(config)?;
     let needed = usize::from(config.source_symbols::<A>());
     let mut offered = slivers.into_iter();
-    let mut seen = BTreeSet::new();
+    // Only verified slivers claim their index: a corrupt copy offered first must not shadow a
+    // genuine one offered later.
+    let mut claimed = BTreeSet::new();
     let mut valid: Vec<SliverData<A>> = Vec::with_capacity(needed);
     let mut rejected = Vec::new();
     loop {
         let batch: Vec<SliverData<A>> = offered
             .by_ref()
-            .filter(|sliver| seen.insert(sliver.index()))
+            .filter(|sliver| !claimed.contains(&sliver.index()))
             .take(needed - valid.len())
             .collect();
         if batch.is_empty() {
@@ -67,7 +69,12 @@ pub fn decode_with_report<A: EncodingAxis>(
         let outcomes = verify_each(config, metadata, &batch);
         for (sliver, outcome) in batch.into_iter().zip(outcomes) {
             match outcome {
-                Ok(()) => valid.push(sliver),
+                Ok(()) => {
+                    // A duplicate of an index verified in the same batch adds nothing.
+                    if claimed.insert(sliver.index()) {
+                        valid.push(sliver)
+                    }
+                }
                 Err(reason) => {
                     tracing::warn!(index = %sliver.index(), axis = A::NAME, %reason, "rejected sliver");
                     rejected.push(RejectedSliver {
@@ -86,7 +93,6 @@ pub fn decode_with_report<A: EncodingAxis>(
             let RejectedSliver { index, reason } = first.clone();
             return Err(DecodeError::InvalidSliver {
                 index,
-                pair: index.to_pair_index::<A>(config.n_shards()),
                 source: reason,
             });
         }

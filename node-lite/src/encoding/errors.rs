@@ -1,6 +1,6 @@
 //! Errors of the RS2 encoding: each names what was wrong with the input.
 
-use super::index::{SliverIndex, SliverPairIndex};
+use super::index::SliverIndex;
 
 /// Parameters or a blob size the encoding cannot handle.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,12 +74,10 @@ pub enum DecodeError {
         got: usize,
     },
     /// A sliver failed verification against the metadata.
-    #[error("sliver {index} (pair {pair}) is invalid: {source}")]
+    #[error("sliver {index} is invalid: {source}")]
     InvalidSliver {
         /// The sliver's index on its axis.
         index: SliverIndex,
-        /// The pair it belongs to.
-        pair: SliverPairIndex,
         /// What was wrong with it.
         source: SliverVerificationError,
     },
@@ -150,12 +148,17 @@ pub enum RecoveryError {
         actual: usize,
     },
     /// Not enough distinct verified symbols to rebuild the sliver.
-    #[error("not enough recovery symbols: {needed} distinct ones are needed, {got} were given")]
+    #[error(
+        "not enough recovery symbols: {needed} distinct valid ones are needed, {got} were given \
+         ({rejected} more were rejected)"
+    )]
     NotEnoughSymbols {
         /// Needed.
         needed: usize,
-        /// Given (distinct).
+        /// Distinct valid symbols given.
         got: usize,
+        /// Symbols rejected because they did not verify.
+        rejected: usize,
     },
     /// The source sliver itself is malformed.
     #[error(transparent)]

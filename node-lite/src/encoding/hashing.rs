@@ -116,7 +116,8 @@ pub fn hash_slices(items: &[&[u8]], prefix: u8, out: &mut [Digest]) {
 /// Two-byte symbols (every blob up to `k_p · k_s · 2` bytes, 445 KB at n = 1000) have only 65536
 /// possible values: their leaf hashes come from a table computed once per process.
 pub fn leaf_hash_slices(symbols: &[&[u8]], out: &mut [Digest]) {
-    if symbols.first().is_some_and(|symbol| symbol.len() == 2) {
+    assert_eq!(symbols.len(), out.len(), "one digest per symbol");
+    if symbols.iter().all(|symbol| symbol.len() == 2) && !symbols.is_empty() {
         let table = two_byte_leaf_table();
         for (digest, symbol) in out.iter_mut().zip(symbols) {
             *digest = table[usize::from(u16::from_le_bytes([symbol[0], symbol[1]]))];

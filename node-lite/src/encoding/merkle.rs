@@ -121,6 +121,8 @@ pub fn path_length(n_leaves: usize) -> usize {
 pub struct MerkleTree {
     /// Levels from the leaf hashes up to the root; every level but the root has even length.
     levels: Vec<Vec<Digest>>,
+    /// Number of real (not padding) nodes of each level.
+    real_lens: Vec<usize>,
     n_leaves: usize,
 }
 
@@ -134,7 +136,9 @@ impl MerkleTree {
     pub fn from_leaf_hashes(leaf_hashes: Vec<Digest>) -> Self {
         let n_leaves = leaf_hashes.len();
         let mut levels = vec![leaf_hashes];
+        let mut real_lens = Vec::new();
         while let Some(level) = levels.last_mut() {
+            real_lens.push(level.len());
             if level.len() <= 1 {
                 break;
             }
@@ -147,7 +151,11 @@ impl MerkleTree {
                 .collect();
             levels.push(next);
         }
-        Self { levels, n_leaves }
+        Self {
+            levels,
+            real_lens,
+            n_leaves,
+        }
     }
 
     /// The root (all zero for an empty tree).
@@ -172,9 +180,16 @@ impl MerkleTree {
         let path = self
             .levels
             .iter()
+            .zip(&self.real_lens)
             .take(self.levels.len() - 1)
-            .map(|level| {
-                let node = Node::Digest(level[index ^ 1]);
+            .map(|(level, real_len)| {
+                // A padding sibling is `Empty` on the wire, as Walrus sends it.
+                let sibling = index ^ 1;
+                let node = if sibling < *real_len {
+                    Node::Digest(level[sibling])
+                } else {
+                    Node::Empty
+                };
                 index /= 2;
                 node
             })
@@ -258,6 +273,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Padding siblings are sent as `Node::Empty` (one BCS byte), exactly as Walrus sends them.
+    #[test]
+    fn padding_siblings_are_empty_nodes() {
+        let data: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i]).collect();
+        let tree = MerkleTree::build(data.iter().map(Vec::as_slice));
+        let proof = tree.proof(4).expect("in range");
+        assert_eq!(proof.path[0], Node::Empty);
+        assert_eq!(proof.path[1], Node::Empty);
+        assert!(matches!(proof.path[2], Node::Digest(_)));
+        assert_eq!(
+            bcs::to_bytes(&proof).expect("serializes").len(),
+            1 + 1 + 1 + 33
+        );
+        assert_eq!(proof.verify(&tree.root(), 5, &data[4], 4), Ok(()));
     }
 
     #[test]

@@ -116,9 +116,9 @@ pub enum SliverOrInconsistencyProof<A: EncodingAxis> {
     InconsistencyProof(InconsistencyProof<A>),
 }
 
-/// Rebuilds sliver `target` of axis `A` from recovery symbols. Every symbol is verified first
-/// (an invalid one is named in the error); duplicates are ignored; exactly the number of symbols
-/// the code needs are used.
+/// Rebuilds sliver `target` of axis `A` from recovery symbols. Every symbol is verified first;
+/// invalid ones are skipped (and counted in the error if too few valid ones remain); duplicates
+/// are ignored; exactly the number of symbols the code needs are used.
 pub fn recover_sliver<A: EncodingAxis>(
     symbols: impl IntoIterator<Item = RecoverySymbol<A>>,
     target: SliverIndex,
@@ -128,8 +128,14 @@ pub fn recover_sliver<A: EncodingAxis>(
     let needed = usize::from(config.source_symbols::<A::Orthogonal>());
     let mut seen = BTreeSet::new();
     let mut chosen = Vec::with_capacity(needed);
+    let mut rejected = 0;
     for symbol in symbols {
-        symbol.verify(config, metadata, target)?;
+        // A symbol that does not verify (a faulty or lying peer) is skipped, not fatal.
+        if let Err(reason) = symbol.verify(config, metadata, target) {
+            tracing::warn!(source = symbol.source_index(), %reason, "rejected recovery symbol");
+            rejected += 1;
+            continue;
+        }
         if seen.insert(symbol.source_index()) {
             chosen.push(symbol);
             if chosen.len() == needed {
@@ -141,6 +147,7 @@ pub fn recover_sliver<A: EncodingAxis>(
         return Err(RecoveryError::NotEnoughSymbols {
             needed,
             got: chosen.len(),
+            rejected,
         });
     }
     let sliver = decode_symbols(&chosen, target, metadata, config)?;
