@@ -236,17 +236,30 @@ fn move_error_codes_match_reference_model() {
         let src = strip_comments(&fs::read_to_string(&p).unwrap());
         for line in src.lines() {
             let line = line.trim();
-            let Some(rest) = line.strip_prefix("const E") else { continue };
-            let Some((name, value)) = rest.split_once(": u64 =") else { continue };
+            let Some(rest) = line.strip_prefix("const E") else {
+                continue;
+            };
+            let Some((name, value)) = rest.split_once(": u64 =") else {
+                continue;
+            };
             let name = format!("E{}", name.trim());
             // Error constants are `ECamelCase`; skip SCREAMING_CASE constants like `EPOCH_MS`.
             if !name.chars().any(|c| c.is_ascii_lowercase()) {
                 continue;
             }
-            let code: u64 = value.trim().trim_end_matches(';').replace('_', "").parse().unwrap();
+            let code: u64 = value
+                .trim()
+                .trim_end_matches(';')
+                .replace('_', "")
+                .parse()
+                .unwrap();
             match Error::ALL.iter().find(|e| e.name() == name) {
                 Some(e) => assert_eq!(code, e.code(), "{name} in {}", p.display()),
-                None => assert!(code >= 100, "{name} = {code} in {} is not a model refusal", p.display()),
+                None => assert!(
+                    code >= 100,
+                    "{name} = {code} in {} is not a model refusal",
+                    p.display()
+                ),
             }
             checked += 1;
         }
