@@ -70,6 +70,10 @@ impl EncodedBlob {
     }
 
     /// Bytes of sliver `index` of axis `A`, borrowed from the encoder's buffer.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is not below the number of shards.
     pub fn sliver_bytes<A: EncodingAxis>(&self, index: SliverIndex) -> &[u8] {
         let len = self.config.sliver_len::<A>(self.symbol_size);
         &self.buffer::<A>()[index.as_usize() * len..(index.as_usize() + 1) * len]

@@ -62,6 +62,8 @@ index_type!(
 
 impl SliverPairIndex {
     /// The index, on axis `A`, of this pair's sliver of that axis.
+    ///
+    /// The pair index must be below `n_shards` (check indices that come from outside first).
     pub fn to_sliver_index<A: EncodingAxis>(self, n_shards: u16) -> SliverIndex {
         if A::IS_PRIMARY {
             SliverIndex(self.0)
@@ -80,6 +82,8 @@ impl SliverPairIndex {
 
 impl SliverIndex {
     /// The pair that holds sliver `self` of axis `A`.
+    ///
+    /// The sliver index must be below `n_shards` (check indices that come from outside first).
     pub fn to_pair_index<A: EncodingAxis>(self, n_shards: u16) -> SliverPairIndex {
         if A::IS_PRIMARY {
             SliverPairIndex(self.0)
