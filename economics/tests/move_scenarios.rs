@@ -1,0 +1,748 @@
+//! The Move test stories (`move/floe/tests/*.move`) replayed on the economics reference model.
+//!
+//! Issue 5, acceptance 4: where the reference model has a rule, the Move tests and the Rust
+//! tests check the same named scenarios with the same numbers. Each test here is named after
+//! the Move test it mirrors (module `floe::<file>` → function), feeds the model or the rule
+//! functions the same inputs and asserts the numbers the Move test asserts. The rules are not
+//! re-implemented here: every value compared comes from running the library.
+//!
+//! | scenario (`move/README.md`) | Move test | here |
+//! |---|---|---|
+//! | `walrus_price_vector` | `price_tests::walrus_price_vector_through_selection` | [`walrus_price_vector_through_selection`] |
+//! | `price_step_guard` | `price_tests::price_step_guard` | [`price_step_guard`] |
+//! | `wal_usd_rate` | `price_tests::frost_price_from_committee_rate` | [`frost_price_from_committee_rate`] |
+//! | `blob_lifecycle` | `storage_tests::reserve_register_certify_extend_delete` | [`reserve_register_certify_extend_delete`] |
+//! | `committee_transition` | `epoch_tests::dhondt_and_minimal_movement` | [`dhondt_and_minimal_movement`] |
+//! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] (amounts; see below) |
+//! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
+//! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
+//!
+//! The refusals the model shares with Move (same `Error` variant as the abort code, see
+//! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
+//!
+//! Setup equivalences. Move's `test_utils::begin` creates the `System` with USD prices of
+//! 1_000 / 10_000 nano-USD, a WAL/USD rate of $1 and every node reports $1 at registration;
+//! the model starts with no prices and no rate, so each story here has its nodes report $1 and
+//! takes one rate sample once the first committee is in office (FROST prices then equal the
+//! nano-USD prices, as in Move). `price_step_guard` needs the genesis USD prices as the
+//! guard's starting point, so it sets `System::usd_prices` to Move's genesis prices.
+//!
+//! # Known differences (not faked)
+//!
+//! 1. **Reward timing** (`three_delegators`). Move pays an epoch's pot at the epoch change,
+//!    by shards, *before* the pools process withdrawals and activations; A, B, C receive
+//!    1_800_004, 1_349_998, 1_349_998 FROST and the pool's rate at epoch 4 is
+//!    200_002_700_000 / 199_999_100_008. The model keeps the ended epoch for settlement
+//!    (challenge-weighted, certified root, per-pool claims, or the fallback after
+//!    `settlement_fallback_epochs`), so rewards reach the pool only *after* the change that
+//!    activated B and C: B's shares are minted at another rate and the split differs.
+//!    `commission_timing` is mirrored because a single staker makes the credit time
+//!    irrelevant: the test claims each ended epoch's settlement right after the change.
+//! 2. **Commission receiver**: Move's `set_commission_receiver` (and collection by the
+//!    receiver) has no model counterpart; the model pays commission to the operator only.
+//! 3. **Committee ordering and the active set**: the model orders the committee by pool id
+//!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
+//!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
+//!    registration order, which is Move's committee order in that story.
+//! 4. **Empty committees**: Move keeps an empty committee in epochs without stake
+//!    (`empty_committee_epochs`); the model refuses such a selection with `ENoStake`.
+//! 5. **Withdrawing stake that is not active**: Move refuses a request on a stake that can be
+//!    withdrawn at once (`request_on_inactive_stake_rejected`, `ECanWithdrawEarly`) and
+//!    withdraws it with `withdraw_stake`; the model's `request_withdraw_stake` returns it at
+//!    once. A stake already counted in the selected committee goes through a request in Move
+//!    (withdraw epoch 2 in `early_and_pre_active_withdrawal`), but is still returned at once
+//!    by the model (it is pending until epoch 1).
+//! 6. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
+//!    rate; the model refuses to sell before its first rate sample (`EInvalidRate`). In
+//!    `conservation` the model's epoch-0 purchase is therefore asserted refused.
+//! 7. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
+//!    the model re-prices at every sample from a sliding window of `rate_window_samples`. With
+//!    both samples of `wal_usd_rate` in one window the numbers after the change agree.
+//! 8. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
+//!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
+//!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
+//!    possession, duplicate keys, package versions; the model's `extend_blob` does not refuse
+//!    an uncertified blob (`extend_uncertified_rejected`).
+
+use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::{Error, ObjectId, Params, StakeState, System};
+use floe_economics::price::{
+    guard, next_capacity, quorum_above, quorum_below, usd_to_frost, PriceVote, UsdPrices, Vote,
+};
+use floe_economics::storage_cost::{encoded_blob_length, write_fee, RS2_ENCODING};
+use floe_economics::wal_rate::{weighted_median, RateReport};
+use floe_economics::{model::committee::dhondt, Epoch, Frost, FROST_PER_WAL};
+
+/// `test_utils::admin()`.
+const ADMIN: u64 = 0xAD;
+/// One MiB (`tu::reserve` sizes are in MiB).
+const MIB: u64 = 1_048_576;
+/// `wal::initial_supply()`: 5 billion WAL.
+const SUPPLY: Frost = 5_000_000_000 * FROST_PER_WAL;
+/// `$1` in nano-USD: the WAL/USD rate of Move's genesis.
+const ONE_DOLLAR: u64 = 1_000_000_000;
+/// `storage_tests::ROOT` and `SIZE`.
+const ROOT: u64 = 0xABC;
+const SIZE: u64 = 1000;
+
+fn id(n: u64) -> ObjectId {
+    ObjectId::from_u64(n)
+}
+
+/// `test_utils::operator(i)`.
+fn operator(i: u64) -> ObjectId {
+    id(0x1000 + i)
+}
+
+/// `test_utils::params(n_shards)`: guard off, 10% burn, 1 WAL minimum, commission cap 50%,
+/// 10 epochs ahead.
+fn params(n_shards: u16) -> Params {
+    Params {
+        n_shards,
+        max_epochs_ahead: 10,
+        min_stake: FROST_PER_WAL,
+        commission_cap_bps: 5000,
+        burn_bps: 1000,
+        max_price_step_bps: 0,
+        rate_window_samples: 10,
+        ..Params::default()
+    }
+}
+
+/// `test_utils::begin`: the admin holds the whole supply.
+fn begin(p: Params) -> System {
+    begin_with(p, &[])
+}
+
+fn begin_with(p: Params, others: &[(ObjectId, Frost)]) -> System {
+    let extra: Frost = others.iter().map(|(_, f)| *f).sum();
+    let mut genesis = vec![(id(ADMIN), SUPPLY - extra)];
+    genesis.extend_from_slice(others);
+    System::new(p, &genesis).unwrap()
+}
+
+/// `test_utils::register`: node `i` run by `operator(i)` with these votes; like Move's
+/// registration it also reports a WAL/USD rate of $1.
+fn register(
+    sys: &mut System,
+    i: u64,
+    commission: u16,
+    storage_usd: u64,
+    write_usd: u64,
+    capacity: u64,
+) -> ObjectId {
+    let vote = PriceVote {
+        storage_nano_usd: storage_usd,
+        write_nano_usd: write_usd,
+        capacity,
+    };
+    let pool = sys.register_node(operator(i), commission, vote).unwrap();
+    sys.report_rate(operator(i), pool, ONE_DOLLAR).unwrap();
+    pool
+}
+
+/// `test_utils::register_nodes`: commission 0, votes 1_000 / 10_000 nano-USD, 10^12 bytes.
+fn register_nodes(sys: &mut System, n: u64) -> Vec<ObjectId> {
+    (0..n)
+        .map(|i| register(sys, i, 0, 1_000, 10_000, 1_000_000_000_000))
+        .collect()
+}
+
+fn stake(sys: &mut System, who: ObjectId, pool: ObjectId, wal: u64) -> ObjectId {
+    sys.stake(who, pool, wal * FROST_PER_WAL).unwrap()
+}
+
+/// `test_utils::next_epoch` (selection if not done, epoch change), then the ended epoch's
+/// rewards credited through its settlement (see known difference 1).
+fn next_epoch(sys: &mut System) {
+    let ended = sys.epoch;
+    sys.advance_epoch().unwrap();
+    if sys.ended.contains_key(&ended) {
+        settle_and_claim(sys, ended);
+    }
+}
+
+/// Certifies the settlement of `epoch` with every shard and claims every pool's entry.
+fn settle_and_claim(sys: &mut System, epoch: Epoch) {
+    let s = sys.compute_settlement(epoch).unwrap();
+    sys.submit_settlement(s.header, sys.params.n_shards as u64)
+        .unwrap();
+    for (i, entry) in s.entries.iter().enumerate() {
+        let proof = s.proof(i as u32).unwrap();
+        sys.claim(epoch, entry, &proof).unwrap();
+    }
+}
+
+/// The first rate sample (every node reported $1 at registration): FROST prices equal the
+/// nano-USD prices, as at Move's genesis.
+fn sample_genesis_rate(sys: &mut System) {
+    assert_eq!(sys.sample_rate(), Ok(ONE_DOLLAR));
+}
+
+fn assert_conserved(sys: &System) {
+    assert_eq!(sys.total_frost(), sys.supply as u128);
+    assert_eq!(sys.supply, SUPPLY);
+}
+
+/// `ROOT` as Move's `u256` (BCS little-endian).
+fn root_hash(root: u64) -> [u8; 32] {
+    let mut r = [0u8; 32];
+    r[..8].copy_from_slice(&root.to_le_bytes());
+    r
+}
+
+/// `storage_tests::register`: a blob of `SIZE` bytes with root `ROOT`.
+fn register_blob(
+    sys: &mut System,
+    who: ObjectId,
+    storage: ObjectId,
+    deletable: bool,
+) -> Result<ObjectId, Error> {
+    let root = root_hash(ROOT);
+    let blob_id = derive_blob_id(&root, RS2_ENCODING, SIZE);
+    sys.register_blob(who, storage, blob_id, root, SIZE, RS2_ENCODING, deletable)
+}
+
+/// Shards held in the current committee by `pools`.
+fn shards_of(sys: &System, pools: &[ObjectId]) -> u64 {
+    pools.iter().map(|p| sys.shards_of(p) as u64).sum()
+}
+
+// === price_tests ===
+
+/// `walrus_price_vector`: 10 nodes holding 5,5,4,6,3,7,4,6,1,9 of 50 shards vote prices 1..10
+/// and capacities whose whole-committee figures are 50 × (1..10): price 7, capacity 200.
+#[test]
+fn walrus_price_vector_through_selection() {
+    let weights: [u64; 10] = [5, 5, 4, 6, 3, 7, 4, 6, 1, 9];
+    // Walrus's own vector on the rule functions: price 7, capacity 4.
+    let votes: Vec<Vote> = (1..=10)
+        .zip(weights)
+        .map(|(v, w)| Vote::new(v, w))
+        .collect();
+    assert_eq!(quorum_below(&votes, 50), Ok(7));
+    assert_eq!(quorum_above(&votes, 50), Ok(4));
+
+    // Through the real selection, as the Move story does.
+    let mut sys = begin(params(50));
+    let pools: Vec<ObjectId> = (0..10u64)
+        .map(|i| register(&mut sys, i, 0, i + 1, i + 1, (i + 1) * weights[i as usize]))
+        .collect();
+    for (pool, w) in pools.iter().zip(weights) {
+        stake(&mut sys, id(ADMIN), *pool, w * 10);
+    }
+    next_epoch(&mut sys);
+    for (pool, w) in pools.iter().zip(weights) {
+        assert_eq!(sys.shards_of(pool) as u64, w);
+    }
+    let usd = sys.usd_prices.unwrap();
+    assert_eq!((usd.storage_nano_usd, usd.write_nano_usd), (7, 7));
+    assert_eq!(sys.capacity, 200);
+    // WAL/USD at $1: FROST prices equal the nano-USD prices.
+    sample_genesis_rate(&mut sys);
+    assert_eq!((sys.storage_price, sys.write_price), (7, 7));
+    assert_conserved(&sys);
+}
+
+/// `price_step_guard`: `max_price_step_bps = 500`, one node votes 2_000 (storage) and 5_000
+/// (write) against genesis prices 1_000 / 10_000: storage 1050, 1102, 1157 and write 9_500,
+/// 9_025, 8_574 over three epochs.
+#[test]
+fn price_step_guard() {
+    let p = Params {
+        max_price_step_bps: 500,
+        ..params(10)
+    };
+    let mut sys = begin(p);
+    sys.usd_prices = Some(UsdPrices {
+        storage_nano_usd: 1_000,
+        write_nano_usd: 10_000,
+    });
+    let pool = register(&mut sys, 0, 0, 2000, 5000, 1_000_000_000_000);
+    stake(&mut sys, id(ADMIN), pool, 10);
+    let storage = [1050, 1102, 1157];
+    let write = [9_500, 9_025, 8_574];
+    for e in 0..3 {
+        next_epoch(&mut sys);
+        let usd = sys.usd_prices.unwrap();
+        assert_eq!(usd.storage_nano_usd, storage[e]);
+        assert_eq!(usd.write_nano_usd, write[e]);
+    }
+    // The same sequence from the guard alone.
+    let (mut s, mut w) = (1_000, 10_000);
+    for e in 0..3 {
+        s = guard(Some(s), 2000, 500);
+        w = guard(Some(w), 5000, 500);
+        assert_eq!((s, w), (storage[e], write[e]));
+    }
+}
+
+/// `wal_usd_rate`: reports 0.40, 0.50, 0.60 USD with weights 4, 3, 3 sample a median of
+/// 0.50; after one report moves to 0.70 the median is 0.60; the rate is their mean 0.55, and
+/// 1_000 nano-USD cost 1_819 FROST (write 10_000 → 18_182).
+#[test]
+fn frost_price_from_committee_rate() {
+    let mut sys = begin(params(10));
+    let pools = register_nodes(&mut sys, 3);
+    for pool in &pools {
+        stake(&mut sys, id(ADMIN), *pool, 100);
+    }
+    next_epoch(&mut sys);
+    let weights: Vec<u16> = pools.iter().map(|p| sys.shards_of(p)).collect();
+    assert_eq!(weights, [4, 3, 3]);
+    for (i, rate) in [400_000_000, 500_000_000, 600_000_000]
+        .into_iter()
+        .enumerate()
+    {
+        sys.report_rate(operator(i as u64), pools[i], rate).unwrap();
+    }
+    assert_eq!(sys.sample_rate(), Ok(500_000_000));
+    sys.report_rate(operator(1), pools[1], 700_000_000).unwrap();
+    assert_eq!(sys.sample_rate(), Ok(600_000_000));
+    next_epoch(&mut sys);
+    assert_eq!(sys.rate_window.average(), Some(550_000_000));
+    assert_eq!(sys.usd_prices.unwrap().storage_nano_usd, 1_000);
+    assert_eq!((sys.storage_price, sys.write_price), (1_819, 18_182));
+
+    // The rule functions on the same inputs.
+    let r = |rate, weight| RateReport { rate, weight };
+    let first = [r(400_000_000, 4), r(500_000_000, 3), r(600_000_000, 3)];
+    assert_eq!(weighted_median(&first), Ok(500_000_000));
+    let second = [r(400_000_000, 4), r(700_000_000, 3), r(600_000_000, 3)];
+    assert_eq!(weighted_median(&second), Ok(600_000_000));
+    assert_eq!(usd_to_frost(1_000, 550_000_000), Ok(1_819));
+    assert_eq!(usd_to_frost(10_000, 550_000_000), Ok(18_182));
+}
+
+// === storage_tests ===
+
+/// `storage_tests::setup`: epoch 1, 4 nodes with 100 WAL each over 10 shards (3, 3, 2, 2).
+fn storage_setup(others: &[(ObjectId, Frost)]) -> (System, Vec<ObjectId>) {
+    let mut sys = begin_with(params(10), others);
+    let pools = register_nodes(&mut sys, 4);
+    for pool in &pools {
+        stake(&mut sys, id(ADMIN), *pool, 100);
+    }
+    next_epoch(&mut sys);
+    sample_genesis_rate(&mut sys);
+    (sys, pools)
+}
+
+/// `blob_lifecycle`: reserve 1 MiB for [1, 4) (3 × 1000 FROST), register a deletable blob
+/// of 1000 bytes (encoded 10_680 bytes, write fee 10_000), certify it with nodes 0, 1, 2
+/// (8 of 10 shards), extend by 2 epochs (2000 FROST), delete it.
+#[test]
+fn reserve_register_certify_extend_delete() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let admin = id(ADMIN);
+    assert_eq!(sys.epoch, 1);
+    assert_eq!(sys.committee.values().map(Vec::len).sum::<usize>(), 10);
+    assert_eq!(sys.shards_of(&pools[0]), 3);
+    assert_eq!(sys.shards_of(&pools[3]), 2);
+
+    let before = sys.balance(&admin);
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    assert_eq!(before - sys.balance(&admin), 3000);
+    let st = sys.storages[&storage];
+    assert_eq!((st.start, st.end), (1, 4));
+    let blob = register_blob(&mut sys, admin, storage, true).unwrap();
+    assert_eq!(before - sys.balance(&admin), 13_000);
+    assert_eq!(sys.blobs[&blob].encoded_size, 10_680);
+    assert_eq!(encoded_blob_length(SIZE, 10), Ok(10_680));
+    assert_eq!(write_fee(10_680, 10_000), Ok(10_000));
+    assert_eq!(sys.blobs[&blob].certified_epoch, None);
+
+    let signers = shards_of(&sys, &pools[..3]);
+    assert_eq!(signers, 8);
+    sys.certify_blob(blob, 1, signers).unwrap();
+    assert_eq!(sys.blobs[&blob].certified_epoch, Some(1));
+
+    sys.extend_blob(admin, blob, 2).unwrap();
+    assert_eq!(sys.blobs[&blob].storage.end, 6);
+    assert_eq!(before - sys.balance(&admin), 15_000);
+    // `future[i]` is epoch 1 + i: pot_value(1) and pot_value(5), used_capacity(5).
+    assert_eq!(sys.future[0].rewards, 11_000);
+    assert_eq!(sys.future[4].rewards, 1000);
+    assert_eq!(sys.future[4].used_capacity, MIB);
+    let storage = sys.delete_blob(admin, blob).unwrap();
+    let st = sys.storages[&storage];
+    assert_eq!((st.end, st.size), (6, MIB));
+    assert_conserved(&sys);
+}
+
+#[test]
+fn certificate_below_quorum_rejected() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    let blob = register_blob(&mut sys, id(ADMIN), storage, false).unwrap();
+    // Nodes 0 and 1: 6 of 10 shards.
+    let signers = shards_of(&sys, &pools[..2]);
+    assert_eq!(signers, 6);
+    assert_eq!(sys.certify_blob(blob, 1, signers), Err(Error::EBelowQuorum));
+}
+
+#[test]
+fn certificate_of_wrong_epoch_rejected() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    let blob = register_blob(&mut sys, id(ADMIN), storage, false).unwrap();
+    let signers = shards_of(&sys, &pools[..3]);
+    assert_eq!(sys.certify_blob(blob, 2, signers), Err(Error::EWrongEpoch));
+}
+
+#[test]
+fn certify_twice_rejected() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    let blob = register_blob(&mut sys, id(ADMIN), storage, false).unwrap();
+    let signers = shards_of(&sys, &pools[..3]);
+    sys.certify_blob(blob, 1, signers).unwrap();
+    assert_eq!(
+        sys.certify_blob(blob, 1, signers),
+        Err(Error::EAlreadyCertified)
+    );
+}
+
+#[test]
+fn register_with_wrong_blob_id_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    let mut wrong = [0u8; 32];
+    wrong[0] = 1;
+    let r = sys.register_blob(
+        id(ADMIN),
+        storage,
+        wrong,
+        root_hash(ROOT),
+        SIZE,
+        RS2_ENCODING,
+        false,
+    );
+    assert_eq!(r, Err(Error::EInvalidBlobId));
+}
+
+#[test]
+fn register_on_small_storage_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), 1000, 1).unwrap();
+    assert_eq!(
+        register_blob(&mut sys, id(ADMIN), storage, false),
+        Err(Error::EResourceSize)
+    );
+}
+
+#[test]
+fn register_on_expired_storage_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    next_epoch(&mut sys);
+    assert_eq!(
+        register_blob(&mut sys, id(ADMIN), storage, false),
+        Err(Error::EResourceBounds)
+    );
+}
+
+#[test]
+fn reserve_without_funds_rejected() {
+    let poor = id(0x9001);
+    let (mut sys, _) = storage_setup(&[(poor, 2999)]);
+    assert_eq!(sys.reserve_space(poor, MIB, 3), Err(Error::ENotEnoughFunds));
+}
+
+#[test]
+fn register_without_write_fee_rejected() {
+    // Move pays the storage from the supply and the fee from a coin of 9_999; the model's
+    // payer owns the storage, so it starts with the storage price (1000) plus 9_999.
+    let poor = id(0x9001);
+    let (mut sys, _) = storage_setup(&[(poor, 1000 + 9_999)]);
+    let storage = sys.reserve_space(poor, MIB, 1).unwrap();
+    assert_eq!(sys.balance(&poor), 9_999);
+    assert_eq!(
+        register_blob(&mut sys, poor, storage, false),
+        Err(Error::ENotEnoughFunds)
+    );
+}
+
+#[test]
+fn reserve_beyond_capacity_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    // Votes of 10^12 bytes for 3, 3, 2, 2 of 10 shards: the quorum quantile of 10^13 / 3,
+    // 10^13 / 3, 5 × 10^12, 5 × 10^12.
+    assert_eq!(sys.capacity, 3_333_333_333_333);
+    let votes: Vec<(PriceVote, u64)> = [3, 3, 2, 2]
+        .into_iter()
+        .map(|w| {
+            let v = PriceVote {
+                storage_nano_usd: 1_000,
+                write_nano_usd: 10_000,
+                capacity: 1_000_000_000_000,
+            };
+            (v, w)
+        })
+        .collect();
+    assert_eq!(next_capacity(&votes, 10), Ok(3_333_333_333_333));
+    assert_eq!(
+        sys.reserve_space(id(ADMIN), 3_178_915 * MIB, 1),
+        Err(Error::ENotEnoughCapacity)
+    );
+}
+
+#[test]
+fn reserve_too_far_ahead_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    assert_eq!(
+        sys.reserve_space(id(ADMIN), MIB, 11),
+        Err(Error::EInvalidEpochsAhead)
+    );
+}
+
+#[test]
+fn reserve_zero_epochs_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    assert_eq!(
+        sys.reserve_space(id(ADMIN), MIB, 0),
+        Err(Error::EInvalidEpochsAhead)
+    );
+}
+
+#[test]
+fn delete_permanent_blob_rejected() {
+    let (mut sys, _) = storage_setup(&[]);
+    let storage = sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    let blob = register_blob(&mut sys, id(ADMIN), storage, false).unwrap();
+    assert_eq!(
+        sys.delete_blob(id(ADMIN), blob),
+        Err(Error::EBlobNotDeletable)
+    );
+}
+
+// === epoch_tests ===
+
+/// `committee_transition`: stakes 600/300/100 WAL over 10 shards give 6/3/1 shards
+/// ([0..6), [6, 7, 8], [9]); after node 2 gains 500 WAL they give 4/2/4 and only 3 shards
+/// move: [0, 1, 2, 3], [6, 7], [9, 4, 5, 8].
+#[test]
+fn dhondt_and_minimal_movement() {
+    assert_eq!(dhondt(&[600, 300, 100], 10), Ok(vec![6, 3, 1]));
+    assert_eq!(dhondt(&[600, 300, 600], 10), Ok(vec![4, 2, 4]));
+
+    let mut sys = begin(params(10));
+    let pools = register_nodes(&mut sys, 3);
+    for (pool, wal) in pools.iter().zip([600, 300, 100]) {
+        stake(&mut sys, id(ADMIN), *pool, wal);
+    }
+    next_epoch(&mut sys);
+    assert_eq!(sys.committee[&pools[0]], [0, 1, 2, 3, 4, 5]);
+    assert_eq!(sys.committee[&pools[1]], [6, 7, 8]);
+    assert_eq!(sys.committee[&pools[2]], [9]);
+
+    stake(&mut sys, id(ADMIN), pools[2], 500);
+    next_epoch(&mut sys);
+    next_epoch(&mut sys);
+    assert_eq!(sys.committee[&pools[0]], [0, 1, 2, 3]);
+    assert_eq!(sys.committee[&pools[1]], [6, 7]);
+    assert_eq!(sys.committee[&pools[2]], [9, 4, 5, 8]);
+    assert_conserved(&sys);
+}
+
+#[test]
+fn second_voting_end_rejected() {
+    let mut sys = begin(params(10));
+    let pools = register_nodes(&mut sys, 1);
+    stake(&mut sys, id(ADMIN), pools[0], 1);
+    sys.select_committee().unwrap();
+    assert_eq!(sys.select_committee(), Err(Error::ECommitteeSelected));
+}
+
+// === staking_tests ===
+
+/// `commission_timing`: 20% set in epoch 1 applies to the rewards of epoch 3 (credited at
+/// the change to 4), not to those of epochs 1 and 2: commission 0, 0, 180_000, 360_000 after
+/// the changes to 2, 3, 4, 5; the rate in force is 20% from epoch 3; 360_000 collected.
+#[test]
+fn commission_takes_effect_two_epochs_later() {
+    let a = id(0xA1);
+    let mut sys = begin_with(params(10), &[(a, 100 * FROST_PER_WAL)]);
+    let pools = register_nodes(&mut sys, 1);
+    let node = pools[0];
+    stake(&mut sys, a, node, 100);
+    next_epoch(&mut sys);
+    sample_genesis_rate(&mut sys);
+
+    sys.set_commission(operator(0), node, 2000).unwrap();
+    let expected = [0, 0, 180_000, 360_000];
+    for (epoch, want) in (1..=4).zip(expected) {
+        sys.reserve_space(id(ADMIN), 1000 * MIB, 1).unwrap();
+        // The change to `epoch + 1`, with epoch `epoch`'s rewards credited.
+        next_epoch(&mut sys);
+        let pool = &sys.pools[&node];
+        assert_eq!(pool.commission_balance, want);
+        let rate = if epoch + 1 >= 3 { 2000 } else { 0 };
+        assert_eq!(pool.commission_bps, rate);
+    }
+    assert_eq!(sys.collect_commission(operator(0), node), Ok(360_000));
+    assert_conserved(&sys);
+}
+
+#[test]
+fn stake_below_minimum_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    assert_eq!(
+        sys.stake(id(ADMIN), node, FROST_PER_WAL - 1),
+        Err(Error::ENotEnoughStake)
+    );
+}
+
+#[test]
+fn stake_with_unknown_node_rejected() {
+    let mut sys = begin(params(10));
+    assert_eq!(
+        sys.stake(id(ADMIN), id(0xDEAD), FROST_PER_WAL),
+        Err(Error::EUnknownPool)
+    );
+}
+
+#[test]
+fn second_request_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    let staked = stake(&mut sys, id(ADMIN), node, 1);
+    next_epoch(&mut sys);
+    assert_eq!(sys.request_withdraw_stake(id(ADMIN), staked), Ok(None));
+    assert_eq!(
+        sys.request_withdraw_stake(id(ADMIN), staked),
+        Err(Error::EAlreadyWithdrawing)
+    );
+}
+
+#[test]
+fn withdraw_active_without_request_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    let staked = stake(&mut sys, id(ADMIN), node, 1);
+    next_epoch(&mut sys);
+    assert_eq!(
+        sys.withdraw_stake(id(ADMIN), staked),
+        Err(Error::ENotWithdrawing)
+    );
+}
+
+#[test]
+fn withdraw_before_epoch_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    let staked = stake(&mut sys, id(ADMIN), node, 1);
+    next_epoch(&mut sys);
+    sys.request_withdraw_stake(id(ADMIN), staked).unwrap();
+    assert_eq!(
+        sys.withdraw_stake(id(ADMIN), staked),
+        Err(Error::EWithdrawEpochNotReached)
+    );
+}
+
+#[test]
+fn commission_above_cap_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    assert_eq!(
+        sys.set_commission(operator(0), node, 5001),
+        Err(Error::ECommissionTooHigh)
+    );
+}
+
+#[test]
+fn register_with_high_commission_rejected() {
+    let mut sys = begin(params(10));
+    let vote = PriceVote {
+        storage_nano_usd: 1,
+        write_nano_usd: 1,
+        capacity: 1,
+    };
+    assert_eq!(
+        sys.register_node(operator(0), 9000, vote),
+        Err(Error::ECommissionTooHigh)
+    );
+}
+
+#[test]
+fn commission_collected_by_stranger_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    assert_eq!(
+        sys.collect_commission(id(0xB1), node),
+        Err(Error::ENotOwner)
+    );
+}
+
+// === conservation_tests ===
+
+/// `conservation`: eight epochs, three nodes (commissions 0, 10%, 30%), stakes every epoch,
+/// storage bought ahead with a blob registered on part of it, withdrawal requests on every
+/// other receipt once active for two epochs, withdrawals when due, node 1's commission
+/// collected: the supply is accounted for after every step, something is burned and some
+/// WAL is paid out.
+#[test]
+fn wal_is_conserved_across_epochs() {
+    let admin = id(ADMIN);
+    let mut sys = begin(params(10));
+    let pools = [
+        register(&mut sys, 0, 0, 1_000, 10_000, 1_000_000_000_000),
+        register(&mut sys, 1, 1000, 2_000, 20_000, 1_000_000_000_000),
+        register(&mut sys, 2, 3000, 3_000, 30_000, 1_000_000_000_000),
+    ];
+    let mut stakes: Vec<ObjectId> = Vec::new();
+    let mut paid_out: Frost = 0;
+    for epoch in 0..8u64 {
+        for (i, pool) in pools.iter().enumerate() {
+            let amount = (1 + i as u64 + epoch) * 7 * FROST_PER_WAL + 123;
+            stakes.push(sys.stake(admin, *pool, amount).unwrap());
+        }
+        assert_conserved(&sys);
+        // Storage bought ahead, and a blob registered on 1 MiB of it.
+        let bought = sys.reserve_space(admin, (3 + epoch) * MIB, 1 + epoch as u32 % 4);
+        if epoch == 0 {
+            // Known difference 6: no FROST price before the first rate sample.
+            assert_eq!(bought, Err(Error::EInvalidRate));
+        } else {
+            let storage = bought.unwrap();
+            sys.split_storage_by_size(admin, storage, MIB).unwrap();
+            let size = 5_000 + epoch * 1_000;
+            let root = root_hash(epoch + 1);
+            let blob_id = derive_blob_id(&root, RS2_ENCODING, size);
+            sys.register_blob(admin, storage, blob_id, root, size, RS2_ENCODING, true)
+                .unwrap();
+        }
+        assert_conserved(&sys);
+        // Withdrawal requests on the oldest active receipts; withdrawals when due.
+        let mut i = 0;
+        while i < stakes.len() {
+            let st = sys.stakes[&stakes[i]];
+            match st.state {
+                StakeState::Withdrawing { withdraw_epoch, .. } => {
+                    if withdraw_epoch <= sys.epoch {
+                        let st = stakes.swap_remove(i);
+                        paid_out += sys.withdraw_stake(admin, st).unwrap();
+                        continue;
+                    }
+                }
+                StakeState::Staked => {
+                    if st.activation_epoch + 2 <= sys.epoch && i % 2 == 0 {
+                        assert_eq!(sys.request_withdraw_stake(admin, stakes[i]), Ok(None));
+                    }
+                }
+            }
+            i += 1;
+        }
+        paid_out += sys.collect_commission(operator(1), pools[1]).unwrap();
+        assert_conserved(&sys);
+        next_epoch(&mut sys);
+        if epoch == 0 {
+            sample_genesis_rate(&mut sys);
+        }
+        assert_conserved(&sys);
+    }
+    assert!(sys.burned > 0);
+    assert!(paid_out > 0);
+}
