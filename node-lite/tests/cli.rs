@@ -176,5 +176,9 @@ fn a_corrupted_sliver_is_named_and_bad_input_is_explained() {
 fn demo_runs_end_to_end() {
     let out = floe(&["demo", "--shards", "31", "--size", "200000"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("demo complete"), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("demo complete"), "{text}");
+    // The ledger part ran: the blob was certified on the local ledger and FROST was conserved.
+    assert!(text.contains("BlobCertified"), "{text}");
+    assert!(text.contains("FROST conserved"), "{text}");
 }
