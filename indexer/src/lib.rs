@@ -8,7 +8,10 @@
 //!   reference model, emits the Move events BCS-encoded, groups transactions into persisted
 //!   checkpoints, and implements both traits in-process.
 //! - [`scenario`]: a file format of actors and steps that drives any [`chain::ChainClient`].
+//! - [`sui_client`]: the Sui side of the boundary: builds and signs the programmable
+//!   transaction of each operation (execution over gRPC is not implemented yet).
 
 pub mod chain;
 pub mod localnet;
 pub mod scenario;
+pub mod sui_client;
