@@ -20,7 +20,10 @@ impl RsEncoder {
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
         let inner = reed_solomon_simd::ReedSolomonEncoder::new(
             usize::from(k),
-            usize::from(n - k),
+            usize::from(
+                n.checked_sub(k)
+                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
+            ),
             symbol_size.as_usize(),
         )
         .map_err(|e| RsError(e.to_string()))?;
@@ -120,7 +123,10 @@ impl BatchEncoder {
         let super_len = 16 * 64;
         let inner = reed_solomon_simd::ReedSolomonEncoder::new(
             usize::from(k),
-            usize::from(n - k),
+            usize::from(
+                n.checked_sub(k)
+                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
+            ),
             super_len,
         )
         .map_err(|e| RsError(e.to_string()))?;
@@ -197,7 +203,10 @@ impl RsDecoder {
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
         let inner = reed_solomon_simd::ReedSolomonDecoder::new(
             usize::from(k),
-            usize::from(n - k),
+            usize::from(
+                n.checked_sub(k)
+                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
+            ),
             symbol_size.as_usize(),
         )
         .map_err(|e| RsError(e.to_string()))?;
