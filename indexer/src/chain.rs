@@ -66,7 +66,7 @@ impl fmt::Debug for Id {
 /// Parses hex digits (an optional `0x` prefix, an even number of digits).
 pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.strip_prefix("0x").unwrap_or(s);
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())

@@ -77,7 +77,7 @@ fn main() -> BenchResult<()> {
     let mut i: u64 = 0;
     while events.get() < target {
         i += 1;
-        if i % 20_000 == 0 {
+        if i.is_multiple_of(20_000) {
             net.advance_clock(60_000);
             count(net.execute(ops[0], Operation::AdvanceEpoch))?;
             storage = None;
