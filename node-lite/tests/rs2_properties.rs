@@ -358,3 +358,41 @@ fn invalid_recovery_symbols_are_skipped() {
         })
     );
 }
+
+/// The recovery symbols a node serves at `/recoverySymbols` use Walrus's `GeneralRecoverySymbol`
+/// layout: axis variant ‖ u16 source index ‖ bytes ‖ u16 target index ‖ proof path.
+#[test]
+fn general_recovery_symbols_have_walruss_layout_and_verify() {
+    use floe_node::encoding::GeneralRecoverySymbol;
+    let config = EncodingConfig::new(10).expect("valid n");
+    let encoded = encode(&config, b"walrus blob id v1 regression test".to_vec()).expect("encodes");
+    let metadata = &encoded.metadata().metadata;
+    let pair = SliverPairIndex(3);
+    let target = pair.to_sliver_index::<Primary>(10);
+    let symbol = encoded
+        .sliver::<Secondary>(SliverIndex(6))
+        .recovery_symbol_for(pair, &config)
+        .expect("in range");
+    let general = GeneralRecoverySymbol::from_recovery_symbol(symbol.clone(), target);
+    assert_eq!(general.verify(&config, metadata), Ok(()));
+
+    let bytes = bcs::to_bytes(&general).expect("serializes");
+    let mut expected = vec![0u8]; // Primary: a symbol for a primary sliver
+    expected.extend_from_slice(&6u16.to_le_bytes());
+    expected.push(symbol.symbol.data.len() as u8);
+    expected.extend_from_slice(&symbol.symbol.data);
+    expected.extend_from_slice(&target.get().to_le_bytes());
+    expected.extend_from_slice(&bcs::to_bytes(&symbol.proof).expect("serializes"));
+    assert_eq!(bytes, expected);
+
+    let back: GeneralRecoverySymbol = bcs::from_bytes(&bytes).expect("parses");
+    assert_eq!(back.clone().into_primary(), Some(symbol));
+    assert_eq!(back.into_secondary(), None);
+
+    // A tampered symbol does not verify.
+    let mut tampered = general;
+    if let floe_node::encoding::EitherDecodingSymbol::Primary(s) = &mut tampered.symbol {
+        s.data[0] ^= 1;
+    }
+    assert!(tampered.verify(&config, metadata).is_err());
+}

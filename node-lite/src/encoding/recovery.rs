@@ -11,7 +11,7 @@ use std::{collections::BTreeSet, marker::PhantomData};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    axis::EncodingAxis,
+    axis::{EncodingAxis, Primary, Secondary},
     config::EncodingConfig,
     errors::{InconsistencyVerificationError, RecoveryError, SliverVerificationError},
     index::SliverIndex,
@@ -71,40 +71,52 @@ impl<A: EncodingAxis> RecoverySymbol<A> {
         metadata: &BlobMetadata,
         target: SliverIndex,
     ) -> Result<(), RecoveryError> {
-        let n = config.n_shards();
-        for index in [self.symbol.index, target.get()] {
-            if index >= n {
-                return Err(RecoveryError::IndexOutOfRange { index, n_shards: n });
-            }
-        }
-        let symbol_size = metadata
-            .symbol_size(config)
-            .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?;
-        if self.symbol.data.len() != symbol_size.as_usize() {
-            return Err(RecoveryError::WrongSymbolSize {
-                expected: symbol_size.as_usize(),
-                actual: self.symbol.data.len(),
-            });
-        }
-        let source_pair = SliverIndex(self.symbol.index).to_pair_index::<A::Orthogonal>(n);
-        let root = metadata
-            .pair(source_pair)
-            .map(|pair| *pair.hash::<A::Orthogonal>())
-            .ok_or(RecoveryError::IndexOutOfRange {
-                index: self.symbol.index,
-                n_shards: n,
-            })?;
-        self.proof
-            .verify(
-                &root,
-                config.n_shards_usize(),
-                &self.symbol.data,
-                target.as_usize(),
-            )
-            .map_err(|_| RecoveryError::InvalidProof {
-                source_index: self.symbol.index,
-            })
+        verify_symbol(&self.symbol, &self.proof, config, metadata, target)
     }
+}
+
+/// Checks that `symbol` is the one at position `target` of the expanded orthogonal sliver
+/// `symbol.index`, as committed in `metadata`, using `proof`.
+fn verify_symbol<A: EncodingAxis>(
+    symbol: &DecodingSymbol<A>,
+    proof: &MerkleProof,
+    config: &EncodingConfig,
+    metadata: &BlobMetadata,
+    target: SliverIndex,
+) -> Result<(), RecoveryError> {
+    let n = config.n_shards();
+    for index in [symbol.index, target.get()] {
+        if index >= n {
+            return Err(RecoveryError::IndexOutOfRange { index, n_shards: n });
+        }
+    }
+    let symbol_size = metadata
+        .symbol_size(config)
+        .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?;
+    if symbol.data.len() != symbol_size.as_usize() {
+        return Err(RecoveryError::WrongSymbolSize {
+            expected: symbol_size.as_usize(),
+            actual: symbol.data.len(),
+        });
+    }
+    let source_pair = SliverIndex(symbol.index).to_pair_index::<A::Orthogonal>(n);
+    let root = metadata
+        .pair(source_pair)
+        .map(|pair| *pair.hash::<A::Orthogonal>())
+        .ok_or(RecoveryError::IndexOutOfRange {
+            index: symbol.index,
+            n_shards: n,
+        })?;
+    proof
+        .verify(
+            &root,
+            config.n_shards_usize(),
+            &symbol.data,
+            target.as_usize(),
+        )
+        .map_err(|_| RecoveryError::InvalidProof {
+            source_index: symbol.index,
+        })
 }
 
 /// The outcome of a recovery: the sliver, or proof that the blob was encoded inconsistently.
@@ -236,6 +248,94 @@ impl<A: EncodingAxis> InconsistencyProof<A> {
             Err(e) => Err(InconsistencyVerificationError::RecoveryFailed(
                 e.to_string(),
             )),
+        }
+    }
+}
+
+/// A decoding symbol of either axis (Walrus's `EitherDecodingSymbol`: BCS variant 0 = a symbol for
+/// a primary sliver, 1 = for a secondary sliver).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EitherDecodingSymbol {
+    /// A symbol for recovering a primary sliver.
+    Primary(DecodingSymbol<Primary>),
+    /// A symbol for recovering a secondary sliver.
+    Secondary(DecodingSymbol<Secondary>),
+}
+
+/// A recovery symbol of either axis with its target, as Walrus's storage nodes serve them at
+/// `/v1/blobs/{blob_id}/recoverySymbols` (BCS: symbol, target sliver index, proof).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneralRecoverySymbol {
+    /// The symbol, tagged with the axis of the sliver it helps recover.
+    pub symbol: EitherDecodingSymbol,
+    /// The sliver the symbol helps recover, on that axis.
+    pub target_index: SliverIndex,
+    /// Proof against the source sliver's hash in the metadata.
+    pub proof: MerkleProof,
+}
+
+impl GeneralRecoverySymbol {
+    /// Wraps a recovery symbol for sliver `target_index` of axis `A`.
+    pub fn from_recovery_symbol<A: EncodingAxis>(
+        symbol: RecoverySymbol<A>,
+        target_index: SliverIndex,
+    ) -> Self {
+        let RecoverySymbol { symbol, proof } = symbol;
+        let symbol = if A::IS_PRIMARY {
+            EitherDecodingSymbol::Primary(DecodingSymbol {
+                index: symbol.index,
+                data: symbol.data,
+                _axis: PhantomData,
+            })
+        } else {
+            EitherDecodingSymbol::Secondary(DecodingSymbol {
+                index: symbol.index,
+                data: symbol.data,
+                _axis: PhantomData,
+            })
+        };
+        Self {
+            symbol,
+            target_index,
+            proof,
+        }
+    }
+
+    /// The symbol for a primary target, if it is one.
+    pub fn into_primary(self) -> Option<RecoverySymbol<Primary>> {
+        match self.symbol {
+            EitherDecodingSymbol::Primary(symbol) => Some(RecoverySymbol {
+                symbol,
+                proof: self.proof,
+            }),
+            EitherDecodingSymbol::Secondary(_) => None,
+        }
+    }
+
+    /// The symbol for a secondary target, if it is one.
+    pub fn into_secondary(self) -> Option<RecoverySymbol<Secondary>> {
+        match self.symbol {
+            EitherDecodingSymbol::Secondary(symbol) => Some(RecoverySymbol {
+                symbol,
+                proof: self.proof,
+            }),
+            EitherDecodingSymbol::Primary(_) => None,
+        }
+    }
+
+    /// Checks the symbol against the metadata for its own target.
+    pub fn verify(
+        &self,
+        config: &EncodingConfig,
+        metadata: &BlobMetadata,
+    ) -> Result<(), RecoveryError> {
+        match &self.symbol {
+            EitherDecodingSymbol::Primary(symbol) => {
+                verify_symbol(symbol, &self.proof, config, metadata, self.target_index)
+            }
+            EitherDecodingSymbol::Secondary(symbol) => {
+                verify_symbol(symbol, &self.proof, config, metadata, self.target_index)
+            }
         }
     }
 }
