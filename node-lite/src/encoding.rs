@@ -25,6 +25,16 @@ pub mod recovery;
 pub mod rs;
 pub mod slivers;
 
+/// Worker threads for a job of `work_bytes`: one below 1 MiB (spawning costs more than it
+/// saves), else every available core.
+pub(crate) fn worker_count(work_bytes: usize) -> usize {
+    if work_bytes < (1 << 20) {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
 pub use axis::{EncodingAxis, Primary, Secondary};
 pub use blob_encoding::{blob_id, encode, encode_slice, EncodedBlob};
 pub use config::{EncodingConfig, SymbolSize};

@@ -239,14 +239,7 @@ impl Layout {
 
     /// Threads worth using: one for small jobs, else the available cores.
     fn worker_count(&self) -> usize {
-        let work = self.n * self.n * (self.s + 64);
-        if work < (1 << 20) {
-            return 1;
-        }
-        thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(self.n)
+        super::worker_count(self.n * self.n * (self.s + 64)).min(self.n)
     }
 
     /// A batch encoder for axis `A`'s code when symbols are small enough to batch.

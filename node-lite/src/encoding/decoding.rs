@@ -10,6 +10,7 @@ use super::{
     metadata::BlobMetadataWithId,
     rs::RsDecoder,
     slivers::SliverData,
+    worker_count,
 };
 
 /// A sliver the decoder refused, and why.
@@ -161,16 +162,6 @@ pub fn decode_with_report<A: EncodingAxis>(
         .map_err(|_| DecodeError::ReedSolomon("blob length does not fit in memory".to_owned()))?;
     blob.truncate(len);
     Ok(DecodeReport { blob, rejected })
-}
-
-fn worker_count(work_bytes: usize) -> usize {
-    if work_bytes < (1 << 20) {
-        1
-    } else {
-        thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    }
 }
 
 /// Verifies every sliver against the metadata, in parallel; one outcome per sliver, in order.

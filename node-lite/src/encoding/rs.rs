@@ -8,6 +8,13 @@ use super::config::SymbolSize;
 #[error("{0}")]
 pub struct RsError(pub String);
 
+/// The number of repair symbols `n - k` of a code, refused when `k > n`.
+fn repair_count(k: u16, n: u16) -> Result<usize, RsError> {
+    n.checked_sub(k)
+        .map(usize::from)
+        .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))
+}
+
 /// A reusable encoder of `k` source symbols into `n` symbols.
 pub struct RsEncoder {
     inner: reed_solomon_simd::ReedSolomonEncoder,
@@ -20,10 +27,7 @@ impl RsEncoder {
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
         let inner = reed_solomon_simd::ReedSolomonEncoder::new(
             usize::from(k),
-            usize::from(
-                n.checked_sub(k)
-                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
-            ),
+            repair_count(k, n)?,
             symbol_size.as_usize(),
         )
         .map_err(|e| RsError(e.to_string()))?;
@@ -123,17 +127,14 @@ impl BatchEncoder {
         let super_len = 16 * 64;
         let inner = reed_solomon_simd::ReedSolomonEncoder::new(
             usize::from(k),
-            usize::from(
-                n.checked_sub(k)
-                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
-            ),
+            repair_count(k, n)?,
             super_len,
         )
         .map_err(|e| RsError(e.to_string()))?;
         Ok(Self {
             inner,
             k: usize::from(k),
-            n_repair: usize::from(n - k),
+            n_repair: repair_count(k, n)?,
             symbol_size: s,
             super_len,
             packed: vec![0; usize::from(k) * super_len],
@@ -203,10 +204,7 @@ impl RsDecoder {
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
         let inner = reed_solomon_simd::ReedSolomonDecoder::new(
             usize::from(k),
-            usize::from(
-                n.checked_sub(k)
-                    .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))?,
-            ),
+            repair_count(k, n)?,
             symbol_size.as_usize(),
         )
         .map_err(|e| RsError(e.to_string()))?;
