@@ -460,6 +460,43 @@ pub enum Operation {
     },
 }
 
+/// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
+/// Move module that performs it; the last seven have no Move function yet (later issues).
+pub const MOVE_FUNCTIONS: [(&str, &str); 24] = [
+    ("register_node", "register_node"),
+    ("stake", "stake_with_pool"),
+    ("request_withdrawal", "request_withdraw_stake"),
+    ("withdraw", "withdraw_stake"),
+    ("set_commission", "set_next_commission"),
+    ("collect_commission", "collect_commission"),
+    ("vote_prices", "vote_prices"),
+    ("vote_capacity", "vote_capacity"),
+    ("report_wal_usd_rate", "report_wal_usd_rate"),
+    ("sample_wal_usd_rate", "sample_wal_usd_rate"),
+    ("select_committee", "voting_end"),
+    ("advance_epoch", "initiate_epoch_change"),
+    ("reserve_space", "reserve_space"),
+    ("register_blob", "register_blob"),
+    ("certify_blob", "certify_blob"),
+    ("extend_blob", "extend_blob"),
+    ("delete_blob", "delete_blob"),
+    ("submit_challenge_results", "submit_challenge_results"),
+    ("submit_settlement", "submit_settlement"),
+    ("claim", "claim"),
+    ("settle_fallback", "settle_fallback"),
+    ("propose", "propose"),
+    ("vote", "vote"),
+    ("execute_proposal", "execute_proposal"),
+];
+
+/// The operation kind performed by the `floe::system` Move function `function`.
+pub fn kind_of_move_function(function: &str) -> Option<&'static str> {
+    MOVE_FUNCTIONS
+        .iter()
+        .find(|(_, f)| *f == function)
+        .map(|(k, _)| *k)
+}
+
 impl Operation {
     /// The operation's name (its serde tag, e.g. `"register_blob"`).
     pub fn kind(&self) -> &'static str {
@@ -489,6 +526,15 @@ impl Operation {
             Operation::Vote { .. } => "vote",
             Operation::ExecuteProposal { .. } => "execute_proposal",
         }
+    }
+
+    /// The `floe::system` Move function that performs this operation.
+    pub fn move_function(&self) -> &'static str {
+        let kind = self.kind();
+        MOVE_FUNCTIONS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(kind, |(_, f)| *f)
     }
 }
 
@@ -633,6 +679,18 @@ pub enum SourceError {
     /// The source failed.
     #[error("checkpoint source: {0}")]
     Io(#[from] std::io::Error),
+    /// What the source returned is not a valid checkpoint (a corrupt file, a full node's
+    /// response without the fields Floe needs).
+    #[error("{what}: malformed checkpoint: {reason}")]
+    Malformed {
+        /// The file or request.
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The remote source answered with an error or could not be reached.
+    #[error("checkpoint source: {0}")]
+    Rpc(String),
 }
 
 /// Yields checkpoints in order from a given sequence number.

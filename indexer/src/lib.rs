@@ -4,6 +4,10 @@
 //! submitting transactions (see `DESIGN.md`, "The chain boundary"). Modules, one per concept:
 //! - [`chain`]: the boundary itself: [`chain::CheckpointSource`], [`chain::ChainClient`], the
 //!   typed Floe operations, receipts, checkpoints and events, and the submission errors.
+//! - [`proto`]: checkpoints in Sui's wire form (`sui.rpc.v2.Checkpoint`), both ways.
+//! - [`checkpoint_files`]: `{seq}.binpb.zst` checkpoint files: writer, source, export.
+//! - [`grpc`]: Sui's gRPC API: the local ledger served as a full node, and the source that
+//!   follows any full node.
 //! - [`localnet`]: the local development ledger: applies operations with the `economics`
 //!   reference model, emits the Move events BCS-encoded, groups transactions into persisted
 //!   checkpoints, and implements both traits in-process.
@@ -12,6 +16,9 @@
 //!   transaction of each operation (execution over gRPC is not implemented yet).
 
 pub mod chain;
+pub mod checkpoint_files;
+pub mod grpc;
 pub mod localnet;
+pub mod proto;
 pub mod scenario;
 pub mod sui_client;

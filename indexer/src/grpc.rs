@@ -1,0 +1,294 @@
+//! Sui's gRPC API (`sui.rpc.v2`) on both sides of the checkpoint boundary.
+//!
+//! - [`LedgerApi`] serves a [`Localnet`] the way a Sui full node serves its chain:
+//!   `LedgerService.GetServiceInfo`, `LedgerService.GetCheckpoint` (by sequence number or the
+//!   latest, honouring the read mask) and `SubscriptionService.SubscribeCheckpoints` (from the
+//!   latest checkpoint on, as Sui does). [`serve`] runs it on a TCP listener until a shutdown
+//!   signal.
+//! - [`GrpcSource`] is the [`CheckpointSource`] over any server of that API — a Sui full node or
+//!   the local ledger: `GetCheckpoint` for catch-up and, once it reaches the tip,
+//!   `SubscribeCheckpoints` to wait for the next one.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use sui_rpc::field::FieldMaskTree;
+use sui_rpc::merge::Merge;
+use sui_rpc::proto::sui::rpc::v2 as rpc;
+use sui_rpc::proto::sui::rpc::v2::ledger_service_server::{LedgerService, LedgerServiceServer};
+use sui_rpc::proto::sui::rpc::v2::subscription_service_server::{
+    SubscriptionService, SubscriptionServiceServer,
+};
+use tonic::codegen::BoxStream;
+use tonic::{Code, Request, Response, Status};
+
+use crate::chain::{Checkpoint, CheckpointSource, Id, SourceError};
+use crate::localnet::Localnet;
+use crate::proto;
+
+/// The read mask Sui applies to `GetCheckpoint` when the request has none.
+pub const DEFAULT_CHECKPOINT_MASK: &str = "sequence_number,digest";
+
+/// The chain name the local ledger reports in `GetServiceInfo`.
+pub const CHAIN_NAME: &str = "floe-localnet";
+
+/// Sui's gRPC services over a [`Localnet`].
+#[derive(Clone)]
+pub struct LedgerApi {
+    net: Localnet,
+    package: Id,
+}
+
+impl LedgerApi {
+    /// The services of `net`.
+    pub fn new(net: Localnet) -> Self {
+        let package = net.genesis().package_id;
+        LedgerApi { net, package }
+    }
+
+    fn full(&self, cp: &Checkpoint) -> rpc::Checkpoint {
+        proto::to_proto(cp, &self.package)
+    }
+}
+
+fn mask_tree(
+    mask: Option<&prost_types::FieldMask>,
+    default: &str,
+) -> Result<FieldMaskTree, Status> {
+    match mask {
+        Some(m) => Ok(FieldMaskTree::from_field_mask(m)),
+        None => default
+            .parse()
+            .map_err(|_| Status::internal("the default read mask does not parse")),
+    }
+}
+
+#[tonic::async_trait]
+impl LedgerService for LedgerApi {
+    async fn get_service_info(
+        &self,
+        _request: Request<rpc::GetServiceInfoRequest>,
+    ) -> Result<Response<rpc::GetServiceInfoResponse>, Status> {
+        let latest = self.net.checkpoint_count().checked_sub(1);
+        let mut info = rpc::GetServiceInfoResponse::default();
+        info.chain_id = Some(self.package.to_string());
+        info.chain = Some(CHAIN_NAME.into());
+        info.epoch = Some(self.net.epoch().into());
+        info.checkpoint_height = latest;
+        info.timestamp = latest
+            .and_then(|s| self.net.try_checkpoint(s))
+            .map(|cp| proto::timestamp(cp.timestamp_ms));
+        info.lowest_available_checkpoint = Some(0);
+        info.server = Some(format!("floe-localnet/{}", env!("CARGO_PKG_VERSION")));
+        Ok(Response::new(info))
+    }
+
+    async fn get_checkpoint(
+        &self,
+        request: Request<rpc::GetCheckpointRequest>,
+    ) -> Result<Response<rpc::GetCheckpointResponse>, Status> {
+        use rpc::get_checkpoint_request::CheckpointId;
+        let request = request.into_inner();
+        let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_CHECKPOINT_MASK)?;
+        let cp = match request.checkpoint_id {
+            Some(CheckpointId::SequenceNumber(seq)) => self
+                .net
+                .try_checkpoint(seq)
+                .ok_or_else(|| Status::not_found(format!("checkpoint {seq} not found")))?,
+            Some(CheckpointId::Digest(_)) => {
+                return Err(Status::unimplemented(
+                    "the local ledger serves checkpoints by sequence number, not by digest",
+                ))
+            }
+            Some(_) => return Err(Status::invalid_argument("unknown kind of checkpoint id")),
+            None => self
+                .net
+                .checkpoint_count()
+                .checked_sub(1)
+                .and_then(|s| self.net.try_checkpoint(s))
+                .ok_or_else(|| Status::not_found("no checkpoint has been sealed yet"))?,
+        };
+        let mut response = rpc::GetCheckpointResponse::default();
+        response.checkpoint = Some(rpc::Checkpoint::merge_from(&self.full(&cp), &mask));
+        Ok(Response::new(response))
+    }
+}
+
+#[tonic::async_trait]
+impl SubscriptionService for LedgerApi {
+    async fn subscribe_checkpoints(
+        &self,
+        request: Request<rpc::SubscribeCheckpointsRequest>,
+    ) -> Result<Response<BoxStream<rpc::SubscribeCheckpointsResponse>>, Status> {
+        let request = request.into_inner();
+        if request.filter.is_some() {
+            return Err(Status::invalid_argument(
+                "the local ledger streams every checkpoint; transaction filters are not supported",
+            ));
+        }
+        let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_CHECKPOINT_MASK)?;
+        let start = self.net.checkpoint_count().saturating_sub(1);
+        let api = self.clone();
+        let stream = futures::stream::unfold(start, move |seq| {
+            let api = api.clone();
+            let mask = mask.clone();
+            async move {
+                let item = match api.net.checkpoint(seq).await {
+                    Ok(cp) => {
+                        let mut r = rpc::SubscribeCheckpointsResponse::default();
+                        r.cursor = Some(seq);
+                        r.checkpoint = Some(rpc::Checkpoint::merge_from(&api.full(&cp), &mask));
+                        Ok(r)
+                    }
+                    Err(e) => Err(Status::internal(e.to_string())),
+                };
+                Some((item, seq + 1))
+            }
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+}
+
+/// Serves `net`'s checkpoints over Sui's gRPC API on `listener` until `shutdown` completes.
+pub async fn serve(
+    net: Localnet,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> Result<(), tonic::transport::Error> {
+    let api = LedgerApi::new(net);
+    tonic::transport::Server::builder()
+        .add_service(LedgerServiceServer::new(api.clone()))
+        .add_service(SubscriptionServiceServer::new(api))
+        .serve_with_incoming_shutdown(
+            tonic::transport::server::TcpIncoming::from(listener),
+            shutdown,
+        )
+        .await
+}
+
+/// The largest message a [`GrpcSource`] accepts (a checkpoint full of Floe events).
+const MAX_MESSAGE: usize = 256 << 20;
+
+/// A [`CheckpointSource`] over Sui's gRPC API (a full node or the local ledger).
+#[derive(Clone)]
+pub struct GrpcSource {
+    client: sui_rpc::Client,
+    package: Option<Id>,
+    mask: prost_types::FieldMask,
+}
+
+impl GrpcSource {
+    /// A source reading `url` (e.g. `http://127.0.0.1:9000`), keeping the transactions and
+    /// events of `package` (all `system` calls if `None`). Connects lazily.
+    pub fn new(url: &str, package: Option<Id>) -> Result<Self, SourceError> {
+        let client = sui_rpc::Client::new(url.to_owned())
+            .map_err(|e| SourceError::Rpc(format!("{url}: {}", e.message())))?
+            .with_max_decoding_message_size(MAX_MESSAGE);
+        let mask: FieldMaskTree = proto::READ_MASK
+            .parse()
+            .map_err(|_| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
+        Ok(GrpcSource {
+            client,
+            package,
+            mask: mask.to_field_mask(),
+        })
+    }
+
+    fn convert(&self, cp: &rpc::Checkpoint, what: String) -> Result<Checkpoint, SourceError> {
+        proto::from_proto(cp, self.package.as_ref()).map_err(|e| SourceError::Malformed {
+            what,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Checkpoint `seq` if the server has it.
+    async fn get(&self, seq: u64) -> Result<Option<Checkpoint>, SourceError> {
+        let mut request = rpc::GetCheckpointRequest::default();
+        request.read_mask = Some(self.mask.clone());
+        request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
+            seq,
+        ));
+        match self
+            .client
+            .clone()
+            .ledger_client()
+            .get_checkpoint(request)
+            .await
+        {
+            Ok(r) => {
+                let what = format!("GetCheckpoint({seq})");
+                let cp = r
+                    .into_inner()
+                    .checkpoint
+                    .ok_or_else(|| SourceError::Malformed {
+                        what: what.clone(),
+                        reason: "the response has no checkpoint".into(),
+                    })?;
+                let cp = self.convert(&cp, what)?;
+                Ok(Some(cp))
+            }
+            Err(s) if s.code() == Code::NotFound => Ok(None),
+            Err(s) => Err(rpc_error("GetCheckpoint", &s)),
+        }
+    }
+
+    /// Waits on the subscription until the server has checkpoint `seq`.
+    async fn wait_for(&self, seq: u64) -> Result<Checkpoint, SourceError> {
+        let mut request = rpc::SubscribeCheckpointsRequest::default();
+        request.read_mask = Some(self.mask.clone());
+        let mut stream = self
+            .client
+            .clone()
+            .subscription_client()
+            .subscribe_checkpoints(request)
+            .await
+            .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?
+            .into_inner();
+        // It may have been sealed between the failed get and the subscription.
+        if let Some(cp) = self.get(seq).await? {
+            return Ok(cp);
+        }
+        while let Some(item) = stream.next().await {
+            let item = item.map_err(|s| rpc_error("SubscribeCheckpoints", &s))?;
+            let cursor = item.cursor.unwrap_or_default();
+            if cursor == seq {
+                if let Some(cp) = item.checkpoint {
+                    return self.convert(&cp, format!("SubscribeCheckpoints({seq})"));
+                }
+            }
+            if cursor >= seq {
+                if let Some(cp) = self.get(seq).await? {
+                    return Ok(cp);
+                }
+            }
+        }
+        Err(SourceError::Rpc(format!(
+            "the checkpoint subscription ended before checkpoint {seq}"
+        )))
+    }
+}
+
+fn rpc_error(call: &str, s: &Status) -> SourceError {
+    SourceError::Rpc(format!("{call}: {:?}: {}", s.code(), s.message()))
+}
+
+impl CheckpointSource for GrpcSource {
+    async fn checkpoint(&self, seq: u64) -> Result<Arc<Checkpoint>, SourceError> {
+        let cp = match self.get(seq).await? {
+            Some(cp) => cp,
+            None => self.wait_for(seq).await?,
+        };
+        Ok(Arc::new(cp))
+    }
+
+    async fn latest_sequence(&self) -> Result<Option<u64>, SourceError> {
+        let info = self
+            .client
+            .clone()
+            .ledger_client()
+            .get_service_info(rpc::GetServiceInfoRequest::default())
+            .await
+            .map_err(|s| rpc_error("GetServiceInfo", &s))?;
+        Ok(info.into_inner().checkpoint_height)
+    }
+}

@@ -1,0 +1,320 @@
+//! The local ledger as a Sui full node: its checkpoints served over real gRPC on loopback
+//! (`LedgerService.GetCheckpoint`, `SubscriptionService.SubscribeCheckpoints`) and written as
+//! `{seq}.binpb.zst` files, read back through the ordinary checkpoint sources and compared with
+//! the ledger's own checkpoints, field for field.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use floe_indexer::chain::{Checkpoint, CheckpointSource, Id, Operation, SourceError};
+use floe_indexer::checkpoint_files::{self, CheckpointFiles, CheckpointWriter};
+use floe_indexer::grpc::{serve, GrpcSource};
+use floe_indexer::localnet::Localnet;
+use floe_indexer::proto;
+use floe_indexer::scenario::{run, Scenario};
+use sui_rpc::proto::sui::rpc::v2 as rpc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+const DEVNET: &str = include_str!("../scenarios/devnet.json");
+/// Every wait in these tests is bounded by this.
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// A ledger in `dir` with the devnet scenario run on it.
+fn devnet(dir: &Path) -> Result<(Localnet, Scenario)> {
+    let scenario = Scenario::from_json(DEVNET)?;
+    let genesis = scenario
+        .genesis
+        .clone()
+        .context("devnet.json has a genesis")?;
+    let net = Localnet::open(dir, genesis)?;
+    run(&net, &scenario)?;
+    Ok((net, scenario))
+}
+
+struct Server {
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Server {
+    async fn start(net: Localnet) -> Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(net, listener, async {
+            let _ = stopped.await;
+        }));
+        Ok(Server {
+            url,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    async fn stop(mut self) -> Result<()> {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        timeout(LIMIT, self.task).await???;
+        Ok(())
+    }
+}
+
+fn package() -> Id {
+    Id::from_u64(0xf10e)
+}
+
+async fn read_all(source: &impl CheckpointSource, from: u64, to: u64) -> Result<Vec<Checkpoint>> {
+    let mut out = Vec::new();
+    for seq in from..to {
+        let cp = timeout(LIMIT, source.checkpoint(seq)).await??;
+        out.push(Arc::unwrap_or_clone(cp));
+    }
+    Ok(out)
+}
+
+fn ledger_checkpoints(net: &Localnet) -> Vec<Checkpoint> {
+    (0..net.checkpoint_count())
+        .filter_map(|s| net.try_checkpoint(s))
+        .map(Arc::unwrap_or_clone)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_serves_every_checkpoint_as_the_ledger_has_it() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, _) = devnet(dir.path())?;
+    let count = net.checkpoint_count();
+    assert!(count > 10, "the devnet scenario seals many checkpoints");
+    let server = Server::start(net.clone()).await?;
+
+    let source = GrpcSource::new(&server.url, Some(package()))?;
+    assert_eq!(source.latest_sequence().await?, Some(count - 1));
+    let served = read_all(&source, 0, count).await?;
+    let expected = ledger_checkpoints(&net);
+    assert_eq!(served, expected);
+    // Every event decodes with the indexer's decoders, in the ledger's order.
+    let events: Vec<_> = served.iter().flat_map(|c| c.events()).collect();
+    assert_eq!(events.len(), 126);
+    for e in &events {
+        e.decode()?;
+    }
+
+    // The raw API behaves as a full node's: the default read mask, NotFound past the tip, no
+    // lookup by digest, no filters.
+    let mut client = sui_rpc::Client::new(server.url.clone())?;
+    let mut request = rpc::GetCheckpointRequest::default();
+    request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(3));
+    let cp = client
+        .ledger_client()
+        .get_checkpoint(request)
+        .await?
+        .into_inner()
+        .checkpoint
+        .context("a checkpoint")?;
+    assert_eq!(cp.sequence_number, Some(3));
+    assert!(cp.digest.is_some());
+    assert!(cp.summary.is_none() && cp.transactions.is_empty());
+
+    let mut past = rpc::GetCheckpointRequest::default();
+    past.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
+        count + 5,
+    ));
+    let status = client.ledger_client().get_checkpoint(past).await.err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::NotFound));
+
+    let latest = client
+        .ledger_client()
+        .get_checkpoint(rpc::GetCheckpointRequest::default())
+        .await?
+        .into_inner();
+    assert_eq!(
+        latest.checkpoint.and_then(|c| c.sequence_number),
+        Some(count - 1)
+    );
+
+    let mut by_digest = rpc::GetCheckpointRequest::default();
+    by_digest.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::Digest(
+        "x".into(),
+    ));
+    let status = client.ledger_client().get_checkpoint(by_digest).await.err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::Unimplemented));
+
+    let mut filtered = rpc::SubscribeCheckpointsRequest::default();
+    filtered.filter = Some(Default::default());
+    let status = client
+        .subscription_client()
+        .subscribe_checkpoints(filtered)
+        .await
+        .err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::InvalidArgument));
+
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follower_at_the_tip_gets_the_next_checkpoint_by_subscription() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, scenario) = devnet(dir.path())?;
+    let server = Server::start(net.clone()).await?;
+    let source = GrpcSource::new(&server.url, Some(package()))?;
+    let next = net.checkpoint_count();
+
+    let waiting = {
+        let source = source.clone();
+        tokio::spawn(async move { timeout(LIMIT, source.checkpoint(next)).await })
+    };
+    // Give the follower time to find the checkpoint missing and subscribe.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished());
+
+    let alice = scenario.actors["alice"];
+    let bob_stake = net.execute(
+        alice,
+        Operation::ReserveSpace {
+            size: 1 << 20,
+            epochs_ahead: 2,
+        },
+    )?;
+    net.seal()?;
+    let got = waiting.await???;
+    assert_eq!(got.sequence_number, next);
+    assert_eq!(*got, *net.try_checkpoint(next).context("sealed")?);
+    assert_eq!(got.transactions.len(), 1);
+    assert_eq!(got.transactions[0].index, bob_stake.tx_index);
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_ledger_serves_the_same_chain_and_continues_it() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, scenario) = devnet(dir.path())?;
+    let before = ledger_checkpoints(&net);
+    let server = Server::start(net.clone()).await?;
+    let first = read_all(&GrpcSource::new(&server.url, Some(package()))?, 0, 5).await?;
+    server.stop().await?;
+    drop(net);
+
+    let reopened = Localnet::open(dir.path(), scenario.genesis.clone().context("genesis")?)?;
+    let alice = scenario.actors["alice"];
+    reopened.execute(alice, Operation::SampleWalUsdRate)?;
+    reopened.seal()?;
+    let server = Server::start(reopened.clone()).await?;
+    let source = GrpcSource::new(&server.url, Some(package()))?;
+    // The follower resumes where it stopped: same checkpoints, then the new one, no gap.
+    let rest = read_all(&source, 5, reopened.checkpoint_count()).await?;
+    let mut all = first;
+    all.extend(rest);
+    assert_eq!(all[..before.len()], before[..]);
+    assert_eq!(all.len(), before.len() + 1);
+    for (i, cp) in all.iter().enumerate() {
+        assert_eq!(cp.sequence_number, i as u64);
+    }
+    let txs: Vec<u64> = all
+        .iter()
+        .flat_map(|c| c.transactions.iter().map(|t| t.index))
+        .collect();
+    assert_eq!(txs, (0..txs.len() as u64).collect::<Vec<_>>());
+    server.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoint_files_hold_zstd_protobuf_and_read_back() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, _) = devnet(&dir.path().join("ledger"))?;
+    let files = dir.path().join("checkpoints");
+    let writer = CheckpointWriter::new(&files, package())?;
+    let count = net.checkpoint_count();
+    let mut seen = Vec::new();
+    let written = checkpoint_files::export(&net, &writer, 0, count, |s| seen.push(s)).await?;
+    assert_eq!(written, count);
+    assert_eq!(seen, (0..count).collect::<Vec<_>>());
+
+    // Each file is exactly zstd(protobuf sui.rpc.v2.Checkpoint).
+    let raw = std::fs::read(files.join("2.binpb.zst"))?;
+    let decoded: rpc::Checkpoint =
+        prost::Message::decode(zstd::decode_all(raw.as_slice())?.as_slice())?;
+    assert_eq!(decoded.sequence_number, Some(2));
+    assert_eq!(
+        proto::from_proto(&decoded, Some(&package()))?,
+        *net.try_checkpoint(2).context("sealed")?
+    );
+
+    let source =
+        CheckpointFiles::new(&files, Some(package())).with_poll_interval(Duration::from_millis(20));
+    assert_eq!(source.latest_sequence().await?, Some(count - 1));
+    assert_eq!(read_all(&source, 0, count).await?, ledger_checkpoints(&net));
+
+    // A file not written yet is waited for.
+    let waiting = {
+        let source = source.clone();
+        tokio::spawn(async move { timeout(LIMIT, source.checkpoint(count)).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!waiting.is_finished());
+    net.execute(Id::from_u64(0xa11ce), Operation::SampleWalUsdRate)?;
+    net.seal()?;
+    writer.write(&*net.try_checkpoint(count).context("sealed")?)?;
+    assert_eq!(waiting.await???.sequence_number, count);
+
+    // Corrupt or misplaced files are refused with the file named, never a panic.
+    std::fs::write(files.join("900.binpb.zst"), b"not zstd at all")?;
+    match source.try_checkpoint(900) {
+        Err(SourceError::Malformed { what, reason }) => {
+            assert!(what.ends_with("900.binpb.zst"), "{what}");
+            assert!(reason.contains("zstd"), "{reason}");
+        }
+        other => bail!("expected a malformed-file error, got {other:?}"),
+    }
+    std::fs::write(
+        files.join("901.binpb.zst"),
+        zstd::encode_all(&b"\xff\xff\xff garbage"[..], 3)?,
+    )?;
+    assert!(matches!(
+        source.try_checkpoint(901),
+        Err(SourceError::Malformed { .. })
+    ));
+    std::fs::copy(files.join("1.binpb.zst"), files.join("902.binpb.zst"))?;
+    match source.try_checkpoint(902) {
+        Err(SourceError::Malformed { reason, .. }) => {
+            assert!(reason.contains("holds checkpoint 1"), "{reason}")
+        }
+        other => bail!("expected a misplaced-file error, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn protobuf_checkpoints_without_needed_fields_are_refused() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, _) = devnet(dir.path())?;
+    let full = proto::to_proto(&*net.try_checkpoint(1).context("sealed")?, &package());
+
+    let mut no_summary = full.clone();
+    no_summary.summary = None;
+    assert!(proto::from_proto(&no_summary, None)
+        .is_err_and(|e| e.to_string().contains("`summary` is missing")));
+
+    let mut short_total = full.clone();
+    if let Some(s) = short_total.summary.as_mut() {
+        s.total_network_transactions = Some(0);
+    }
+    assert!(proto::from_proto(&short_total, None)
+        .is_err_and(|e| e.to_string().contains("total_network_transactions")));
+
+    let mut bad_sender = full.clone();
+    if let Some(t) = bad_sender.transactions[0].transaction.as_mut() {
+        t.sender = Some("0xnot-hex".into());
+    }
+    assert!(proto::from_proto(&bad_sender, None).is_err_and(|e| e.to_string().contains("sender")));
+
+    // Another package's transactions and events are not Floe's.
+    let other = proto::from_proto(&full, Some(&Id::from_u64(0xbad)))?;
+    assert!(other.transactions.is_empty());
+    Ok(())
+}
