@@ -51,6 +51,12 @@ use floe_economics::model::storage::derive_blob_id;
 use crate::chain::{Id, Operation, Outcome, SubmitError};
 use crate::localnet::{Genesis, Localnet};
 
+/// The development network's scenario (`indexer/scenarios/devnet.json`): four storage nodes
+/// with stake and delegators, three epochs of rate reports, votes and blobs stored, certified,
+/// extended and deleted, a withdrawal and a commission collection. `floe ledger serve` starts
+/// a new ledger with it.
+pub const DEVNET: &str = include_str!("../scenarios/devnet.json");
+
 /// A scenario file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Scenario {

@@ -13,13 +13,12 @@ use floe_indexer::checkpoint_files::{self, CheckpointFiles, CheckpointWriter};
 use floe_indexer::grpc::{serve, GrpcSource};
 use floe_indexer::localnet::Localnet;
 use floe_indexer::proto;
-use floe_indexer::scenario::{run, Scenario};
+use floe_indexer::scenario::{run, Scenario, DEVNET};
 use sui_rpc::proto::sui::rpc::v2 as rpc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-const DEVNET: &str = include_str!("../scenarios/devnet.json");
 /// Every wait in these tests is bounded by this.
 const LIMIT: Duration = Duration::from_secs(20);
 

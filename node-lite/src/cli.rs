@@ -2,4 +2,5 @@
 
 pub mod blob;
 pub mod demo;
+pub mod ledger;
 pub mod sim;

@@ -26,6 +26,9 @@ enum Command {
     Decode(cli::blob::DecodeArgs),
     /// What-if simulation of the economy: stable prices, rewards, APY, burn.
     Sim(cli::sim::SimArgs),
+    /// The local development ledger: serve it over Sui's gRPC API, or follow an endpoint.
+    #[command(subcommand)]
+    Ledger(cli::ledger::LedgerCommand),
 }
 
 fn main() -> Result<()> {
@@ -42,5 +45,6 @@ fn main() -> Result<()> {
         Command::Encode(args) => cli::blob::encode_file(args),
         Command::Decode(args) => cli::blob::decode_dir(args),
         Command::Sim(args) => cli::sim::run(args),
+        Command::Ledger(command) => cli::ledger::run(command),
     }
 }

@@ -16,6 +16,7 @@
 //! [`CheckpointSource`] in-process.
 
 pub mod apply;
+pub mod schedule;
 pub mod store;
 
 use std::collections::HashMap;

@@ -245,7 +245,7 @@ impl Drop for TempDir {
 
 /// The demo's actors and objects, by id, with their display names.
 #[derive(Default)]
-struct Names(BTreeMap<[u8; 32], String>);
+pub(crate) struct Names(BTreeMap<[u8; 32], String>);
 
 impl Names {
     fn add(&mut self, id: Id, name: impl Into<String>) {
@@ -359,7 +359,7 @@ fn created(r: &Receipt, step: &str) -> Result<Id> {
 }
 
 /// One event as a readable line: its name and key fields.
-fn describe(e: &FloeEvent, n: &Names) -> String {
+pub(crate) fn describe(e: &FloeEvent, n: &Names) -> String {
     match e {
         FloeEvent::NodeRegistered(x) => format!(
             "NodeRegistered {} (pool {}) operator {} at {}, commission {}%",
