@@ -587,6 +587,9 @@ impl Event {
 pub struct Transaction {
     /// Position of the transaction in the whole chain (0-based, no gaps).
     pub index: u64,
+    /// Its digest: the Sui transaction digest (on Sui, or for a Sui transaction the local
+    /// ledger executed), else [`Transaction::local_digest`].
+    pub digest: [u8; 32],
     /// Its sender.
     pub sender: Id,
     /// The operation's name.
@@ -606,6 +609,26 @@ pub struct Checkpoint {
     pub epoch: Epoch,
     /// Transactions in execution order.
     pub transactions: Vec<Transaction>,
+}
+
+impl Transaction {
+    /// The digest the local ledger gives an operation submitted directly: Blake2b-256 over
+    /// its chain index, sender, kind and events.
+    pub fn local_digest(index: u64, sender: Id, kind: &str, events: &[Event]) -> [u8; 32] {
+        let mut h = sui_sdk_types::hash::Hasher::new();
+        h.update(b"floe-localnet-transaction");
+        h.update(index.to_le_bytes());
+        h.update(sender.0);
+        h.update((kind.len() as u64).to_le_bytes());
+        h.update(kind);
+        for e in events {
+            h.update((e.type_tag.len() as u64).to_le_bytes());
+            h.update(e.type_tag.as_bytes());
+            h.update((e.contents.len() as u64).to_le_bytes());
+            h.update(&e.contents);
+        }
+        h.finalize().into_inner()
+    }
 }
 
 impl Checkpoint {
@@ -652,6 +675,17 @@ pub enum SubmitError {
     /// The ledger is unusable (e.g. a previous write failed half-way); restart it.
     #[error("ledger unavailable: {0}")]
     Unavailable(String),
+    /// The transaction could not be built or was rejected before execution (a missing
+    /// object, a bad signature, a malformed argument); nothing changed.
+    #[error("transaction rejected: {0}")]
+    Rejected(String),
+    /// The transaction executed and failed for a reason other than a Floe refusal (gas, a
+    /// framework abort); nothing but gas changed.
+    #[error("transaction failed: {0}")]
+    Failed(String),
+    /// The network or the full node failed; whether the transaction executed is unknown.
+    #[error("chain RPC: {0}")]
+    Rpc(String),
 }
 
 impl SubmitError {

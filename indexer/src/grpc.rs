@@ -5,6 +5,10 @@
 //!   latest, honouring the read mask) and `SubscriptionService.SubscribeCheckpoints` (from the
 //!   latest checkpoint on, as Sui does). [`serve`] runs it on a TCP listener until a shutdown
 //!   signal.
+//!   `TransactionExecutionService.ExecuteTransaction` executes the signed programmable
+//!   transactions of Floe's Sui chain client ([`crate::localnet::sui_exec`] reads them back
+//!   into operations): a refusal is a failed transaction whose effects carry the Move abort
+//!   code, as on Sui.
 //! - [`GrpcSource`] is the [`CheckpointSource`] over any server of that API — a Sui full node or
 //!   the local ledger: `GetCheckpoint` for catch-up and, once it reaches the tip,
 //!   `SubscribeCheckpoints` to wait for the next one.
@@ -19,15 +23,24 @@ use sui_rpc::proto::sui::rpc::v2::ledger_service_server::{LedgerService, LedgerS
 use sui_rpc::proto::sui::rpc::v2::subscription_service_server::{
     SubscriptionService, SubscriptionServiceServer,
 };
+use sui_rpc::proto::sui::rpc::v2::transaction_execution_service_server::{
+    TransactionExecutionService, TransactionExecutionServiceServer,
+};
 use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
-use crate::chain::{Checkpoint, CheckpointSource, Id, SourceError};
-use crate::localnet::Localnet;
+use crate::chain::{
+    Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
+    Transaction,
+};
+use crate::localnet::{sui_exec, Localnet};
 use crate::proto;
 
 /// The read mask Sui applies to `GetCheckpoint` when the request has none.
 pub const DEFAULT_CHECKPOINT_MASK: &str = "sequence_number,digest";
+
+/// The read mask Sui applies to `ExecuteTransaction` when the request has none.
+pub const DEFAULT_EXECUTE_MASK: &str = "effects.status,checkpoint";
 
 /// The chain name the local ledger reports in `GetServiceInfo`.
 pub const CHAIN_NAME: &str = "floe-localnet";
@@ -149,7 +162,131 @@ impl SubscriptionService for LedgerApi {
     }
 }
 
-/// Serves `net`'s checkpoints over Sui's gRPC API on `listener` until `shutdown` completes.
+/// The Move type of the object an operation creates (or, for `delete_blob`, returns), as the
+/// local ledger names it in effects.
+fn object_type(package: &Id, op: &Operation) -> Option<String> {
+    let t = match op {
+        Operation::RegisterNode { .. } => "node_cap::StorageNodeCap",
+        Operation::Stake { .. } => "staked_wal::StakedWal",
+        Operation::ReserveSpace { .. } | Operation::DeleteBlob { .. } => {
+            "storage_resource::Storage"
+        }
+        Operation::RegisterBlob { .. } => "blob::Blob",
+        _ => return None,
+    };
+    Some(format!("{package}::{t}"))
+}
+
+#[tonic::async_trait]
+impl TransactionExecutionService for LedgerApi {
+    async fn execute_transaction(
+        &self,
+        request: Request<rpc::ExecuteTransactionRequest>,
+    ) -> Result<Response<rpc::ExecuteTransactionResponse>, Status> {
+        use rpc::changed_object::{IdOperation, OutputObjectState};
+        use rpc::execution_error::{ErrorDetails, ExecutionErrorKind};
+        let request = request.into_inner();
+        let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_EXECUTE_MASK)?;
+        let invalid = |what: &str, e: &dyn std::fmt::Display| {
+            Status::invalid_argument(format!("{what}: {e}"))
+        };
+        let proto_tx = request
+            .transaction
+            .as_ref()
+            .ok_or_else(|| Status::invalid_argument("the request has no transaction"))?;
+        let tx = sui_sdk_types::Transaction::try_from(proto_tx)
+            .map_err(|e| invalid("transaction", &e))?;
+        let signatures = request
+            .signatures
+            .iter()
+            .map(sui_sdk_types::UserSignature::try_from)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid("signature", &e))?;
+        sui_exec::verify_signature(&tx, &signatures).map_err(|e| invalid("transaction", &e))?;
+        let op = sui_exec::decode(&tx, &self.package, |bitmap| {
+            self.net
+                .with_state(|s| sui_exec::bitmap_shards(bitmap, s.committee.values()))
+        })
+        .map_err(|e| invalid("transaction", &e))?;
+        let sender = Id(tx.sender.into_inner());
+        let digest = tx.digest().into_inner();
+        let epoch = self.net.epoch();
+
+        let executed = match self.net.execute_sui(sender, op.clone(), Id(digest)) {
+            Ok(receipt) => {
+                let t = Transaction {
+                    index: receipt.tx_index,
+                    digest,
+                    sender,
+                    kind: op.kind(),
+                    events: receipt
+                        .events
+                        .iter()
+                        .map(|e| Event::from_floe(&self.package, e))
+                        .collect(),
+                };
+                let mut executed = proto::executed_transaction(
+                    &t,
+                    &self.package,
+                    receipt.epoch,
+                    receipt.checkpoint,
+                );
+                if let (Outcome::Created(id), Some(object_type), Some(effects)) = (
+                    receipt.outcome,
+                    object_type(&self.package, &op),
+                    executed.effects.as_mut(),
+                ) {
+                    let mut changed = rpc::ChangedObject::default();
+                    changed.object_id = Some(id.to_string());
+                    changed.output_state = Some(OutputObjectState::ObjectWrite.into());
+                    let created = !matches!(op, Operation::DeleteBlob { .. });
+                    changed.id_operation = Some(
+                        if created {
+                            IdOperation::Created
+                        } else {
+                            IdOperation::None
+                        }
+                        .into(),
+                    );
+                    changed.object_type = Some(object_type);
+                    effects.changed_objects.push(changed);
+                }
+                executed
+            }
+            Err(SubmitError::Refused(e)) => {
+                let mut location = rpc::MoveLocation::default();
+                location.package = Some(self.package.to_string());
+                location.module = Some(proto::ENTRY_MODULE.into());
+                location.function_name = Some(op.move_function().into());
+                let mut abort = rpc::MoveAbort::default();
+                abort.abort_code = Some(e.code());
+                abort.location = Some(location);
+                let mut error = rpc::ExecutionError::default();
+                error.description = Some(e.to_string());
+                error.kind = Some(ExecutionErrorKind::MoveAbort.into());
+                error.error_details = Some(ErrorDetails::Abort(abort));
+                let mut status = rpc::ExecutionStatus::default();
+                status.success = Some(false);
+                status.error = Some(error);
+                let mut effects = rpc::TransactionEffects::default();
+                effects.status = Some(status);
+                effects.epoch = Some(epoch.into());
+                effects.transaction_digest = Some(proto::base58(digest));
+                let mut executed = rpc::ExecutedTransaction::default();
+                executed.digest = Some(proto::base58(digest));
+                executed.effects = Some(effects);
+                executed
+            }
+            Err(e) => return Err(Status::unavailable(e.to_string())),
+        };
+        let mut response = rpc::ExecuteTransactionResponse::default();
+        response.transaction = Some(rpc::ExecutedTransaction::merge_from(&executed, &mask));
+        Ok(Response::new(response))
+    }
+}
+
+/// Serves `net` over Sui's gRPC API (ledger, subscription and transaction execution services)
+/// on `listener` until `shutdown` completes.
 pub async fn serve(
     net: Localnet,
     listener: tokio::net::TcpListener,
@@ -158,7 +295,8 @@ pub async fn serve(
     let api = LedgerApi::new(net);
     tonic::transport::Server::builder()
         .add_service(LedgerServiceServer::new(api.clone()))
-        .add_service(SubscriptionServiceServer::new(api))
+        .add_service(SubscriptionServiceServer::new(api.clone()))
+        .add_service(TransactionExecutionServiceServer::new(api))
         .serve_with_incoming_shutdown(
             tonic::transport::server::TcpIncoming::from(listener),
             shutdown,

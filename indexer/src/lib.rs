@@ -13,7 +13,9 @@
 //!   checkpoints, and implements both traits in-process.
 //! - [`scenario`]: a file format of actors and steps that drives any [`chain::ChainClient`].
 //! - [`sui_client`]: the Sui side of the boundary: builds and signs the programmable
-//!   transaction of each operation (execution over gRPC is not implemented yet).
+//!   transaction of each operation.
+//! - [`sui_chain`]: the Sui [`chain::ChainClient`]: executes those transactions over gRPC
+//!   (`sui-rpc`) and reads receipts and refusals back.
 
 pub mod chain;
 pub mod checkpoint_files;
@@ -21,4 +23,5 @@ pub mod grpc;
 pub mod localnet;
 pub mod proto;
 pub mod scenario;
+pub mod sui_chain;
 pub mod sui_client;

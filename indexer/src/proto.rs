@@ -66,23 +66,6 @@ fn timestamp_ms(t: &Timestamp) -> Option<u64> {
     secs.checked_mul(1000)?.checked_add(nanos / 1_000_000)
 }
 
-/// The digest of one transaction: Blake2b-256 over its chain index, sender, kind and events.
-fn transaction_digest(t: &Transaction) -> [u8; 32] {
-    let mut h = Hasher::new();
-    h.update(b"floe-localnet-transaction");
-    h.update(t.index.to_le_bytes());
-    h.update(t.sender.0);
-    h.update((t.kind.len() as u64).to_le_bytes());
-    h.update(t.kind);
-    for e in &t.events {
-        h.update((e.type_tag.len() as u64).to_le_bytes());
-        h.update(e.type_tag.as_bytes());
-        h.update((e.contents.len() as u64).to_le_bytes());
-        h.update(&e.contents);
-    }
-    h.finalize().into_inner()
-}
-
 /// The digest of a checkpoint: Blake2b-256 over its number, epoch, time and transaction digests.
 fn checkpoint_digest(cp: &Checkpoint, tx_digests: &[[u8; 32]]) -> [u8; 32] {
     let mut h = Hasher::new();
@@ -96,7 +79,7 @@ fn checkpoint_digest(cp: &Checkpoint, tx_digests: &[[u8; 32]]) -> [u8; 32] {
     h.finalize().into_inner()
 }
 
-fn base58(d: [u8; 32]) -> String {
+pub(crate) fn base58(d: [u8; 32]) -> String {
     sui_sdk_types::Digest::new(d).to_base58()
 }
 
@@ -105,8 +88,7 @@ fn base58(d: [u8; 32]) -> String {
 pub fn to_proto(cp: &Checkpoint, package: &Id) -> rpc::Checkpoint {
     let seq = cp.sequence_number;
     let ts = timestamp(cp.timestamp_ms);
-    let package_hex = package.to_string();
-    let tx_digests: Vec<[u8; 32]> = cp.transactions.iter().map(transaction_digest).collect();
+    let tx_digests: Vec<[u8; 32]> = cp.transactions.iter().map(|t| t.digest).collect();
     // The running total after this checkpoint. The ledger never seals an empty checkpoint, so
     // its last transaction always tells it.
     let total = cp.transactions.last().map_or(0, |t| t.index + 1);
@@ -114,64 +96,11 @@ pub fn to_proto(cp: &Checkpoint, package: &Id) -> rpc::Checkpoint {
     let transactions = cp
         .transactions
         .iter()
-        .zip(&tx_digests)
-        .map(|(t, digest)| {
-            let digest = base58(*digest);
-            let sender = t.sender.to_string();
-            let function = MOVE_FUNCTIONS
-                .iter()
-                .find(|(k, _)| *k == t.kind)
-                .map_or(t.kind, |(_, f)| *f);
-            let mut call = rpc::MoveCall::default();
-            call.package = Some(package_hex.clone());
-            call.module = Some(ENTRY_MODULE.into());
-            call.function = Some(function.into());
-            let mut command = rpc::Command::default();
-            command.command = Some(rpc::command::Command::MoveCall(call));
-            let mut ptb = rpc::ProgrammableTransaction::default();
-            ptb.commands = vec![command];
-            let mut tx = rpc::Transaction::default();
-            tx.digest = Some(digest.clone());
-            tx.sender = Some(sender.clone());
-            tx.kind = Some(ptb.into());
-
-            let mut status = rpc::ExecutionStatus::default();
-            status.success = Some(true);
-            let mut effects = rpc::TransactionEffects::default();
-            effects.status = Some(status);
-            effects.epoch = Some(cp.epoch.into());
-            effects.transaction_digest = Some(digest.clone());
-
-            let events = t
-                .events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    let mut contents = rpc::Bcs::default();
-                    contents.name = Some(e.type_tag.to_string());
-                    contents.value = Some(e.contents.clone().into());
-                    let mut ev = rpc::Event::default();
-                    ev.package_id = Some(package_hex.clone());
-                    ev.module = Some(ENTRY_MODULE.into());
-                    ev.sender = Some(sender.clone());
-                    ev.event_type = Some(e.type_tag.to_string());
-                    ev.contents = Some(contents);
-                    ev.checkpoint = Some(seq);
-                    ev.transaction_digest = Some(digest.clone());
-                    ev.event_index = u32::try_from(i).ok();
-                    ev
-                })
-                .collect();
-            let mut tx_events = rpc::TransactionEvents::default();
-            tx_events.events = events;
-
-            let mut executed = rpc::ExecutedTransaction::default();
-            executed.digest = Some(digest);
-            executed.transaction = Some(tx);
-            executed.effects = Some(effects);
-            executed.events = Some(tx_events);
-            executed.checkpoint = Some(seq);
+        .enumerate()
+        .map(|(i, t)| {
+            let mut executed = executed_transaction(t, package, cp.epoch, Some(seq));
             executed.timestamp = Some(ts);
+            executed.transaction_index = Some(i as u64);
             executed
         })
         .collect();
@@ -190,6 +119,74 @@ pub fn to_proto(cp: &Checkpoint, package: &Id) -> rpc::Checkpoint {
     out.summary = Some(summary);
     out.transactions = transactions;
     out
+}
+
+/// The `sui.rpc.v2.ExecutedTransaction` of a successful Floe transaction executed in `epoch`
+/// (and sealed in checkpoint `seq`, if it is): the transaction (sender, one `MoveCall` of
+/// `<package>::system::<function>`), successful effects and the events.
+pub fn executed_transaction(
+    t: &Transaction,
+    package: &Id,
+    epoch: floe_economics::Epoch,
+    seq: Option<u64>,
+) -> rpc::ExecutedTransaction {
+    let package_hex = package.to_string();
+    let digest = base58(t.digest);
+    let sender = t.sender.to_string();
+    let function = MOVE_FUNCTIONS
+        .iter()
+        .find(|(k, _)| *k == t.kind)
+        .map_or(t.kind, |(_, f)| *f);
+    let mut call = rpc::MoveCall::default();
+    call.package = Some(package_hex.clone());
+    call.module = Some(ENTRY_MODULE.into());
+    call.function = Some(function.into());
+    let mut command = rpc::Command::default();
+    command.command = Some(rpc::command::Command::MoveCall(call));
+    let mut ptb = rpc::ProgrammableTransaction::default();
+    ptb.commands = vec![command];
+    let mut tx = rpc::Transaction::default();
+    tx.digest = Some(digest.clone());
+    tx.sender = Some(sender.clone());
+    tx.kind = Some(ptb.into());
+
+    let mut status = rpc::ExecutionStatus::default();
+    status.success = Some(true);
+    let mut effects = rpc::TransactionEffects::default();
+    effects.status = Some(status);
+    effects.epoch = Some(epoch.into());
+    effects.transaction_digest = Some(digest.clone());
+
+    let events = t
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut contents = rpc::Bcs::default();
+            contents.name = Some(e.type_tag.to_string());
+            contents.value = Some(e.contents.clone().into());
+            let mut ev = rpc::Event::default();
+            ev.package_id = Some(package_hex.clone());
+            ev.module = Some(ENTRY_MODULE.into());
+            ev.sender = Some(sender.clone());
+            ev.event_type = Some(e.type_tag.to_string());
+            ev.contents = Some(contents);
+            ev.checkpoint = seq;
+            ev.transaction_digest = Some(digest.clone());
+            ev.event_index = u32::try_from(i).ok();
+            ev
+        })
+        .collect();
+    let mut tx_events = rpc::TransactionEvents::default();
+    tx_events.events = events;
+
+    let mut executed = rpc::ExecutedTransaction::default();
+    executed.digest = Some(digest);
+    executed.transaction = Some(tx);
+    executed.effects = Some(effects);
+    executed.events = Some(tx_events);
+    executed.checkpoint = seq;
+    executed
 }
 
 /// Reads a Floe [`Checkpoint`] from a `sui.rpc.v2.Checkpoint` (from the ledger, a full node or
@@ -280,8 +277,15 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
                 contents: contents.to_vec(),
             });
         }
+        let digest = executed
+            .digest
+            .as_deref()
+            .ok_or(missing("transactions.digest"))?;
+        let digest = sui_sdk_types::Digest::from_base58(digest)
+            .map_err(|e| invalid("transactions.digest", format!("{digest:?}: {e}")))?;
         transactions.push(Transaction {
             index: first + i as u64,
+            digest: digest.into_inner(),
             sender,
             kind,
             events,

@@ -6,9 +6,8 @@
 //! `StakedWal`, a `Storage`, a `Blob`, a node's `StorageNodeCap`) and the data the Move function
 //! needs but the [`Operation`] does not carry (a BLS proof of possession, an aggregate blob
 //! certificate) come from the caller through an [`ObjectResolver`]. Executing the signed
-//! transaction (`sui-rpc`, `TransactionExecutionService`) and turning its effects into a
-//! [`Receipt`](crate::chain::Receipt) is not implemented yet, so this type does not implement
-//! `ChainClient` itself.
+//! transaction and turning its effects into a [`Receipt`](crate::chain::Receipt) is
+//! [`crate::sui_chain::SuiChainClient`]'s work.
 //!
 //! Every value a Move function returns (`StorageNodeCap`, `StakedWal`, `Coin<WAL>`, `Storage`,
 //! `Blob`) has `store` and is transferred to the sender in the same transaction, as the
@@ -274,7 +273,7 @@ impl SuiTransactions {
         &self,
         sender: Id,
         op: &Operation,
-        resolver: &impl ObjectResolver,
+        resolver: &(impl ObjectResolver + ?Sized),
     ) -> Result<Transaction, BuildError> {
         let kind = op.kind();
         if let Some(function) = missing_function(op) {
@@ -297,6 +296,7 @@ impl SuiTransactions {
                 .ok_or_else(|| missing(format!("a Coin<WAL> of {sender}")))
         };
 
+        let function = op.move_function();
         let mut p = Ptb {
             tx: TransactionBuilder::new(),
             package: Address::new(self.config.package.0),
@@ -327,7 +327,7 @@ impl SuiTransactions {
                     p.pure(capacity),
                     p.pure(&reg.wal_usd_rate),
                 ];
-                let node_cap = p.call("register_node", args);
+                let node_cap = p.call(function, args);
                 p.keep(node_cap, sender);
             }
             Operation::Stake { node_id, amount } => {
@@ -338,18 +338,18 @@ impl SuiTransactions {
                 let amount = p.pure(&amount);
                 let stake = p.tx.split_coins(wal, vec![amount]).remove(0);
                 let node = p.id(*node_id);
-                let staked = p.call("stake_with_pool", vec![s, stake, node]);
+                let staked = p.call(function, vec![s, stake, node]);
                 p.keep(staked, sender);
             }
             Operation::RequestWithdrawal { staked_wal_id } => {
                 let s = p.system(true);
                 let staked = p.owned(owned(*staked_wal_id, "StakedWal")?);
-                p.call("request_withdraw_stake", vec![s, staked]);
+                p.call(function, vec![s, staked]);
             }
             Operation::Withdraw { staked_wal_id } => {
                 let s = p.system(true);
                 let staked = p.owned(owned(*staked_wal_id, "StakedWal")?);
-                let coin = p.call("withdraw_stake", vec![s, staked]);
+                let coin = p.call(function, vec![s, staked]);
                 p.keep(coin, sender);
             }
             Operation::SetCommission {
@@ -361,11 +361,11 @@ impl SuiTransactions {
                     p.owned(cap(*node_id)?),
                     p.pure(commission_bps),
                 ];
-                p.call("set_next_commission", args);
+                p.call(function, args);
             }
             Operation::CollectCommission { node_id } => {
                 let args = vec![p.system(true), p.id(*node_id)];
-                let coin = p.call("collect_commission", args);
+                let coin = p.call(function, args);
                 p.keep(coin, sender);
             }
             Operation::VotePrices {
@@ -379,28 +379,28 @@ impl SuiTransactions {
                     p.pure(storage_price_usd),
                     p.pure(write_price_usd),
                 ];
-                p.call("vote_prices", args);
+                p.call(function, args);
             }
             Operation::VoteCapacity { node_id, capacity } => {
                 let args = vec![p.system(true), p.owned(cap(*node_id)?), p.pure(capacity)];
-                p.call("vote_capacity", args);
+                p.call(function, args);
             }
             Operation::ReportWalUsdRate { node_id, rate } => {
                 let args = vec![p.system(true), p.owned(cap(*node_id)?), p.pure(rate)];
-                p.call("report_wal_usd_rate", args);
+                p.call(function, args);
             }
             Operation::SampleWalUsdRate => {
                 let args = vec![p.system(true), p.clock()];
-                p.call("sample_wal_usd_rate", args);
+                p.call(function, args);
             }
             Operation::SelectCommittee => {
                 let args = vec![p.system(true), p.clock()];
-                p.call("voting_end", args);
+                p.call(function, args);
             }
             Operation::AdvanceEpoch => {
                 let treasury = self.config.treasury;
                 let args = vec![p.system(true), p.shared(treasury, true), p.clock()];
-                p.call("initiate_epoch_change", args);
+                p.call(function, args);
             }
             Operation::ReserveSpace { size, epochs_ahead } => {
                 let args = vec![
@@ -409,7 +409,7 @@ impl SuiTransactions {
                     p.pure(epochs_ahead),
                     p.owned(coin()?),
                 ];
-                let storage = p.call("reserve_space", args);
+                let storage = p.call(function, args);
                 p.keep(storage, sender);
             }
             Operation::RegisterBlob {
@@ -430,7 +430,7 @@ impl SuiTransactions {
                     p.pure(deletable),
                     p.owned(coin()?),
                 ];
-                let blob = p.call("register_blob", args);
+                let blob = p.call(function, args);
                 p.keep(blob, sender);
             }
             Operation::CertifyBlob {
@@ -454,7 +454,7 @@ impl SuiTransactions {
                     p.pure(&cert.signers_bitmap),
                     p.pure(&cert.message),
                 ];
-                p.call("certify_blob", args);
+                p.call(function, args);
             }
             Operation::ExtendBlob {
                 blob_object_id,
@@ -466,11 +466,11 @@ impl SuiTransactions {
                     p.pure(epochs),
                     p.owned(coin()?),
                 ];
-                p.call("extend_blob", args);
+                p.call(function, args);
             }
             Operation::DeleteBlob { blob_object_id } => {
                 let args = vec![p.system(false), p.owned(owned(*blob_object_id, "Blob")?)];
-                let storage = p.call("delete_blob", args);
+                let storage = p.call(function, args);
                 p.keep(storage, sender);
             }
             Operation::SubmitChallengeResults { .. }
@@ -497,7 +497,7 @@ impl SuiTransactions {
         &self,
         key: &Ed25519PrivateKey,
         op: &Operation,
-        resolver: &impl ObjectResolver,
+        resolver: &(impl ObjectResolver + ?Sized),
     ) -> Result<SignedTransaction, BuildError> {
         let sender = Id(*key.public_key().derive_address().inner());
         let tx = self.build(sender, op, resolver)?;

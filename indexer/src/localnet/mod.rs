@@ -18,6 +18,7 @@
 pub mod apply;
 pub mod schedule;
 pub mod store;
+pub mod sui_exec;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -231,13 +232,19 @@ impl Ledger {
         &mut self,
         sender: Id,
         op: &Operation,
+        sui_digest: Option<Id>,
     ) -> Result<(u64, crate::chain::Outcome, Vec<FloeEvent>), floe_economics::Error> {
         let (outcome, events) = apply::apply(&mut self.system, sender, op)?;
         let index = self.next_tx;
         self.next_tx += 1;
-        let encoded = events.iter().map(|e| self.event(e)).collect();
+        let encoded: Vec<Event> = events.iter().map(|e| self.event(e)).collect();
+        let digest = match sui_digest {
+            Some(d) => d.0,
+            None => Transaction::local_digest(index, sender, op.kind(), &encoded),
+        };
         self.pending.push(Transaction {
             index,
+            digest,
             sender,
             kind: op.kind(),
             events: encoded,
@@ -288,12 +295,21 @@ impl Ledger {
         Ok(Some(self.seal_in_memory(timestamp_ms)))
     }
 
-    fn submit(&mut self, sender: Id, op: Operation) -> Result<Receipt, SubmitError> {
+    fn submit(
+        &mut self,
+        sender: Id,
+        op: Operation,
+        sui_digest: Option<Id>,
+    ) -> Result<Receipt, SubmitError> {
         self.check_usable()?;
         let epoch = self.system.epoch;
-        let (tx_index, outcome, events) = self.execute(sender, &op)?;
+        let (tx_index, outcome, events) = self.execute(sender, &op, sui_digest)?;
         if let Some(log) = &mut self.log {
-            if let Err(e) = log.append(&Record::Tx { sender, op }) {
+            if let Err(e) = log.append(&Record::Tx {
+                sender,
+                op,
+                sui_digest,
+            }) {
                 // Memory is ahead of the log now: refuse everything until a restart.
                 self.broken = Some(format!("log write failed: {e}"));
                 return Err(e.into());
@@ -356,11 +372,15 @@ impl Localnet {
         let (records, good_len) = store::read_log(&lpath)?;
         for r in records {
             match r {
-                Record::Tx { sender, op } => {
+                Record::Tx {
+                    sender,
+                    op,
+                    sui_digest,
+                } => {
                     let index = ledger.next_tx;
                     let kind = op.kind();
                     ledger
-                        .execute(sender, &op)
+                        .execute(sender, &op, sui_digest)
                         .map_err(|error| LedgerError::Replay { index, kind, error })?;
                 }
                 Record::Seal { seq, timestamp_ms } => {
@@ -402,7 +422,19 @@ impl Localnet {
 
     /// Executes one operation (the synchronous form of [`ChainClient::submit`]).
     pub fn execute(&self, sender: Id, op: Operation) -> Result<Receipt, SubmitError> {
-        self.lock().submit(sender, op)
+        self.lock().submit(sender, op, None)
+    }
+
+    /// Executes the operation of a Sui transaction with digest `sui_digest` (see
+    /// [`crate::grpc`]): the checkpoint carries that digest, so a Sui client waiting for its
+    /// transaction finds it.
+    pub fn execute_sui(
+        &self,
+        sender: Id,
+        op: Operation,
+        sui_digest: Id,
+    ) -> Result<Receipt, SubmitError> {
+        self.lock().submit(sender, op, Some(sui_digest))
     }
 
     /// Seals the pending transactions into a checkpoint now (durable on return); `None` if

@@ -22,6 +22,9 @@ pub enum Record {
         sender: Id,
         /// Its operation.
         op: Operation,
+        /// The digest of the Sui transaction it came from (`None`: submitted directly).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sui_digest: Option<Id>,
     },
     /// The transactions since the previous seal form checkpoint `seq`.
     Seal {

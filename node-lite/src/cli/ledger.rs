@@ -174,7 +174,7 @@ async fn serve_ledger(args: &ServeArgs) -> Result<()> {
     }
 
     println!(
-        "serving Sui gRPC (LedgerService, SubscriptionService) on http://{addr}: {} checkpoints, epoch {}; Ctrl-C stops",
+        "serving Sui gRPC (LedgerService, SubscriptionService, TransactionExecutionService) on http://{addr}: {} checkpoints, epoch {}; Ctrl-C stops",
         net.checkpoint_count(),
         net.epoch()
     );

@@ -1,0 +1,280 @@
+//! Sui transactions into Floe operations: how the local ledger executes what the Sui chain
+//! client ([`crate::sui_client`]) builds, so that client runs against the ledger exactly as it
+//! runs against a Sui full node.
+//!
+//! [`verify_signature`] checks the sender's ed25519 signature over the transaction's signing
+//! digest and that the key is the sender's; [`decode`] reads the programmable transaction's
+//! `<package>::system::<function>` call back into the [`Operation`], argument by argument, with
+//! the layouts `sui_client` writes (pure BCS values, owned and shared object inputs, the coin
+//! split of a stake).
+//!
+//! The ledger keeps no Sui objects, so it names them by the model's ids: a `StakedWal`,
+//! `Storage` or `Blob` input is the model's object of that id, a node's `StorageNodeCap` is
+//! named by the node's id, and the WAL coin a transaction pays with stands for the sender's
+//! balance. A blob certificate counts the shards of the committee members its signers bitmap
+//! names (bit `i`, LSB-first, is the `i`-th member in id order); the ledger does not check the
+//! BLS aggregate signature itself.
+
+use serde::de::DeserializeOwned;
+use sui_crypto::ed25519::Ed25519Verifier;
+use sui_crypto::SuiVerifier;
+use sui_sdk_types::{
+    Argument, Command, Input, MoveCall, ProgrammableTransaction, SimpleSignature, Transaction,
+    TransactionKind, UserSignature,
+};
+
+use crate::chain::{kind_of_move_function, Id, Operation};
+use crate::proto::ENTRY_MODULE;
+
+/// Why a Sui transaction is not an executable Floe operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TxError {
+    /// The signatures do not authorize the transaction.
+    #[error("signature: {0}")]
+    Signature(String),
+    /// Not a programmable transaction.
+    #[error("not a programmable transaction")]
+    NotProgrammable,
+    /// No call of the Floe package's `system` module.
+    #[error("the transaction calls no function of {package}::{ENTRY_MODULE}")]
+    NoFloeCall {
+        /// The Floe package.
+        package: Id,
+    },
+    /// The called function is not a Floe operation the ledger executes.
+    #[error("`{ENTRY_MODULE}::{0}` is not a Floe entry function the local ledger executes")]
+    UnknownFunction(String),
+    /// An argument is missing or not of the expected form.
+    #[error("argument {index} of `{ENTRY_MODULE}::{function}`: {reason}")]
+    Argument {
+        /// The function.
+        function: String,
+        /// 0-based argument position.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Checks that `signatures` is one ed25519 signature of `tx`'s sender over `tx`.
+pub fn verify_signature(tx: &Transaction, signatures: &[UserSignature]) -> Result<(), TxError> {
+    let [signature] = signatures else {
+        return Err(TxError::Signature(format!(
+            "expected one signature, got {}",
+            signatures.len()
+        )));
+    };
+    let UserSignature::Simple(SimpleSignature::Ed25519 { public_key, .. }) = signature else {
+        return Err(TxError::Signature(
+            "the local ledger accepts ed25519 signatures only".into(),
+        ));
+    };
+    if public_key.derive_address() != tx.sender {
+        return Err(TxError::Signature(format!(
+            "the signing key's address {} is not the sender {}",
+            public_key.derive_address(),
+            tx.sender
+        )));
+    }
+    Ed25519Verifier::new()
+        .verify_transaction(tx, signature)
+        .map_err(|e| TxError::Signature(format!("invalid: {e}")))
+}
+
+/// The arguments of one Move call, read with the layouts the Sui chain client writes.
+struct Args<'a> {
+    ptb: &'a ProgrammableTransaction,
+    call: &'a MoveCall,
+}
+
+impl Args<'_> {
+    fn err(&self, index: usize, reason: impl Into<String>) -> TxError {
+        TxError::Argument {
+            function: self.call.function.to_string(),
+            index,
+            reason: reason.into(),
+        }
+    }
+
+    fn input(&self, index: usize) -> Result<&Input, TxError> {
+        match self.call.arguments.get(index) {
+            Some(Argument::Input(i)) => self
+                .ptb
+                .inputs
+                .get(usize::from(*i))
+                .ok_or_else(|| self.err(index, format!("input {i} does not exist"))),
+            Some(other) => Err(self.err(index, format!("expected an input, got {other:?}"))),
+            None => Err(self.err(index, "missing")),
+        }
+    }
+
+    fn pure<T: DeserializeOwned>(&self, index: usize) -> Result<T, TxError> {
+        match self.input(index)? {
+            Input::Pure(bytes) => {
+                bcs::from_bytes(bytes).map_err(|e| self.err(index, format!("BCS: {e}")))
+            }
+            _ => Err(self.err(index, "expected a pure value")),
+        }
+    }
+
+    /// A `u256` written as its 32 little-endian bytes.
+    fn u256(&self, index: usize) -> Result<Id, TxError> {
+        match self.input(index)? {
+            Input::Pure(bytes) => <[u8; 32]>::try_from(bytes.as_slice())
+                .map(Id)
+                .map_err(|_| self.err(index, format!("a u256 is 32 bytes, got {}", bytes.len()))),
+            _ => Err(self.err(index, "expected a pure u256")),
+        }
+    }
+
+    fn address(&self, index: usize) -> Result<Id, TxError> {
+        let a: sui_sdk_types::Address = self.pure(index)?;
+        Ok(Id(a.into_inner()))
+    }
+
+    /// The id of an owned object input.
+    fn object(&self, index: usize) -> Result<Id, TxError> {
+        match self.input(index)? {
+            Input::ImmutableOrOwned(r) => Ok(Id(r.object_id().into_inner())),
+            _ => Err(self.err(index, "expected an owned object")),
+        }
+    }
+
+    /// The amount of the coin split whose result is argument `index`.
+    fn split_amount(&self, index: usize) -> Result<u64, TxError> {
+        let command = match self.call.arguments.get(index) {
+            Some(Argument::Result(c)) | Some(Argument::NestedResult(c, 0)) => usize::from(*c),
+            _ => return Err(self.err(index, "expected the result of a coin split")),
+        };
+        match self.ptb.commands.get(command) {
+            Some(Command::SplitCoins(split)) => match split.amounts.as_slice() {
+                [Argument::Input(i)] => match self.ptb.inputs.get(usize::from(*i)) {
+                    Some(Input::Pure(bytes)) => bcs::from_bytes(bytes)
+                        .map_err(|e| self.err(index, format!("split amount: BCS: {e}"))),
+                    _ => Err(self.err(index, "the split amount is not a pure u64")),
+                },
+                _ => Err(self.err(index, "expected a split into one coin")),
+            },
+            _ => Err(self.err(index, "the argument is not a coin split")),
+        }
+    }
+}
+
+/// The Floe operation of `tx`: its call of `<package>::system::<function>`. `signers_shards`
+/// counts the shards of the committee members a certificate's signers bitmap names.
+pub fn decode(
+    tx: &Transaction,
+    package: &Id,
+    signers_shards: impl Fn(&[u8]) -> u64,
+) -> Result<Operation, TxError> {
+    let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else {
+        return Err(TxError::NotProgrammable);
+    };
+    let call = ptb
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            Command::MoveCall(call)
+                if call.package.into_inner() == package.0
+                    && call.module.as_str() == ENTRY_MODULE =>
+            {
+                Some(call)
+            }
+            _ => None,
+        })
+        .ok_or(TxError::NoFloeCall { package: *package })?;
+    let function = call.function.as_str();
+    let kind = kind_of_move_function(function)
+        .ok_or_else(|| TxError::UnknownFunction(function.to_owned()))?;
+    let a = Args { ptb, call };
+    // Argument 0 is always the shared System object.
+    Ok(match kind {
+        "register_node" => Operation::RegisterNode {
+            name: a.pure(1)?,
+            network_address: a.pure(2)?,
+            public_key: a.pure(3)?,
+            commission_bps: a.pure(5)?,
+            storage_price_usd: a.pure(6)?,
+            write_price_usd: a.pure(7)?,
+            capacity: a.pure(8)?,
+        },
+        "stake" => Operation::Stake {
+            amount: a.split_amount(1)?,
+            node_id: a.address(2)?,
+        },
+        "request_withdrawal" => Operation::RequestWithdrawal {
+            staked_wal_id: a.object(1)?,
+        },
+        "withdraw" => Operation::Withdraw {
+            staked_wal_id: a.object(1)?,
+        },
+        "set_commission" => Operation::SetCommission {
+            node_id: a.object(1)?,
+            commission_bps: a.pure(2)?,
+        },
+        "collect_commission" => Operation::CollectCommission {
+            node_id: a.address(1)?,
+        },
+        "vote_prices" => Operation::VotePrices {
+            node_id: a.object(1)?,
+            storage_price_usd: a.pure(2)?,
+            write_price_usd: a.pure(3)?,
+        },
+        "vote_capacity" => Operation::VoteCapacity {
+            node_id: a.object(1)?,
+            capacity: a.pure(2)?,
+        },
+        "report_wal_usd_rate" => Operation::ReportWalUsdRate {
+            node_id: a.object(1)?,
+            rate: a.pure(2)?,
+        },
+        "sample_wal_usd_rate" => Operation::SampleWalUsdRate,
+        "select_committee" => Operation::SelectCommittee,
+        "advance_epoch" => Operation::AdvanceEpoch,
+        "reserve_space" => Operation::ReserveSpace {
+            size: a.pure(1)?,
+            epochs_ahead: a.pure(2)?,
+        },
+        "register_blob" => Operation::RegisterBlob {
+            storage_id: a.object(1)?,
+            blob_id: a.u256(2)?,
+            root_hash: a.u256(3)?,
+            size: a.pure(4)?,
+            encoding_type: a.pure(5)?,
+            deletable: a.pure(6)?,
+        },
+        "certify_blob" => {
+            let bitmap: Vec<u8> = a.pure(3)?;
+            let message: Vec<u8> = a.pure(4)?;
+            // The message header: intent type, version, app id, then the epoch (u32 LE).
+            let epoch = message
+                .get(3..7)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| a.err(4, "the confirmation message is shorter than its header"))?;
+            Operation::CertifyBlob {
+                blob_object_id: a.object(1)?,
+                epoch,
+                signers_shards: signers_shards(&bitmap),
+            }
+        }
+        "extend_blob" => Operation::ExtendBlob {
+            blob_object_id: a.object(1)?,
+            epochs: a.pure(2)?,
+        },
+        "delete_blob" => Operation::DeleteBlob {
+            blob_object_id: a.object(1)?,
+        },
+        _ => return Err(TxError::UnknownFunction(function.to_owned())),
+    })
+}
+
+/// The shards of the committee members a signers bitmap names (bit `i`, LSB-first, is member
+/// `i` of `members`, in order); bits beyond the committee count nothing.
+pub fn bitmap_shards<'a>(bitmap: &[u8], members: impl Iterator<Item = &'a Vec<u16>>) -> u64 {
+    members
+        .enumerate()
+        .filter(|(i, _)| bitmap.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
+        .map(|(_, shards)| shards.len() as u64)
+        .sum()
+}

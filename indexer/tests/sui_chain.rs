@@ -1,0 +1,476 @@
+//! The Sui `ChainClient` end to end over real gRPC on loopback: Floe operations built into
+//! programmable transactions, signed with ed25519, executed by the local ledger's
+//! `TransactionExecutionService`, and their receipts read back — created objects, payouts,
+//! events identical to the ledger's checkpoint, the chain index, and refusals with the same
+//! Move error names. Unsigned, mis-signed and unsupported transactions are rejected and change
+//! nothing.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use floe_economics::events::FloeEvent;
+use floe_economics::model::storage::derive_blob_id;
+use floe_indexer::chain::{ChainClient, Id, Operation, Outcome, Receipt, SubmitError};
+use floe_indexer::grpc::serve;
+use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::sui_chain::SuiChainClient;
+use floe_indexer::sui_client::{
+    BlobCertificate, NodeRegistration, ObjectRef, ObjectResolver, SharedObject, SuiConfig,
+    SuiTransactions,
+};
+use sui_crypto::ed25519::Ed25519PrivateKey;
+use sui_crypto::SuiSigner;
+use sui_rpc::proto::sui::rpc::v2 as rpc;
+use tokio::sync::oneshot;
+
+const WAL: u64 = 1_000_000_000;
+const PACKAGE: u64 = 0xf10e;
+const N_SHARDS: u16 = 10;
+
+fn key(seed: u8) -> Ed25519PrivateKey {
+    Ed25519PrivateKey::new([seed; 32])
+}
+
+fn address(k: &Ed25519PrivateKey) -> Id {
+    Id(k.public_key().derive_address().into_inner())
+}
+
+fn config() -> SuiConfig {
+    SuiConfig {
+        package: Id::from_u64(PACKAGE),
+        system: SharedObject {
+            id: Id::from_u64(0x5757),
+            initial_shared_version: 1,
+        },
+        treasury: SharedObject {
+            id: Id::from_u64(0x7ea5),
+            initial_shared_version: 1,
+        },
+        wal_coin_type: "0xa1::wal::WAL".into(),
+        gas: vec![ObjectRef {
+            id: Id::from_u64(0x6a5),
+            version: 1,
+            digest: [0; 32],
+        }],
+        gas_price: 1_000,
+        gas_budget: 50_000_000,
+    }
+}
+
+/// The objects a wallet would look up, in the local ledger's naming (see
+/// `localnet::sui_exec`): objects by their model ids, a node's cap by the node id; the
+/// certificate's signers bitmap is set by the test.
+struct Wallet {
+    signers_bitmap: Mutex<Vec<u8>>,
+}
+
+fn at_version_1(id: Id) -> ObjectRef {
+    ObjectRef {
+        id,
+        version: 1,
+        digest: [0; 32],
+    }
+}
+
+impl ObjectResolver for Wallet {
+    fn owned(&self, id: Id) -> Option<ObjectRef> {
+        Some(at_version_1(id))
+    }
+    fn node_cap(&self, node_id: Id) -> Option<ObjectRef> {
+        Some(at_version_1(node_id))
+    }
+    fn wal_coin(&self, sender: Id) -> Option<ObjectRef> {
+        let mut coin = sender;
+        coin.0[0] ^= 0xc0;
+        Some(at_version_1(coin))
+    }
+    fn registration(&self, _public_key: &[u8]) -> Option<NodeRegistration> {
+        Some(NodeRegistration {
+            proof_of_possession: vec![0x55; 96],
+            wal_usd_rate: WAL,
+        })
+    }
+    fn certificate(
+        &self,
+        _blob_object_id: Id,
+        epoch: floe_economics::Epoch,
+    ) -> Option<BlobCertificate> {
+        // BLOB_CERT header: intent type 1, version 0, app 3, then the epoch.
+        let mut message = vec![1, 0, 3];
+        message.extend_from_slice(&epoch.to_le_bytes());
+        message.extend_from_slice(&[0; 33]);
+        let bitmap = self
+            .signers_bitmap
+            .lock()
+            .map(|b| b.clone())
+            .unwrap_or_default();
+        Some(BlobCertificate {
+            signature: vec![0xaa; 48],
+            signers_bitmap: bitmap,
+            message,
+        })
+    }
+}
+
+struct Fixture {
+    net: Localnet,
+    url: String,
+    wallet: Arc<Wallet>,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    async fn start(accounts: &[&Ed25519PrivateKey]) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let genesis = Genesis {
+            package_id: Id::from_u64(PACKAGE),
+            start_time_ms: 1_700_000_000_000,
+            params: GenesisParams {
+                n_shards: N_SHARDS,
+                ..GenesisParams::default()
+            },
+            accounts: accounts.iter().map(|k| (address(k), 1000 * WAL)).collect(),
+        };
+        let net = Localnet::open(dir.path(), genesis)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(serve(net.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        Ok(Fixture {
+            net,
+            url,
+            wallet: Arc::new(Wallet {
+                signers_bitmap: Mutex::new(vec![0xff, 0xff]),
+            }),
+            stop: Some(stop),
+            _dir: dir,
+        })
+    }
+
+    fn client(&self, k: &Ed25519PrivateKey) -> Result<SuiChainClient> {
+        Ok(SuiChainClient::new(
+            &self.url,
+            SuiTransactions::new(config()),
+            k.clone(),
+            self.wallet.clone(),
+        )?
+        .with_checkpoint_timeout(Duration::from_secs(10)))
+    }
+
+    fn set_bitmap(&self, bitmap: Vec<u8>) {
+        if let Ok(mut b) = self.wallet.signers_bitmap.lock() {
+            *b = bitmap;
+        }
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Submits through the Sui client and checks the receipt against the ledger's own record of
+/// the transaction: same chain index, checkpoint, and events.
+async fn submit(f: &Fixture, c: &SuiChainClient, op: Operation) -> Result<Receipt> {
+    let receipt = tokio::time::timeout(Duration::from_secs(20), c.submit(c.address(), op))
+        .await
+        .context("submit timed out")??;
+    let seq = receipt.checkpoint.context("a sealed checkpoint")?;
+    let cp = f.net.try_checkpoint(seq).context("the checkpoint exists")?;
+    let tx = cp
+        .transactions
+        .iter()
+        .find(|t| t.index == receipt.tx_index)
+        .context("the receipt's transaction is in its checkpoint")?;
+    assert_eq!(tx.sender, c.address());
+    let ledger_events = tx
+        .events
+        .iter()
+        .map(|e| e.decode())
+        .collect::<Result<Vec<_>, _>>()?;
+    assert_eq!(receipt.events, ledger_events);
+    Ok(receipt)
+}
+
+fn created(r: &Receipt) -> Result<Id> {
+    r.created().context("the operation created an object")
+}
+
+async fn refused(c: &SuiChainClient, op: Operation) -> Result<&'static str> {
+    match c.submit(c.address(), op).await {
+        Err(SubmitError::Refused(e)) => Ok(e.name()),
+        other => bail!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Result<()> {
+    let (op_key, user_key) = (key(1), key(2));
+    let f = Fixture::start(&[&op_key, &user_key]).await?;
+    let operator = f.client(&op_key)?;
+    let user = f.client(&user_key)?;
+
+    let node = created(
+        &submit(
+            &f,
+            &operator,
+            Operation::RegisterNode {
+                name: "node-1".into(),
+                network_address: "node-1.local:9000".into(),
+                public_key: vec![7; 96],
+                commission_bps: 1000,
+                storage_price_usd: 1000,
+                write_price_usd: 500,
+                capacity: 1 << 40,
+            },
+        )
+        .await?,
+    )?;
+    assert!(f.net.with_state(|s| s.pools.contains_key(&node.into())));
+    let staked = created(
+        &submit(
+            &f,
+            &operator,
+            Operation::Stake {
+                node_id: node,
+                amount: 100 * WAL,
+            },
+        )
+        .await?,
+    )?;
+    assert_eq!(
+        f.net
+            .with_state(|s| s.stakes.get(&staked.into()).map(|x| x.principal)),
+        Some(100 * WAL)
+    );
+
+    submit(
+        &f,
+        &user,
+        Operation::Stake {
+            node_id: node,
+            amount: 50 * WAL,
+        },
+    )
+    .await?;
+
+    // A refusal comes back with the Move error name and changes nothing.
+    let before = f.net.transaction_count();
+    let too_small = Operation::Stake {
+        node_id: node,
+        amount: 1,
+    };
+    assert_eq!(refused(&user, too_small).await?, "ENotEnoughStake");
+    assert_eq!(f.net.transaction_count(), before);
+
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    assert_eq!(f.net.epoch(), 1);
+    submit(
+        &f,
+        &operator,
+        Operation::ReportWalUsdRate {
+            node_id: node,
+            rate: WAL,
+        },
+    )
+    .await?;
+    submit(&f, &user, Operation::SampleWalUsdRate).await?;
+
+    let storage = created(
+        &submit(
+            &f,
+            &user,
+            Operation::ReserveSpace {
+                size: 10 << 20,
+                epochs_ahead: 2,
+            },
+        )
+        .await?,
+    )?;
+    let root_hash = Id([0x42; 32]);
+    let size = 100_000;
+    let blob = created(
+        &submit(
+            &f,
+            &user,
+            Operation::RegisterBlob {
+                storage_id: storage,
+                blob_id: Id(derive_blob_id(&root_hash.0, 1, size)),
+                root_hash,
+                size,
+                encoding_type: 1,
+                deletable: true,
+            },
+        )
+        .await?,
+    )?;
+
+    // The certificate's signers bitmap decides: nobody signed, then the whole committee.
+    let certify = Operation::CertifyBlob {
+        blob_object_id: blob,
+        epoch: 1,
+        signers_shards: 0,
+    };
+    f.set_bitmap(vec![0]);
+    assert_eq!(refused(&user, certify.clone()).await?, "EBelowQuorum");
+    let wrong_epoch = Operation::CertifyBlob {
+        blob_object_id: blob,
+        epoch: 7,
+        signers_shards: 0,
+    };
+    f.set_bitmap(vec![0xff]);
+    assert_eq!(refused(&user, wrong_epoch).await?, "EWrongEpoch");
+    let certified = submit(&f, &user, certify).await?;
+    assert!(certified
+        .events
+        .iter()
+        .any(|e| matches!(e, FloeEvent::BlobCertified(b) if b.epoch == 1)));
+
+    submit(
+        &f,
+        &user,
+        Operation::ExtendBlob {
+            blob_object_id: blob,
+            epochs: 1,
+        },
+    )
+    .await?;
+    let deleted = submit(
+        &f,
+        &user,
+        Operation::DeleteBlob {
+            blob_object_id: blob,
+        },
+    )
+    .await?;
+    // The storage comes back to the owner (as a new resource in the reference model).
+    let returned = created(&deleted)?;
+    assert!(f
+        .net
+        .with_state(|s| s.storages.contains_key(&returned.into())));
+
+    submit(
+        &f,
+        &operator,
+        Operation::RequestWithdrawal {
+            staked_wal_id: staked,
+        },
+    )
+    .await?;
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    let balance = |who: Id| f.net.with_state(|s| s.balance(&who.into()));
+    let before = balance(operator.address());
+    let paid = submit(
+        &f,
+        &operator,
+        Operation::Withdraw {
+            staked_wal_id: staked,
+        },
+    )
+    .await?;
+    let Outcome::Paid(amount) = paid.outcome else {
+        bail!("a withdrawal pays out, got {:?}", paid.outcome);
+    };
+    assert!(amount >= 100 * WAL);
+    assert_eq!(balance(operator.address()), before + amount);
+
+    // The chain indices of the receipts are the ledger's, with no gap.
+    assert_eq!(paid.tx_index + 1, f.net.transaction_count());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_mis_signed_and_unsupported_transactions_change_nothing() -> Result<()> {
+    let (op_key, other_key) = (key(1), key(3));
+    let f = Fixture::start(&[&op_key]).await?;
+    let operator = f.client(&op_key)?;
+
+    // A client signs only for its own address.
+    let err = operator
+        .submit(address(&other_key), Operation::SampleWalUsdRate)
+        .await
+        .err();
+    assert!(matches!(err, Some(SubmitError::Rejected(_))), "{err:?}");
+
+    // Operations without a Move function are refused before anything is sent.
+    let err = operator
+        .submit(operator.address(), Operation::SettleFallback { epoch: 0 })
+        .await
+        .err();
+    assert!(
+        matches!(&err, Some(SubmitError::Rejected(m)) if m.contains("settle_fallback")),
+        "{err:?}"
+    );
+
+    // A transaction signed by another key than its sender's is rejected by the ledger.
+    let built = SuiTransactions::new(config()).build(
+        operator.address(),
+        &Operation::AdvanceEpoch,
+        &*f.wallet,
+    )?;
+    let forged = other_key.sign_transaction(&built)?;
+    let mut request = rpc::ExecuteTransactionRequest::default();
+    request.transaction = Some(built.clone().into());
+    request.signatures = vec![forged.into()];
+    let mut raw = sui_rpc::Client::new(f.url.clone())?;
+    let status = raw
+        .execution_client()
+        .execute_transaction(request)
+        .await
+        .err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::InvalidArgument));
+
+    // So is one without signatures.
+    let mut request = rpc::ExecuteTransactionRequest::default();
+    request.transaction = Some(built.into());
+    let status = raw
+        .execution_client()
+        .execute_transaction(request)
+        .await
+        .err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::InvalidArgument));
+
+    assert_eq!(f.net.transaction_count(), 0);
+    assert_eq!(f.net.checkpoint_count(), 0);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_waits_for_the_checkpoint_that_seals_its_transaction() -> Result<()> {
+    let op_key = key(1);
+    let f = Fixture::start(&[&op_key]).await?;
+    let operator = f.client(&op_key)?;
+    // Executed but not sealed: the client finds the checkpoint by the transaction's Sui
+    // digest on the subscription, as on a Sui network.
+    f.net.set_auto_seal(0);
+    let pending = {
+        let c = operator.clone();
+        let op = Operation::RegisterNode {
+            name: "late".into(),
+            network_address: "late.local:9000".into(),
+            public_key: vec![9; 96],
+            commission_bps: 100,
+            storage_price_usd: 1000,
+            write_price_usd: 500,
+            capacity: 1 << 30,
+        };
+        tokio::spawn(async move { c.submit(c.address(), op).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!pending.is_finished());
+    assert_eq!(f.net.transaction_count(), 1);
+    let seq = f.net.seal()?.context("one transaction was pending")?;
+    let receipt = tokio::time::timeout(Duration::from_secs(20), pending).await???;
+    assert_eq!(receipt.checkpoint, Some(seq));
+    assert_eq!(receipt.tx_index, 0);
+    let cp = f.net.try_checkpoint(seq).context("sealed")?;
+    assert_eq!(cp.transactions[0].sender, operator.address());
+    Ok(())
+}
