@@ -34,6 +34,12 @@
 //! the id saved as `pool0`, `pool1`, …  An unknown `{name}` is an error. (Decimal digits never
 //! contain `a`–`f`, so `"0x{e}a{j}"` gives distinct hex ids for distinct `(e, j)`.)
 //!
+//! A top-level `"vars"` object names values for `{name}` placeholders (a tool sets them with
+//! [`Scenario::set_var`], e.g. the root hash of a blob it just encoded); `{storage_price}` and
+//! `{write_price}` read the ledger's current FROST prices. A `{ "say": "text" }` step is
+//! narration: [`run_with`] hands its expanded text to an observer (`floe demo` prints it with
+//! the events sealed since the previous one).
+//!
 //! Other conveniences: a `register_blob` operation without `blob_id` gets the id derived from
 //! its `root_hash`, `encoding_type` and `size` (what a client computes); `{ "auto_seal": N }`
 //! makes the ledger seal a checkpoint every `N` transactions (0 = only on `seal` steps); and
@@ -67,6 +73,10 @@ pub struct Scenario {
     /// How to create the ledger, for tools that create one (the runner ignores it).
     #[serde(default)]
     pub genesis: Option<Genesis>,
+    /// Named values for `{name}` placeholders (numbers or strings); tools set them with
+    /// [`Scenario::set_var`] before running.
+    #[serde(default)]
+    pub vars: BTreeMap<String, Value>,
 }
 
 /// A block of steps run several times (see the module documentation).
@@ -121,6 +131,11 @@ pub enum Step {
     AutoSeal {
         /// Transactions per checkpoint.
         auto_seal: usize,
+    },
+    /// Narration: its text (placeholders expanded) goes to the run's observer.
+    Say {
+        /// The text.
+        say: String,
     },
 }
 
@@ -178,6 +193,11 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Self, ScenarioError> {
         Ok(serde_json::from_str(text)?)
     }
+
+    /// Sets the value of the `{name}` placeholder.
+    pub fn set_var(&mut self, name: &str, value: impl Into<Value>) {
+        self.vars.insert(name.to_owned(), value.into());
+    }
 }
 
 fn substitute(v: &mut Value, names: &BTreeMap<String, Id>) -> Result<(), String> {
@@ -198,21 +218,28 @@ fn substitute(v: &mut Value, names: &BTreeMap<String, Id>) -> Result<(), String>
 }
 
 /// The values `{name}` placeholders stand for: the enclosing repeat variables (innermost
-/// last) and the ledger's epoch.
+/// last), the scenario's `vars`, and from the ledger `{epoch}`, `{storage_price}` and
+/// `{write_price}` (FROST per MiB per epoch, per MiB written).
 struct Vars<'a> {
     net: &'a Localnet,
     loops: Vec<(String, u64)>,
+    globals: &'a BTreeMap<String, Value>,
 }
 
 impl Vars<'_> {
-    fn get(&self, name: &str) -> Result<u64, String> {
+    fn get(&self, name: &str) -> Result<Value, String> {
         if let Some((_, v)) = self.loops.iter().rev().find(|(n, _)| n == name) {
-            return Ok(*v);
+            return Ok(Value::from(*v));
         }
-        if name == "epoch" {
-            return Ok(u64::from(self.net.epoch()));
+        if let Some(v) = self.globals.get(name) {
+            return Ok(v.clone());
         }
-        Err(format!("unknown variable {{{name}}}"))
+        match name {
+            "epoch" => Ok(Value::from(self.net.epoch())),
+            "storage_price" => Ok(Value::from(self.net.with_state(|s| s.storage_price))),
+            "write_price" => Ok(Value::from(self.net.with_state(|s| s.write_price))),
+            _ => Err(format!("unknown variable {{{name}}}")),
+        }
     }
 
     /// Replaces every `{name}` of `s`.
@@ -225,7 +252,10 @@ impl Vars<'_> {
             let close = after
                 .find('}')
                 .ok_or_else(|| format!("unclosed {{ in {s:?}"))?;
-            out.push_str(&self.get(&after[..close])?.to_string());
+            match self.get(&after[..close])? {
+                Value::String(text) => out.push_str(&text),
+                other => out.push_str(&other.to_string()),
+            }
             rest = &after[close + 1..];
         }
         out.push_str(rest);
@@ -242,7 +272,7 @@ impl Vars<'_> {
                     .and_then(|x| x.strip_suffix('}'))
                     .filter(|x| !x.contains(['{', '}']));
                 *v = match whole {
-                    Some(name) => Value::from(self.get(name)?),
+                    Some(name) => self.get(name)?,
                     None => Value::String(self.expand(s)?),
                 };
             }
@@ -285,6 +315,7 @@ struct Runner<'a> {
     names: BTreeMap<String, Id>,
     vars: Vars<'a>,
     report: RunReport,
+    observer: &'a mut dyn FnMut(&str, &RunReport),
 }
 
 impl Runner<'_> {
@@ -315,6 +346,10 @@ impl Runner<'_> {
                     .map_err(|source| ScenarioError::Ledger { step, source })?;
             }
             Step::AutoSeal { auto_seal } => net.set_auto_seal(*auto_seal),
+            Step::Say { say } => {
+                let text = self.template(say, step)?;
+                (self.observer)(&text, &self.report);
+            }
             Step::Repeat { repeat } => {
                 self.vars.loops.push((repeat.var.clone(), 0));
                 for n in 0..repeat.times {
@@ -403,6 +438,16 @@ impl Runner<'_> {
 
 /// Runs `scenario` against `net`, stopping at the first unexpected result.
 pub fn run(net: &Localnet, scenario: &Scenario) -> Result<RunReport, ScenarioError> {
+    run_with(net, scenario, &mut |_, _| {})
+}
+
+/// Runs `scenario` against `net` like [`run`], calling `observer` at each `say` step with the
+/// expanded text and the report so far (whose `saved` names the objects created until then).
+pub fn run_with(
+    net: &Localnet,
+    scenario: &Scenario,
+    observer: &mut dyn FnMut(&str, &RunReport),
+) -> Result<RunReport, ScenarioError> {
     let mut runner = Runner {
         net,
         actors: &scenario.actors,
@@ -410,8 +455,10 @@ pub fn run(net: &Localnet, scenario: &Scenario) -> Result<RunReport, ScenarioErr
         vars: Vars {
             net,
             loops: Vec::new(),
+            globals: &scenario.vars,
         },
         report: RunReport::default(),
+        observer,
     };
     runner.steps(&scenario.steps, None)?;
     Ok(runner.report)

@@ -184,3 +184,52 @@ fn repeat_block_produces_its_events_in_order() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn vars_fill_placeholders_and_say_steps_reach_the_observer() -> Result<()> {
+    let text = r#"{
+      "actors": { "op1": "0x1", "alice": "0x3" },
+      "vars": { "commission": 0, "node": "unset" },
+      "steps": [
+        { "say": "registering {node} at epoch {epoch}" },
+        { "sender": "op1", "save_as": "pool1", "op": { "op": "register_node", "name": "{node}",
+          "network_address": "{node}:9000", "public_key": "0x0102", "commission_bps": "{commission}",
+          "storage_price_usd": 1000, "write_price_usd": 500, "capacity": 4294967296 } },
+        { "say": "prices {storage_price}/{write_price}" }
+      ]
+    }"#;
+    let mut scenario = Scenario::from_json(text)?;
+    scenario.set_var("node", "n7");
+    scenario.set_var("commission", 250);
+    let net = Localnet::in_memory(genesis())?;
+    let mut said = Vec::new();
+    let report = floe_indexer::scenario::run_with(&net, &scenario, &mut |t, r| {
+        said.push((t.to_owned(), r.saved.len()));
+    })?;
+    assert_eq!(report.accepted, 1);
+    assert_eq!(
+        said,
+        vec![
+            ("registering n7 at epoch 0".to_owned(), 0),
+            ("prices 0/0".to_owned(), 1)
+        ]
+    );
+    let registered = net
+        .try_checkpoint(0)
+        .map(|cp| cp.events().next().map(|e| e.decode()));
+    match registered {
+        Some(Some(Ok(FloeEvent::NodeRegistered(n)))) => {
+            assert_eq!((n.name.as_str(), n.commission_rate), ("n7", 250));
+        }
+        other => bail!("expected NodeRegistered, got {other:?}"),
+    }
+
+    // An unknown placeholder names itself.
+    let bad = Scenario::from_json(&text.replace("{node} at", "{nobody} at"))?;
+    let err = run(&Localnet::in_memory(genesis())?, &bad).err();
+    assert!(
+        matches!(&err, Some(ScenarioError::Step { step: 0, reason }) if reason.contains("{nobody}")),
+        "{err:?}"
+    );
+    Ok(())
+}

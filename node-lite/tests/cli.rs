@@ -181,4 +181,10 @@ fn demo_runs_end_to_end() {
     // The ledger part ran: the blob was certified on the local ledger and FROST was conserved.
     assert!(text.contains("BlobCertified"), "{text}");
     assert!(text.contains("FROST conserved"), "{text}");
+    // The ledger story is the demo scenario, narrated: its say steps with their values.
+    assert!(text.contains("prices now: storage"), "{text}");
+    assert!(
+        text.contains("nodes holding 21 of the shards (the 2/3 quorum)"),
+        "{text}"
+    );
 }

@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, ensure, Context, Result};
-use floe_economics::events::{u256_le_to_be, FloeEvent};
+use floe_economics::events::FloeEvent;
 use floe_economics::FROST_PER_WAL;
-use floe_indexer::chain::{Id, Operation, Receipt};
-use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::chain::Id;
+use floe_indexer::localnet::Localnet;
+use floe_indexer::scenario::{run_with, Scenario};
 use floe_node::encoding::{
     decode, encode, recover_sliver, BlobId, EncodedBlob, EncodingConfig, Primary, Secondary,
     SliverIndex, SliverOrInconsistencyProof, SliverPairIndex,
@@ -136,78 +137,13 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     Ok(())
 }
 
-/// The Floe package id of the demo chain (as in the event type tags).
-const PACKAGE: u64 = 0xf10e;
-/// Length of an epoch on the demo clock (Walrus mainnet: two weeks).
-const EPOCH_MS: u64 = 14 * 24 * 3600 * 1000;
-/// The WAL/USD rate the nodes see, nano-USD per WAL (0.40 USD).
-const WAL_USD: u64 = 400_000_000;
-/// Epochs the blob is stored for.
-const STORE_EPOCHS: u32 = 3;
+/// The demo's ledger story, run by the scenario runner: nodes register and stake, delegators
+/// stake, the first epoch change selects a committee, the nodes report the WAL/USD rate, and
+/// the builder reserves space for the blob, registers it and certifies it. The demo sets its
+/// `vars` (the blob's sizes, root hash and the certificate's quorum) before running it.
+pub const DEMO_SCENARIO: &str = include_str!("../../scenarios/demo.json");
 
-/// A storage node of the demo committee and its votes.
-struct NodeSpec {
-    name: &'static str,
-    operator: &'static str,
-    commission_bps: u16,
-    /// Storage price vote, nano-USD per MiB per epoch.
-    storage_usd: u64,
-    /// Write price vote, nano-USD per MiB.
-    write_usd: u64,
-    /// Operator's own stake, WAL.
-    self_stake: u64,
-    /// Its WAL/USD report, nano-USD per WAL.
-    rate: u64,
-}
-
-const NODES: [NodeSpec; 4] = [
-    NodeSpec {
-        name: "node-a",
-        operator: "op-a",
-        commission_bps: 1000,
-        storage_usd: 4_400,
-        write_usd: 8_000,
-        self_stake: 300,
-        rate: WAL_USD,
-    },
-    NodeSpec {
-        name: "node-b",
-        operator: "op-b",
-        commission_bps: 500,
-        storage_usd: 4_000,
-        write_usd: 7_600,
-        self_stake: 200,
-        rate: 396_000_000,
-    },
-    NodeSpec {
-        name: "node-c",
-        operator: "op-c",
-        commission_bps: 1500,
-        storage_usd: 4_800,
-        write_usd: 8_400,
-        self_stake: 150,
-        rate: 404_000_000,
-    },
-    NodeSpec {
-        name: "node-d",
-        operator: "op-d",
-        commission_bps: 2000,
-        storage_usd: 5_200,
-        write_usd: 9_000,
-        self_stake: 100,
-        rate: WAL_USD,
-    },
-];
-
-/// Delegations: (delegator, node index, WAL).
-const DELEGATIONS: [(&str, usize, u64); 4] = [
-    ("alice", 0, 120),
-    ("bob", 1, 250),
-    ("carol", 2, 80),
-    ("carol", 3, 40),
-];
-
-/// The blob's owner.
+/// The blob's owner in the demo scenario.
 const BUILDER: &str = "builder";
 
 /// What the ledger part reports at the end.
@@ -289,41 +225,18 @@ fn usd(nano: u64) -> String {
     format!("${}{sep}{frac}", nano / 1_000_000_000)
 }
 
-/// The account id of a named actor (deterministic, so a kept `--dir` reads the same).
-fn account(name: &str) -> Id {
-    let mut id = [0u8; 32];
-    id[0] = 0xac;
-    for (i, b) in name.bytes().take(24).enumerate() {
-        id[8 + i] = b;
-    }
-    Id(id)
-}
-
-/// The blob ID as the `u256` the contracts take: Walrus's blob ID bytes are the BCS
-/// (little-endian) encoding of that `u256`, which is what `Operation::RegisterBlob` expects.
-fn blob_id_as_u256(id: &BlobId) -> Id {
-    Id(*id.as_bytes())
-}
-
-/// The `u256` of a blob ID as a number, hex.
-fn u256_hex(le: &[u8; 32]) -> String {
-    let be = u256_le_to_be(le);
-    let hex: String = be.iter().map(|b| format!("{b:02x}")).collect();
-    format!("0x{hex}")
-}
-
 /// Follows the ledger's checkpoints like an indexer would and prints each new event.
 struct Follower<'a> {
     net: &'a Localnet,
     next_checkpoint: u64,
-    events: usize,
+    /// Every event printed so far.
+    events: Vec<FloeEvent>,
     names: Names,
 }
 
 impl Follower<'_> {
     /// Decodes and prints the events of the checkpoints sealed since the last call.
-    fn print_new(&mut self) -> Result<Vec<FloeEvent>> {
-        let mut out = Vec::new();
+    fn print_new(&mut self) -> Result<()> {
         while let Some(cp) = self.net.try_checkpoint(self.next_checkpoint) {
             for e in cp.events() {
                 let ev = e.decode().with_context(|| {
@@ -337,25 +250,12 @@ impl Follower<'_> {
                     cp.sequence_number,
                     describe(&ev, &self.names)
                 );
-                out.push(ev);
+                self.events.push(ev);
             }
             self.next_checkpoint += 1;
         }
-        self.events += out.len();
-        Ok(out)
+        Ok(())
     }
-}
-
-/// Executes one operation, naming the step in the error.
-fn exec(net: &Localnet, sender: &str, op: Operation, step: &str) -> Result<Receipt> {
-    net.execute(account(sender), op)
-        .with_context(|| format!("ledger step \"{step}\" (sent by {sender}) failed"))
-}
-
-/// The created object of a receipt.
-fn created(r: &Receipt, step: &str) -> Result<Id> {
-    r.created()
-        .with_context(|| format!("ledger step \"{step}\" created no object"))
 }
 
 /// One event as a readable line: its name and key fields.
@@ -470,7 +370,7 @@ pub(crate) fn describe(e: &FloeEvent, n: &Names) -> String {
     }
 }
 
-/// The storage economy on the local ledger, for the demo blob.
+/// The storage economy on the local ledger, for the demo blob: the demo scenario, narrated.
 fn ledger_demo(
     args: &DemoArgs,
     config: &EncodingConfig,
@@ -486,246 +386,93 @@ fn ledger_demo(
         }
     };
 
-    let mut accounts: Vec<(Id, u64)> = NODES
-        .iter()
-        .map(|s| (account(s.operator), 1_000 * FROST_PER_WAL))
-        .collect();
-    for d in ["alice", "bob", "carol"] {
-        accounts.push((account(d), 500 * FROST_PER_WAL));
-    }
-    accounts.push((account(BUILDER), 10 * FROST_PER_WAL));
-    let genesis_supply: u64 = accounts.iter().map(|(_, f)| f).sum();
-    let start_time_ms = SystemTime::now()
+    let mut scenario =
+        Scenario::from_json(DEMO_SCENARIO).context("the built-in demo scenario is invalid")?;
+    let mut genesis = scenario
+        .genesis
+        .clone()
+        .context("the demo scenario has no genesis")?;
+    genesis.params.n_shards = config.n_shards();
+    genesis.start_time_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    let genesis = Genesis {
-        package_id: Id::from_u64(PACKAGE),
-        start_time_ms,
-        params: GenesisParams {
-            n_shards: config.n_shards(),
-            ..GenesisParams::default()
-        },
-        accounts: accounts.clone(),
-    };
-    let net = Localnet::open(dir, genesis).with_context(|| {
-        format!(
-            "ledger step \"open the local ledger\" in {} failed",
-            dir.display()
-        )
-    })?;
+    let genesis_supply: u64 = genesis.accounts.iter().map(|(_, f)| f).sum();
+    let builder = *scenario
+        .actors
+        .get(BUILDER)
+        .context("the demo scenario has no builder")?;
+    let builder_start = genesis
+        .accounts
+        .iter()
+        .find(|(a, _)| *a == builder)
+        .map_or(0, |(_, f)| *f);
+
+    let metadata = &encoded.metadata().metadata;
+    let n = u64::from(config.n_shards());
+    scenario.set_var("encoded_size", encoded_len);
+    scenario.set_var("blob_size", metadata.unencoded_length());
+    scenario.set_var("root_hash", Id(metadata.root_hash().bytes()).to_string());
+    scenario.set_var("quorum", n - u64::from(config.max_n_faulty()));
+
+    let net = Localnet::open(dir, genesis.clone())
+        .with_context(|| format!("cannot open the local ledger in {}", dir.display()))?;
     let mut names = Names::default();
-    for s in &NODES {
-        names.add(account(s.operator), s.operator);
-    }
-    for d in ["alice", "bob", "carol", BUILDER] {
-        names.add(account(d), d);
+    for (name, id) in &scenario.actors {
+        names.add(*id, name.clone());
     }
     let mut f = Follower {
         net: &net,
         next_checkpoint: 0,
-        events: 0,
+        events: Vec::new(),
         names,
     };
     println!(
-        "5. local ledger in {}{}: {} shards, {} accounts holding {} (genesis supply)",
+        "5. local ledger in {}{}: {} shards, {} accounts holding {} (genesis supply); the story is the demo scenario",
         dir.display(),
-        if args.dir.is_some() {
-            ""
-        } else {
-            " (temporary)"
-        },
+        if args.dir.is_some() { "" } else { " (temporary)" },
         config.n_shards(),
-        accounts.len(),
+        genesis.accounts.len(),
         amount(genesis_supply)
     );
 
-    // Nodes.
-    println!("6. {} storage nodes register", NODES.len());
-    let capacity_per_node = 4u64 << 40;
-    let mut pools = Vec::new();
-    for (i, s) in NODES.iter().enumerate() {
-        let step = format!("register {}", s.name);
-        let r = exec(
-            &net,
-            s.operator,
-            Operation::RegisterNode {
-                name: s.name.into(),
-                network_address: format!("{}.local:9185", s.name),
-                public_key: vec![i as u8 + 1; 96],
-                commission_bps: s.commission_bps,
-                storage_price_usd: s.storage_usd,
-                write_price_usd: s.write_usd,
-                capacity: capacity_per_node,
-            },
-            &step,
-        )?;
-        let pool = created(&r, &step)?;
-        f.names.add(pool, s.name);
-        pools.push(pool);
+    let mut failure = None;
+    let report = run_with(&net, &scenario, &mut |text, report| {
+        for (name, id) in &report.saved {
+            f.names.add(*id, name.clone());
+        }
+        if let Err(e) = f.print_new() {
+            failure.get_or_insert(e);
+        }
+        println!("{text}");
+    })
+    .context("the demo scenario failed on the ledger")?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    for (name, id) in &report.saved {
+        f.names.add(*id, name.clone());
     }
     f.print_new()?;
 
-    // Stake.
-    let operator_stake: u64 = NODES.iter().map(|s| s.self_stake).sum();
-    let delegated: u64 = DELEGATIONS.iter().map(|d| d.2).sum();
-    println!(
-        "7. operators stake {} on their own nodes, delegators {}",
-        amount(operator_stake * FROST_PER_WAL),
-        amount(delegated * FROST_PER_WAL)
-    );
-    let stakes = NODES
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.operator, i, s.self_stake))
-        .chain(DELEGATIONS);
-    for (who, node, wal) in stakes {
-        let step = format!("{who} stakes {wal} WAL with {}", NODES[node].name);
-        exec(
-            &net,
-            who,
-            Operation::Stake {
-                node_id: pools[node],
-                amount: wal * FROST_PER_WAL,
-            },
-            &step,
-        )?;
-    }
-    f.print_new()?;
-
-    // First epoch: a committee.
-    net.advance_clock(EPOCH_MS);
-    println!("8. two weeks later, epoch 0 ends: the committee of epoch 1 is selected by stake");
-    exec(&net, "op-a", Operation::AdvanceEpoch, "advance to epoch 1")?;
-    f.print_new()?;
-    let epoch = net.epoch();
-    ensure!(epoch == 1, "the ledger is at epoch {epoch}, expected 1");
-
-    // Prices in FROST need a WAL/USD rate.
-    println!("9. the committee reports the WAL/USD rate; a sample fixes the FROST prices");
-    for (s, pool) in NODES.iter().zip(&pools) {
-        exec(
-            &net,
-            s.operator,
-            Operation::ReportWalUsdRate {
-                node_id: *pool,
-                rate: s.rate,
-            },
-            &format!("{} reports the WAL/USD rate", s.name),
-        )?;
-    }
-    exec(
-        &net,
-        BUILDER,
-        Operation::SampleWalUsdRate,
-        "sample the WAL/USD rate",
-    )?;
-    f.print_new()?;
-    let (storage_price, write_price) = net.with_state(|s| (s.storage_price, s.write_price));
-    println!(
-        "   prices now: storage {storage_price} FROST per MiB per epoch, write {write_price} FROST per MiB"
-    );
-
-    // Storage for the blob.
-    let balance = |who: &str| net.with_state(|s| s.balance(&account(who).into()));
-    let before = balance(BUILDER);
-    println!(
-        "10. {BUILDER} (balance {}) reserves {encoded_len} bytes (the blob's encoded size) for {STORE_EPOCHS} epochs",
-        amount(before)
-    );
-    let r = exec(
-        &net,
-        BUILDER,
-        Operation::ReserveSpace {
-            size: encoded_len,
-            epochs_ahead: STORE_EPOCHS,
-        },
-        "reserve space",
-    )?;
-    let storage = created(&r, "reserve space")?;
-    f.names.add(storage, "storage#1");
-    f.print_new()?;
-
-    // Register the blob under its real ID.
     let blob_id = encoded.blob_id();
-    let metadata = &encoded.metadata().metadata;
-    let root_hash = metadata.root_hash().bytes();
-    let u256 = blob_id_as_u256(&blob_id);
-    println!(
-        "11. {BUILDER} registers blob {blob_id} (u256 {}), {} bytes, root hash {}",
-        u256_hex(&u256.0),
-        metadata.unencoded_length(),
-        short_hex(&root_hash)
-    );
-    let r = exec(
-        &net,
-        BUILDER,
-        Operation::RegisterBlob {
-            storage_id: storage,
-            blob_id: u256,
-            root_hash: Id(root_hash),
-            size: metadata.unencoded_length(),
-            encoding_type: metadata.encoding_type(),
-            deletable: false,
-        },
-        "register the blob",
-    )?;
-    let blob_object = created(&r, "register the blob")?;
-    f.names.add(blob_object, "blob#1");
-    let registered = f.print_new()?;
     ensure!(
-        registered
+        f.events
             .iter()
             .any(|e| matches!(e, FloeEvent::BlobRegistered(b) if BlobId(b.blob_id) == blob_id)),
         "the ledger registered another blob ID than the encoding's"
     );
-
-    // Certify: the committee's nodes sign, largest first, until a 2f+1 quorum of shards.
-    let committee: Vec<(Id, u64)> = net.with_state(|s| {
-        let mut c: Vec<(Id, u64)> = s
-            .committee
-            .iter()
-            .map(|(id, sh)| (Id::from(*id), sh.len() as u64))
-            .collect();
-        c.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-        c
-    });
-    let n = u64::from(config.n_shards());
-    let quorum = n - u64::from(config.max_n_faulty());
-    let mut signers = Vec::new();
-    let mut signed = 0;
-    for (id, shards) in &committee {
-        if signed >= quorum {
-            break;
-        }
-        signed += shards;
-        signers.push(f.names.of(&id.0));
-    }
-    println!(
-        "12. {} (holding {signed} of {n} shards, quorum {quorum}) sign the certificate; {BUILDER} certifies the blob",
-        signers.join(", ")
-    );
-    exec(
-        &net,
-        BUILDER,
-        Operation::CertifyBlob {
-            blob_object_id: blob_object,
-            epoch,
-            signers_shards: signed,
-        },
-        "certify the blob",
-    )?;
-    let certified = f.print_new()?;
-    let end_epoch = certified
+    let end_epoch = f
+        .events
         .iter()
         .find_map(|e| match e {
             FloeEvent::BlobCertified(b) if BlobId(b.blob_id) == blob_id => Some(b.end_epoch),
             _ => None,
         })
         .context("the ledger emitted no BlobCertified event for the blob")?;
-    let after = balance(BUILDER);
+    let after = net.with_state(|s| s.balance(&builder.into()));
     println!(
         "   {BUILDER} paid {} in all (storage + write fee); balance now {}",
-        amount(before - after),
+        amount(builder_start.saturating_sub(after)),
         amount(after)
     );
 
@@ -738,7 +485,7 @@ fn ledger_demo(
         end_epoch,
         checkpoints: net.checkpoint_count(),
         transactions: net.transaction_count(),
-        events: f.events,
+        events: f.events.len(),
         total_frost,
         supply,
     })
