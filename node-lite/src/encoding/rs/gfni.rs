@@ -142,26 +142,24 @@ struct Multiplier {
 }
 
 impl Gfni {
-    #[inline(always)]
+    #[target_feature(enable = "avx512f,avx512bw,gfni")]
+    #[inline]
     fn multiplier(&self, log_m: GfElement) -> Multiplier {
         let [ll, hh, lh, hl] = self.blocks[usize::from(log_m)];
-        // SAFETY: plain AVX-512F register operations; the caller runs with AVX-512F enabled.
-        unsafe {
-            Multiplier {
-                same: _mm512_inserti64x4::<1>(
-                    _mm512_set1_epi64(ll as i64),
-                    _mm256_set1_epi64x(hh as i64),
-                ),
-                cross: _mm512_inserti64x4::<1>(
-                    _mm512_set1_epi64(lh as i64),
-                    _mm256_set1_epi64x(hl as i64),
-                ),
-            }
+        Multiplier {
+            same: _mm512_inserti64x4::<1>(
+                _mm512_set1_epi64(ll as i64),
+                _mm256_set1_epi64x(hh as i64),
+            ),
+            cross: _mm512_inserti64x4::<1>(
+                _mm512_set1_epi64(lh as i64),
+                _mm256_set1_epi64x(hl as i64),
+            ),
         }
     }
 
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    unsafe fn mul_gfni(&self, x: &mut [[u8; 64]], log_m: GfElement) {
+    fn mul_gfni(&self, x: &mut [[u8; 64]], log_m: GfElement) {
         let m = self.multiplier(log_m);
         for chunk in x {
             let ptr = chunk.as_mut_ptr();
@@ -175,7 +173,7 @@ impl Gfni {
 
     /// The library's `fft_private`, two layers per chunk in registers.
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    unsafe fn fft_gfni(
+    fn fft_gfni(
         &self,
         data: &mut ShardsRefMut,
         pos: usize,
@@ -240,7 +238,7 @@ impl Gfni {
 
     /// The library's `ifft_private`, two layers per chunk in registers.
     #[target_feature(enable = "avx512f,avx512bw,gfni")]
-    unsafe fn ifft_gfni(
+    fn ifft_gfni(
         &self,
         data: &mut ShardsRefMut,
         pos: usize,
@@ -303,35 +301,32 @@ impl Gfni {
 }
 
 /// `acc ^ y · m` for the 32 elements of a chunk.
-#[inline(always)]
+#[target_feature(enable = "avx512f,avx512bw,gfni")]
+#[inline]
 fn mul_xor(acc: __m512i, y: __m512i, m: Multiplier) -> __m512i {
-    // SAFETY: register-only AVX-512F and GFNI operations; callers run with both enabled.
-    unsafe {
-        // [lo·M_ll | hi·M_hh] and [lo·M_lh | hi·M_hl]; swapping the halves of the second lines
-        // up the low-byte and high-byte contributions of each output byte.
-        let same = _mm512_gf2p8affine_epi64_epi8::<0>(y, m.same);
-        let cross = _mm512_gf2p8affine_epi64_epi8::<0>(y, m.cross);
-        let cross = _mm512_shuffle_i64x2::<0b01_00_11_10>(cross, cross);
-        _mm512_ternarylogic_epi64::<0x96>(acc, same, cross)
-    }
+    // [lo·M_ll | hi·M_hh] and [lo·M_lh | hi·M_hl]; swapping the halves of the second lines up
+    // the low-byte and high-byte contributions of each output byte.
+    let same = _mm512_gf2p8affine_epi64_epi8::<0>(y, m.same);
+    let cross = _mm512_gf2p8affine_epi64_epi8::<0>(y, m.cross);
+    let cross = _mm512_shuffle_i64x2::<0b01_00_11_10>(cross, cross);
+    _mm512_ternarylogic_epi64::<0x96>(acc, same, cross)
 }
 
 /// The FFT butterfly: `x ^= y · m; y ^= x`.
-#[inline(always)]
+#[target_feature(enable = "avx512f,avx512bw,gfni")]
+#[inline]
 fn fft_butterfly(x: __m512i, y: __m512i, m: Multiplier) -> (__m512i, __m512i) {
     let x = mul_xor(x, y, m);
-    // SAFETY: a register-only AVX-512F operation; callers run with AVX-512F enabled.
-    (x, unsafe { _mm512_xor_si512(y, x) })
+    (x, _mm512_xor_si512(y, x))
 }
 
 /// The IFFT butterfly: `y ^= x; x ^= y · m`.
-#[inline(always)]
+#[target_feature(enable = "avx512f,avx512bw,gfni")]
+#[inline]
 fn ifft_butterfly(x: __m512i, y: __m512i, m: Multiplier) -> (__m512i, __m512i) {
-    // SAFETY: a register-only AVX-512F operation; callers run with AVX-512F enabled.
-    let y = unsafe { _mm512_xor_si512(y, x) };
+    let y = _mm512_xor_si512(y, x);
     (mul_xor(x, y, m), y)
 }
-
 #[cfg(test)]
 mod tests {
     use reed_solomon_simd::engine::NoSimd;
