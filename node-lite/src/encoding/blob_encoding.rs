@@ -9,20 +9,29 @@
 //!    `k_p..n` complete the primary slivers (for the first `k_s` columns) and, together with the
 //!    column's own symbols, are hashed as Merkle leaves. The rest of the expanded matrix is never
 //!    stored.
-//! 4. The `2n` Merkle trees (rows and columns) are built level by level with batched hashing.
+//! 4. The `2n` Merkle trees (rows and columns) are built level by level with batched hashing:
+//!    each column's tree as soon as the column is hashed, the row trees block by block of
+//!    columns, so the leaf hashes of the whole matrix are never stored.
 //!
-//! Steps 2–4 are split over the available cores in contiguous ranges of rows, columns or trees.
+//! Steps 2–4 are shared between the available cores: each worker claims the next few rows, or
+//! the next block of columns, until none is left.
 
-use std::{mem::MaybeUninit, ops::Range, thread};
+mod workers;
+
+use std::{
+    mem::MaybeUninit,
+    sync::atomic::{AtomicUsize, Ordering},
+};
+
+use workers::{run_workers, Claims, Disjoint};
 
 use super::{
     axis::{EncodingAxis, Primary, Secondary},
-    config::DIGEST_LEN,
     config::{EncodingConfig, SymbolSize},
     errors::EncodingConfigError,
     hashing::{leaf_hash_slices, Digest, EMPTY_DIGEST},
     index::{BlobId, SliverIndex, SliverPairIndex},
-    merkle::{roots_of_trees, Node},
+    merkle::{lift_roots, roots_of_trees, Node},
     metadata::{BlobMetadataWithId, SliverPairMetadata},
     rs::{BatchEncoder, RsEncoder, MAX_BATCHED_SYMBOL_SIZE},
     slivers::{sliver_bcs, SliverData, SliverPair},
@@ -138,17 +147,17 @@ pub fn encode(config: &EncodingConfig, blob: Vec<u8>) -> Result<EncodedBlob, Enc
         threads,
     );
     // SAFETY: `encode_rows` returned (a worker panic would have propagated), and it writes every
-    // byte of the `n` secondary slivers: each worker writes, for each of its rows, the `k_s`
-    // systematic symbols and the `n - k_s` repair symbols (their count is asserted).
+    // byte of the `n` secondary slivers: every source row is claimed by one worker, which writes
+    // the row's `k_s` systematic symbols and its `n - k_s` repair symbols (their total count is
+    // asserted).
     unsafe { secondary.set_len(secondary_total) };
     let repair_rows =
         &mut primary.spare_capacity_mut()[..primary_total - layout.k_p * layout.primary_len];
-    let (leaves, column_roots) = encode_columns(&layout, repair_rows, &secondary, threads);
+    let (row_roots, column_roots) = encode_columns(&layout, repair_rows, &secondary, threads);
     // SAFETY: `encode_columns` returned, and it writes every byte of the `n - k_p` repair rows:
-    // for each of the `k_s` systematic columns, all `n - k_p` repair symbols (count asserted).
+    // for each of the `k_s` systematic columns, all `n - k_p` repair symbols (both counts are
+    // asserted).
     unsafe { primary.set_len(primary_total) };
-    let row_roots = row_roots(&layout, &leaves, threads);
-    drop(leaves);
 
     let hashes = (0..layout.n)
         .map(|i| SliverPairMetadata {
@@ -264,60 +273,11 @@ impl Layout {
     }
 }
 
-/// Splits `0..len` into `parts` contiguous ranges of near-equal length.
-fn split_range(len: usize, parts: usize) -> Vec<Range<usize>> {
-    let parts = parts.max(1);
-    (0..parts)
-        .map(|p| (len * p / parts)..(len * (p + 1) / parts))
-        .collect()
-}
+/// Rows claimed at a time when they are encoded one by one.
+const ROW_UNIT: usize = 4;
 
-/// Splits `0..len` into `parts` contiguous ranges of near-equal total `weight`.
-fn split_weighted(len: usize, parts: usize, weight: impl Fn(usize) -> usize) -> Vec<Range<usize>> {
-    let parts = parts.max(1);
-    let total: usize = (0..len).map(&weight).sum();
-    let mut ranges = Vec::with_capacity(parts);
-    let (mut start, mut acc) = (0, 0);
-    for i in 0..len {
-        acc += weight(i);
-        if ranges.len() + 1 < parts && acc * parts >= total * (ranges.len() + 1) {
-            ranges.push(start..i + 1);
-            start = i + 1;
-        }
-    }
-    ranges.push(start..len);
-    ranges.resize(parts, len..len);
-    ranges
-}
-
-/// Cuts every block of `block_len` bytes of `buf` into the sub-ranges `ranges` (byte offsets
-/// within a block, increasing and disjoint), returning for each range its piece of every block.
-fn split_blocks_mut<'a, T>(
-    buf: &'a mut [T],
-    block_len: usize,
-    ranges: &[Range<usize>],
-) -> Vec<Vec<&'a mut [T]>> {
-    let n_blocks = buf.len().checked_div(block_len).unwrap_or(0);
-    let mut out: Vec<Vec<&'a mut [T]>> = ranges
-        .iter()
-        .map(|_| Vec::with_capacity(n_blocks))
-        .collect();
-    if block_len == 0 {
-        return out;
-    }
-    for block in buf.chunks_exact_mut(block_len) {
-        let mut rest = block;
-        let mut consumed = 0;
-        for (range, pieces) in ranges.iter().zip(out.iter_mut()) {
-            let (_, tail) = std::mem::take(&mut rest).split_at_mut(range.start - consumed);
-            let (piece, tail) = tail.split_at_mut(range.end - range.start);
-            pieces.push(piece);
-            rest = tail;
-            consumed = range.end;
-        }
-    }
-    out
-}
+/// Columns per block of the row trees: the unit of work of step 3 (a power of two).
+const ROW_TREE_BLOCK: usize = 32;
 
 /// Step 2: expands the source rows with the secondary code into all `n` secondary slivers.
 fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [MaybeUninit<u8>], threads: usize) {
@@ -330,65 +290,69 @@ fn encode_rows(layout: &Layout, primary: &[u8], secondary: &mut [MaybeUninit<u8>
         secondary_len,
         ..
     } = *layout;
-    let rows = split_range(k_p, threads);
-    let byte_ranges: Vec<_> = rows.iter().map(|r| r.start * s..r.end * s).collect();
-    let columns_per_worker = split_blocks_mut(secondary, secondary_len, &byte_ranges);
-    thread::scope(|scope| {
-        for (rows, mut columns) in rows.into_iter().zip(columns_per_worker) {
-            scope.spawn(move || {
-                let rows: Vec<usize> = rows.collect();
-                for (local, &r) in rows.iter().enumerate() {
-                    let row = &primary[r * primary_len..(r + 1) * primary_len];
-                    for (j, symbol) in row.chunks_exact(s).enumerate() {
-                        columns[j][local * s..(local + 1) * s].write_copy_of_slice(symbol);
+    let batch =
+        (s <= MAX_BATCHED_SYMBOL_SIZE).then(|| BatchEncoder::batch_size(layout.symbol_size));
+    let claims = Claims::new(k_p, batch.unwrap_or(ROW_UNIT));
+    let columns = Disjoint::new(secondary);
+    let written = AtomicUsize::new(0);
+    run_workers(threads, || {
+        // Symbol `(r, c)` goes to row `r` of column `c`.
+        let place = |r: usize, c: usize, symbol: &[u8]| {
+            let at = c * secondary_len + r * s;
+            // SAFETY: row `r` was claimed by this worker alone, and `(r, c)` lies in row `r`.
+            unsafe { columns.part(at..at + s) }.write_copy_of_slice(symbol);
+        };
+        let row = |r: usize| &primary[r * primary_len..(r + 1) * primary_len];
+        let mut batcher = layout.batch_encoder::<Secondary>();
+        let mut encoder = batcher.is_none().then(|| layout.encoder::<Secondary>());
+        let per_row = (n - k_s) * s;
+        let mut repair = vec![0u8; batch.unwrap_or(0) * per_row];
+        let mut count = 0;
+        while let Some(rows) = claims.next() {
+            for r in rows.clone() {
+                for (c, symbol) in row(r).chunks_exact(s).enumerate() {
+                    place(r, c, symbol);
+                }
+            }
+            if let Some(batcher) = &mut batcher {
+                let sources: Vec<&[u8]> = rows.clone().map(row).collect();
+                let out = &mut repair[..rows.len() * per_row];
+                batcher
+                    .encode(&sources, out)
+                    .expect("rows fit the batch encoder");
+                for (r, symbols) in rows.zip(out.chunks_exact(per_row)) {
+                    for (j, symbol) in symbols.chunks_exact(s).enumerate() {
+                        place(r, k_s + j, symbol);
+                        count += 1;
                     }
                 }
-                let mut written = 0;
-                let mut place = |local: usize, j: usize, symbol: &[u8]| {
-                    columns[k_s + j][local * s..(local + 1) * s].write_copy_of_slice(symbol);
-                    written += 1;
-                };
-                if let Some(mut batcher) = layout.batch_encoder::<Secondary>() {
-                    let per_row = (n - k_s) * s;
-                    let batch = BatchEncoder::batch_size(layout.symbol_size);
-                    let mut repair = vec![0u8; batch * per_row];
-                    for (g, group) in rows.chunks(batch).enumerate() {
-                        let sources: Vec<&[u8]> = group
-                            .iter()
-                            .map(|&r| &primary[r * primary_len..(r + 1) * primary_len])
-                            .collect();
-                        let out = &mut repair[..group.len() * per_row];
-                        batcher
-                            .encode(&sources, out)
-                            .expect("rows fit the batch encoder");
-                        for (b, symbols) in out.chunks_exact(per_row).enumerate() {
-                            for (j, symbol) in symbols.chunks_exact(s).enumerate() {
-                                place(g * batch + b, j, symbol);
-                            }
-                        }
-                    }
-                } else {
-                    let mut encoder = layout.encoder::<Secondary>();
-                    for (local, &r) in rows.iter().enumerate() {
-                        let row = &primary[r * primary_len..(r + 1) * primary_len];
-                        encoder
-                            .encode(row, |j, symbol| place(local, j, symbol))
-                            .expect("rows have the encoder's length");
-                    }
+            } else if let Some(encoder) = &mut encoder {
+                for r in rows {
+                    encoder
+                        .encode(row(r), |j, symbol| {
+                            place(r, k_s + j, symbol);
+                            count += 1;
+                        })
+                        .expect("rows have the encoder's length");
                 }
-                assert_eq!(
-                    written,
-                    rows.len() * (n - k_s),
-                    "every repair symbol is written"
-                );
-            });
+            }
         }
+        written.fetch_add(count, Ordering::Relaxed);
     });
+    assert_eq!(
+        written.into_inner(),
+        k_p * (n - k_s),
+        "every repair symbol is written"
+    );
 }
 
 /// Step 3: expands every column with the primary code, completes the primary slivers, hashes the
-/// whole expanded matrix and builds the column trees. Returns the leaf hashes row-major
-/// (`leaves[r · n + c]`, for the row trees) and the column roots.
+/// whole expanded matrix and builds all the trees. Returns the row roots and the column roots.
+///
+/// Columns are claimed in aligned blocks of [`ROW_TREE_BLOCK`] (or a multiple): the worker that
+/// encodes a block also builds, for every row, the subtree over that block's leaves, so the leaf
+/// hashes are never stored for the whole matrix. The row roots come from these block roots
+/// ([`lift_roots`] explains why that gives the same trees).
 fn encode_columns(
     layout: &Layout,
     repair_rows: &mut [MaybeUninit<u8>],
@@ -404,118 +368,105 @@ fn encode_columns(
         secondary_len,
         ..
     } = *layout;
-    // Systematic columns also fill the primary repair rows: weigh them a little more so that the
-    // workers finish together.
-    let columns = split_weighted(n, threads, |c| if c < k_s { 9 } else { 8 });
-    // Pieces of the repair rows (k_p..n) of the primary slivers, by worker column range.
-    let systematic_bytes: Vec<_> = columns
-        .iter()
-        .map(|c| c.start.min(k_s) * s..c.end.min(k_s) * s)
-        .collect();
-    let rows_per_worker = split_blocks_mut(repair_rows, primary_len, &systematic_bytes);
-
-    let mut leaves = vec![EMPTY_DIGEST; n * n];
-    let leaf_bytes: Vec<_> = columns
-        .iter()
-        .map(|c| c.start * DIGEST_LEN..c.end * DIGEST_LEN)
-        .collect();
-    let leaves_per_worker =
-        split_blocks_mut(leaves.as_flattened_mut(), n * DIGEST_LEN, &leaf_bytes);
+    let n_blocks = n.div_ceil(ROW_TREE_BLOCK);
+    let batch =
+        (s <= MAX_BATCHED_SYMBOL_SIZE).then(|| BatchEncoder::batch_size(layout.symbol_size));
+    // A unit holds whole blocks, and whole batches where columns are batched.
+    let unit = batch.map_or(ROW_TREE_BLOCK, |b| {
+        b.next_power_of_two().max(ROW_TREE_BLOCK)
+    });
+    let claims = Claims::new(n, unit);
+    let rows = Disjoint::new(repair_rows);
     let mut column_roots = vec![EMPTY_DIGEST; n];
-    let mut roots_rest = column_roots.as_mut_slice();
-    let mut roots_per_worker = Vec::with_capacity(columns.len());
-    for range in &columns {
-        let (chunk, tail) = std::mem::take(&mut roots_rest).split_at_mut(range.len());
-        roots_per_worker.push(chunk);
-        roots_rest = tail;
-    }
+    let column_roots_out = Disjoint::new(&mut column_roots);
+    // Root of block `b` of row `r` at `r · n_blocks + b`.
+    let mut block_roots = vec![EMPTY_DIGEST; n * n_blocks];
+    let block_roots_out = Disjoint::new(&mut block_roots);
+    let finished = AtomicUsize::new(0);
 
-    thread::scope(|scope| {
-        let workers = columns
-            .into_iter()
-            .zip(rows_per_worker)
-            .zip(leaves_per_worker)
-            .zip(roots_per_worker);
-        for (((range, mut rows), mut leaf_rows), roots) in workers {
-            scope.spawn(move || {
-                let mut column_leaves = vec![EMPTY_DIGEST; n];
-                let first_systematic = range.start.min(k_s);
-                let mut finish_column = |c: usize, repair: &[&[u8]]| {
-                    if c < k_s {
-                        assert_eq!(repair.len(), rows.len(), "every repair symbol is written");
-                        let at = (c - first_systematic) * s;
-                        for (row, symbol) in rows.iter_mut().zip(repair) {
-                            row[at..at + s].write_copy_of_slice(symbol);
-                        }
-                    }
-                    // Leaves are hashed in place: the column's own symbols, then its repair
-                    // symbols.
-                    let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
-                    let mut items: Vec<&[u8]> = Vec::with_capacity(n);
-                    items.extend(column.chunks_exact(s));
-                    items.extend_from_slice(repair);
-                    leaf_hash_slices(&items, &mut column_leaves);
-                    let local = c - range.start;
-                    roots_of_trees(&column_leaves, n, &mut roots[local..local + 1]);
-                    let at = local * DIGEST_LEN;
-                    for (row, leaf) in leaf_rows.iter_mut().zip(&column_leaves) {
-                        row[at..at + DIGEST_LEN].copy_from_slice(leaf);
-                    }
-                };
-                if let Some(mut batcher) = layout.batch_encoder::<Primary>() {
-                    let columns: Vec<usize> = range.clone().collect();
-                    let per_column = (n - k_p) * s;
-                    let mut repair =
-                        vec![0u8; BatchEncoder::batch_size(layout.symbol_size) * per_column];
-                    for group in columns.chunks(BatchEncoder::batch_size(layout.symbol_size)) {
-                        let sources: Vec<&[u8]> = group
-                            .iter()
-                            .map(|&c| &secondary[c * secondary_len..(c + 1) * secondary_len])
-                            .collect();
-                        let out = &mut repair[..group.len() * per_column];
-                        batcher
-                            .encode(&sources, out)
-                            .expect("columns fit the batch encoder");
-                        for (&c, symbols) in group.iter().zip(out.chunks_exact(per_column)) {
-                            let symbols: Vec<&[u8]> = symbols.chunks_exact(s).collect();
-                            finish_column(c, &symbols);
-                        }
-                    }
-                } else {
-                    let mut encoder = layout.encoder::<Primary>();
-                    for c in range.clone() {
-                        let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
-                        encoder
-                            .encode_then(column, |repair| finish_column(c, repair))
-                            .expect("columns have the encoder's length");
+    run_workers(threads, || {
+        let mut column_leaves = vec![EMPTY_DIGEST; n];
+        // The current block's leaves, row after row (as many per row as the block has columns).
+        let mut block_leaves = vec![EMPTY_DIGEST; n * ROW_TREE_BLOCK];
+        let mut row_block_roots = vec![EMPTY_DIGEST; n];
+        let mut count = 0;
+        let mut finish_column = |c: usize, repair: &[&[u8]]| {
+            assert_eq!(repair.len(), n - k_p, "every repair symbol is written");
+            if c < k_s {
+                for (j, symbol) in repair.iter().enumerate() {
+                    let at = j * primary_len + c * s;
+                    // SAFETY: column `c` was claimed by this worker alone, and the symbol lies in
+                    // column `c` of a repair row.
+                    unsafe { rows.part(at..at + s) }.write_copy_of_slice(symbol);
+                }
+            }
+            // Leaves are hashed in place: the column's own symbols, then its repair symbols.
+            let column = &secondary[c * secondary_len..(c + 1) * secondary_len];
+            let mut items: Vec<&[u8]> = Vec::with_capacity(n);
+            items.extend(column.chunks_exact(s));
+            items.extend_from_slice(repair);
+            leaf_hash_slices(&items, &mut column_leaves);
+            // SAFETY: column `c` was claimed by this worker alone.
+            roots_of_trees(&column_leaves, n, unsafe {
+                column_roots_out.part(c..c + 1)
+            });
+
+            let block = c / ROW_TREE_BLOCK;
+            let start = block * ROW_TREE_BLOCK;
+            let width = ROW_TREE_BLOCK.min(n - start);
+            for (r, leaf) in column_leaves.iter().enumerate() {
+                block_leaves[r * width + c - start] = *leaf;
+            }
+            if c + 1 == start + width {
+                // The block's last column: its other columns came before, from this worker.
+                roots_of_trees(&block_leaves[..n * width], width, &mut row_block_roots);
+                if n_blocks > 1 {
+                    lift_roots(&mut row_block_roots, width, ROW_TREE_BLOCK);
+                }
+                for (r, root) in row_block_roots.iter().enumerate() {
+                    let at = r * n_blocks + block;
+                    // SAFETY: the block's columns were claimed by this worker alone.
+                    let slot = unsafe { block_roots_out.part(at..at + 1) };
+                    slot[0] = *root;
+                }
+            }
+            count += 1;
+        };
+        let column = |c: usize| &secondary[c * secondary_len..(c + 1) * secondary_len];
+        if let (Some(mut batcher), Some(batch)) = (layout.batch_encoder::<Primary>(), batch) {
+            let per_column = (n - k_p) * s;
+            let mut repair = vec![0u8; batch * per_column];
+            while let Some(columns) = claims.next() {
+                let end = columns.end;
+                for group in columns.step_by(batch).map(|c| c..(c + batch).min(end)) {
+                    let sources: Vec<&[u8]> = group.clone().map(column).collect();
+                    let out = &mut repair[..group.len() * per_column];
+                    batcher
+                        .encode(&sources, out)
+                        .expect("columns fit the batch encoder");
+                    for (c, symbols) in group.zip(out.chunks_exact(per_column)) {
+                        let symbols: Vec<&[u8]> = symbols.chunks_exact(s).collect();
+                        finish_column(c, &symbols);
                     }
                 }
-            });
-        }
-    });
-    (leaves, column_roots)
-}
-
-/// Step 4: the roots of the `n` row trees, from the row-major leaf hashes.
-fn row_roots(layout: &Layout, leaves: &[Digest], threads: usize) -> Vec<Digest> {
-    let n = layout.n;
-    let mut roots = vec![EMPTY_DIGEST; n];
-    // Rows are processed in batches to bound the scratch memory of the level buffers.
-    const ROW_BATCH: usize = 64;
-    thread::scope(|scope| {
-        let mut rest = roots.as_mut_slice();
-        for range in split_range(n, threads) {
-            let (out, tail) = std::mem::take(&mut rest).split_at_mut(range.len());
-            rest = tail;
-            scope.spawn(move || {
-                for (batch, out) in range.step_by(ROW_BATCH).zip(out.chunks_mut(ROW_BATCH)) {
-                    let rows = &leaves[batch * n..(batch + out.len()) * n];
-                    roots_of_trees(rows, n, out);
+            }
+        } else {
+            let mut encoder = layout.encoder::<Primary>();
+            while let Some(columns) = claims.next() {
+                for c in columns {
+                    encoder
+                        .encode_then(column(c), |repair| finish_column(c, repair))
+                        .expect("columns have the encoder's length");
                 }
-            });
+            }
         }
+        finished.fetch_add(count, Ordering::Relaxed);
     });
-    roots
+    assert_eq!(finished.into_inner(), n, "every column is encoded");
+
+    let mut row_roots = vec![EMPTY_DIGEST; n];
+    roots_of_trees(&block_roots, n_blocks, &mut row_roots);
+    (row_roots, column_roots)
 }
 
 #[cfg(test)]
@@ -523,33 +474,20 @@ mod tests {
     use super::*;
     use crate::encoding::merkle::MerkleTree;
 
-    #[test]
-    fn weighted_split_covers_the_range_in_order() {
-        for (len, parts) in [(0usize, 2usize), (1, 2), (10, 3), (1000, 2), (7, 8)] {
-            let ranges = split_weighted(len, parts, |i| 1 + i % 3);
-            assert_eq!(ranges.len(), parts);
-            assert_eq!(ranges[0].start, 0);
-            assert_eq!(ranges[parts - 1].end, len);
-            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-        }
-        let halves = split_weighted(1000, 2, |c| if c < 667 { 9 } else { 8 });
-        assert!(halves[0].end > 450 && halves[0].end < 500, "{halves:?}");
-    }
-
-    #[test]
-    fn split_blocks_gives_disjoint_pieces() {
-        let mut buf: Vec<u8> = (0..24).collect();
-        let pieces = split_blocks_mut(&mut buf, 8, &[0..2, 2..2, 2..8]);
-        assert_eq!(pieces[0].len(), 3);
-        assert_eq!(&*pieces[0][1], &[8, 9]);
-        assert!(pieces[1][0].is_empty());
-        assert_eq!(&*pieces[2][2], &[18, 19, 20, 21, 22, 23]);
-    }
-
     /// The optimised encoder agrees with a direct construction of the expanded matrix.
     #[test]
     fn encoder_matches_a_naive_expanded_matrix() {
-        for (n, len) in [(4u16, 0usize), (7, 100), (10, 1000), (13, 5000)] {
+        // n = 40 and 70 have several blocks of row-tree columns, the last one partial; the larger
+        // blobs use unbatched symbols.
+        for (n, len) in [
+            (4u16, 0usize),
+            (7, 100),
+            (10, 1000),
+            (13, 5000),
+            (40, 30_000),
+            (70, 2_000),
+            (70, 200_000),
+        ] {
             let config = EncodingConfig::new(n).expect("valid n");
             let blob: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
             let encoded = encode_slice(&config, &blob).expect("encodes");

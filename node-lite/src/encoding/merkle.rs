@@ -253,9 +253,60 @@ pub fn roots_of_trees(leaves: &[Digest], n_leaves: usize, out: &mut [Digest]) {
     }
 }
 
+/// Raises the roots of trees of `n_leaves` leaves to the height of trees of `block` leaves
+/// (`block` a power of two, `n_leaves <= block`), the height at which the last, partial block of
+/// a larger tree joins it.
+///
+/// A tree of more than `block` leaves is made of the subtrees of its aligned blocks of `block`
+/// leaves: their roots are the nodes of its level `log2(block)`. A full block's subtree is a
+/// tree of its own. So is the last block's, up to its own root; above that, the node is the last
+/// of an odd level at every level up to `log2(block)`, so it is paired with the zero digest each
+/// time. (A tree of at most `block` leaves is its only block's tree, not raised.)
+pub fn lift_roots(roots: &mut [Digest], n_leaves: usize, block: usize) {
+    debug_assert!(block.is_power_of_two() && n_leaves <= block);
+    for _ in path_length(n_leaves)..path_length(block) {
+        let pairs: Vec<[u8; 2 * DIGEST_LEN]> = roots
+            .iter()
+            .map(|root| {
+                let mut pair = [0u8; 2 * DIGEST_LEN];
+                pair[..DIGEST_LEN].copy_from_slice(root);
+                pair
+            })
+            .collect();
+        let items: Vec<&[u8]> = pairs.iter().map(|pair| pair.as_slice()).collect();
+        hash_slices(&items, INNER_PREFIX, roots);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The root of a tree equals the root of the tree over its blocks' roots, the last block's
+    /// lifted, for every block size and every way the last block can be partial.
+    #[test]
+    fn roots_compose_from_aligned_blocks() {
+        let leaves: Vec<Digest> = (0..300u32).map(|i| leaf_hash(&i.to_le_bytes())).collect();
+        for n in [
+            2usize, 3, 5, 8, 9, 17, 31, 32, 33, 64, 65, 100, 127, 129, 300,
+        ] {
+            for block in [1usize, 2, 4, 8, 32] {
+                if n <= block {
+                    continue;
+                }
+                let block_roots: Vec<Digest> = leaves[..n]
+                    .chunks(block)
+                    .map(|chunk| {
+                        let mut root = [root_of(chunk)];
+                        lift_roots(&mut root, chunk.len(), block);
+                        root[0]
+                    })
+                    .collect();
+                let direct = root_of(&leaves[..n]);
+                assert_eq!(root_of(&block_roots), direct, "n {n}, block {block}");
+            }
+        }
+    }
 
     #[test]
     fn batched_roots_equal_the_tree_roots_and_proofs_verify() {

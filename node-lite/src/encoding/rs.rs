@@ -1,7 +1,15 @@
 //! The systematic Reed–Solomon code over GF(2^16) (`reed-solomon-simd`), as Walrus uses it:
 //! symbol `i < k` of a codeword is source symbol `i`, symbol `k + j` is recovery shard `j`.
 
+use reed_solomon_simd::{
+    rate::{DefaultRateEncoder, RateEncoder},
+    EncoderResult,
+};
+
 use super::config::SymbolSize;
+
+#[cfg(target_arch = "x86_64")]
+mod gfni;
 
 /// A Reed–Solomon failure (parameters the library refuses, or too few symbols).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,9 +23,58 @@ fn repair_count(k: u16, n: u16) -> Result<usize, RsError> {
         .ok_or_else(|| RsError(format!("k = {k} exceeds n = {n}")))
 }
 
+fn rs_error(error: reed_solomon_simd::Error) -> RsError {
+    RsError(error.to_string())
+}
+
+/// The library's encoder (same code, same rate choice), on the GFNI engine where the CPU has it.
+enum Encoder {
+    #[cfg(target_arch = "x86_64")]
+    Gfni(DefaultRateEncoder<gfni::Gfni>),
+    Library(reed_solomon_simd::ReedSolomonEncoder),
+}
+
+impl Encoder {
+    /// `k` source and `m` recovery shards of `shard_bytes` each.
+    fn new(k: usize, m: usize, shard_bytes: usize) -> Result<Self, RsError> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(engine) = gfni::Gfni::new() {
+            return DefaultRateEncoder::new(k, m, shard_bytes, engine, None)
+                .map(Self::Gfni)
+                .map_err(rs_error);
+        }
+        Self::library(k, m, shard_bytes)
+    }
+
+    /// The library's own encoder, with its default engine.
+    fn library(k: usize, m: usize, shard_bytes: usize) -> Result<Self, RsError> {
+        reed_solomon_simd::ReedSolomonEncoder::new(k, m, shard_bytes)
+            .map(Self::Library)
+            .map_err(rs_error)
+    }
+
+    fn add_original_shard(&mut self, shard: &[u8]) -> Result<(), RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.add_original_shard(shard),
+            Self::Library(inner) => inner.add_original_shard(shard),
+        }
+        .map_err(rs_error)
+    }
+
+    fn encode(&mut self) -> Result<EncoderResult<'_>, RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.encode(),
+            Self::Library(inner) => inner.encode(),
+        }
+        .map_err(rs_error)
+    }
+}
+
 /// A reusable encoder of `k` source symbols into `n` symbols.
 pub struct RsEncoder {
-    inner: reed_solomon_simd::ReedSolomonEncoder,
+    inner: Encoder,
     k: usize,
     symbol_size: usize,
 }
@@ -25,12 +82,7 @@ pub struct RsEncoder {
 impl RsEncoder {
     /// An encoder for codewords of `n` symbols with `k < n` source symbols of `symbol_size` bytes.
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
-        let inner = reed_solomon_simd::ReedSolomonEncoder::new(
-            usize::from(k),
-            repair_count(k, n)?,
-            symbol_size.as_usize(),
-        )
-        .map_err(|e| RsError(e.to_string()))?;
+        let inner = Encoder::new(usize::from(k), repair_count(k, n)?, symbol_size.as_usize())?;
         Ok(Self {
             inner,
             k: usize::from(k),
@@ -46,7 +98,7 @@ impl RsEncoder {
         mut sink: impl FnMut(usize, &[u8]),
     ) -> Result<(), RsError> {
         self.add_source(source)?;
-        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        let result = self.inner.encode()?;
         for (j, symbol) in result.recovery_iter().enumerate() {
             sink(j, symbol);
         }
@@ -61,7 +113,7 @@ impl RsEncoder {
         use_symbols: impl FnOnce(&[&[u8]]) -> R,
     ) -> Result<R, RsError> {
         self.add_source(source)?;
-        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        let result = self.inner.encode()?;
         let symbols: Vec<&[u8]> = result.recovery_iter().collect();
         Ok(use_symbols(&symbols))
     }
@@ -75,9 +127,7 @@ impl RsEncoder {
             )));
         }
         for symbol in source.chunks_exact(self.symbol_size) {
-            self.inner
-                .add_original_shard(symbol)
-                .map_err(|e| RsError(e.to_string()))?;
+            self.inner.add_original_shard(symbol)?;
         }
         Ok(())
     }
@@ -103,7 +153,7 @@ pub const MAX_BATCHED_SYMBOL_SIZE: usize = 32;
 /// codewords can share one "super" shard: codeword `b`'s element `i` goes to element
 /// `b · s/2 + i` of the super shard, and comes back out of the repair super shards the same way.
 pub struct BatchEncoder {
-    inner: reed_solomon_simd::ReedSolomonEncoder,
+    inner: Encoder,
     k: usize,
     n_repair: usize,
     symbol_size: usize,
@@ -125,12 +175,7 @@ impl BatchEncoder {
             return Err(RsError(format!("symbol size {s} is too large to batch")));
         }
         let super_len = 16 * 64;
-        let inner = reed_solomon_simd::ReedSolomonEncoder::new(
-            usize::from(k),
-            repair_count(k, n)?,
-            super_len,
-        )
-        .map_err(|e| RsError(e.to_string()))?;
+        let inner = Encoder::new(usize::from(k), repair_count(k, n)?, super_len)?;
         Ok(Self {
             inner,
             k: usize::from(k),
@@ -171,11 +216,9 @@ impl BatchEncoder {
             }
         }
         for shard in self.packed.chunks_exact(self.super_len) {
-            self.inner
-                .add_original_shard(shard)
-                .map_err(|e| RsError(e.to_string()))?;
+            self.inner.add_original_shard(shard)?;
         }
-        let result = self.inner.encode().map_err(|e| RsError(e.to_string()))?;
+        let result = self.inner.encode()?;
         for (j, shard) in result.recovery_iter().enumerate() {
             for b in 0..count {
                 let at = (b * self.n_repair + j) * s;
@@ -289,6 +332,35 @@ pub fn rs_decode<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The encoder (on the GFNI engine where the CPU has it) gives exactly the library's own
+    /// recovery symbols, for both of the library's rates and for partial 64-byte chunks.
+    #[test]
+    fn encoder_matches_the_library() {
+        for (k, m, shard_bytes) in [
+            (3usize, 5usize, 2usize),
+            (667, 333, 302),
+            (334, 666, 302),
+            (5, 8, 1024),
+        ] {
+            let source: Vec<u8> = (0..k * shard_bytes)
+                .map(|i| (i * 31 + i / 7) as u8)
+                .collect();
+            let mut ours = Encoder::new(k, m, shard_bytes).expect("valid");
+            let mut theirs = Encoder::library(k, m, shard_bytes).expect("valid");
+            for encoder in [&mut ours, &mut theirs] {
+                for shard in source.chunks_exact(shard_bytes) {
+                    encoder.add_original_shard(shard).expect("fits");
+                }
+            }
+            let ours = ours.encode().expect("encodes");
+            let theirs = theirs.encode().expect("encodes");
+            assert!(
+                ours.recovery_iter().eq(theirs.recovery_iter()),
+                "k {k}, m {m}, shard bytes {shard_bytes}"
+            );
+        }
+    }
 
     /// Batched encoding gives exactly the symbols of encoding each codeword on its own.
     #[test]

@@ -107,28 +107,46 @@ pub unsafe fn hash8(lanes: &[*const u8; 8], len: usize, prefix: u8, out: &mut [D
         v[14] = _mm512_set1_epi64((IV[6] ^ if last { u64::MAX } else { 0 }) as i64);
         v[15] = _mm512_set1_epi64(IV[7] as i64);
 
+        // The message word is added first: it is ready early, which shortens the chain of
+        // dependent additions.
         macro_rules! g {
             ($a:expr, $b:expr, $c:expr, $d:expr, $x:expr, $y:expr) => {
-                v[$a] = _mm512_add_epi64(_mm512_add_epi64(v[$a], v[$b]), $x);
+                v[$a] = _mm512_add_epi64(_mm512_add_epi64(v[$a], $x), v[$b]);
                 v[$d] = _mm512_ror_epi64::<32>(_mm512_xor_si512(v[$d], v[$a]));
                 v[$c] = _mm512_add_epi64(v[$c], v[$d]);
                 v[$b] = _mm512_ror_epi64::<24>(_mm512_xor_si512(v[$b], v[$c]));
-                v[$a] = _mm512_add_epi64(_mm512_add_epi64(v[$a], v[$b]), $y);
+                v[$a] = _mm512_add_epi64(_mm512_add_epi64(v[$a], $y), v[$b]);
                 v[$d] = _mm512_ror_epi64::<16>(_mm512_xor_si512(v[$d], v[$a]));
                 v[$c] = _mm512_add_epi64(v[$c], v[$d]);
                 v[$b] = _mm512_ror_epi64::<63>(_mm512_xor_si512(v[$b], v[$c]));
             };
         }
-        for sigma in &SIGMA {
-            g!(0, 4, 8, 12, m[sigma[0]], m[sigma[1]]);
-            g!(1, 5, 9, 13, m[sigma[2]], m[sigma[3]]);
-            g!(2, 6, 10, 14, m[sigma[4]], m[sigma[5]]);
-            g!(3, 7, 11, 15, m[sigma[6]], m[sigma[7]]);
-            g!(0, 5, 10, 15, m[sigma[8]], m[sigma[9]]);
-            g!(1, 6, 11, 12, m[sigma[10]], m[sigma[11]]);
-            g!(2, 7, 8, 13, m[sigma[12]], m[sigma[13]]);
-            g!(3, 4, 9, 14, m[sigma[14]], m[sigma[15]]);
+        // Rounds are unrolled so that every message index is a constant.
+        macro_rules! round {
+            ($r:expr) => {
+                let sigma = &SIGMA[$r];
+                g!(0, 4, 8, 12, m[sigma[0]], m[sigma[1]]);
+                g!(1, 5, 9, 13, m[sigma[2]], m[sigma[3]]);
+                g!(2, 6, 10, 14, m[sigma[4]], m[sigma[5]]);
+                g!(3, 7, 11, 15, m[sigma[6]], m[sigma[7]]);
+                g!(0, 5, 10, 15, m[sigma[8]], m[sigma[9]]);
+                g!(1, 6, 11, 12, m[sigma[10]], m[sigma[11]]);
+                g!(2, 7, 8, 13, m[sigma[12]], m[sigma[13]]);
+                g!(3, 4, 9, 14, m[sigma[14]], m[sigma[15]]);
+            };
         }
+        round!(0);
+        round!(1);
+        round!(2);
+        round!(3);
+        round!(4);
+        round!(5);
+        round!(6);
+        round!(7);
+        round!(8);
+        round!(9);
+        round!(10);
+        round!(11);
         for i in 0..8 {
             h[i] = _mm512_xor_si512(h[i], _mm512_xor_si512(v[i], v[i + 8]));
         }
