@@ -16,6 +16,7 @@
 //! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] (amounts; see below) |
 //! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
 //! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
+//! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //!
 //! The refusals the model shares with Move (same `Error` variant as the abort code, see
 //! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
@@ -46,19 +47,13 @@
 //!    registration order, which is Move's committee order in that story.
 //! 4. **Empty committees**: Move keeps an empty committee in epochs without stake
 //!    (`empty_committee_epochs`); the model refuses such a selection with `ENoStake`.
-//! 5. **Withdrawing stake that is not active**: Move refuses a request on a stake that can be
-//!    withdrawn at once (`request_on_inactive_stake_rejected`, `ECanWithdrawEarly`) and
-//!    withdraws it with `withdraw_stake`; the model's `request_withdraw_stake` returns it at
-//!    once. A stake already counted in the selected committee goes through a request in Move
-//!    (withdraw epoch 2 in `early_and_pre_active_withdrawal`), but is still returned at once
-//!    by the model (it is pending until epoch 1).
-//! 6. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
+//! 5. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
 //!    rate; the model refuses to sell before its first rate sample (`EInvalidRate`). In
 //!    `conservation` the model's epoch-0 purchase is therefore asserted refused.
-//! 7. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
+//! 6. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
 //!    the model re-prices at every sample from a sliding window of `rate_window_samples`. With
 //!    both samples of `wal_usd_rate` in one window the numbers after the change agree.
-//! 8. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 7. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -610,11 +605,51 @@ fn second_request_rejected() {
     let node = register_nodes(&mut sys, 1)[0];
     let staked = stake(&mut sys, id(ADMIN), node, 1);
     next_epoch(&mut sys);
-    assert_eq!(sys.request_withdraw_stake(id(ADMIN), staked), Ok(None));
+    assert_eq!(sys.request_withdraw_stake(id(ADMIN), staked), Ok(2));
     assert_eq!(
         sys.request_withdraw_stake(id(ADMIN), staked),
         Err(Error::EAlreadyWithdrawing)
     );
+}
+
+#[test]
+fn request_on_inactive_stake_rejected() {
+    let mut sys = begin(params(10));
+    let node = register_nodes(&mut sys, 1)[0];
+    let staked = stake(&mut sys, id(ADMIN), node, 1);
+    assert_eq!(
+        sys.request_withdraw_stake(id(ADMIN), staked),
+        Err(Error::ECanWithdrawEarly)
+    );
+}
+
+/// `staking_tests::early_and_pre_active_withdrawal`: a stake that never became active is
+/// withdrawn at once, principal only; a stake counted in the selected committee of epoch 1
+/// goes through a request, leaves at epoch 2 and pays its principal back.
+#[test]
+fn early_and_pre_active_withdrawal() {
+    let (a, b, c) = (id(0xA1), id(0xB1), id(0xC1));
+    let hundred = 100 * FROST_PER_WAL;
+    let mut sys = begin_with(params(10), &[(a, hundred), (b, hundred), (c, hundred)]);
+    let node = register_nodes(&mut sys, 1)[0];
+    let _base = stake(&mut sys, a, node, 10);
+    let early = stake(&mut sys, b, node, 5);
+    assert_eq!(sys.withdraw_stake(b, early), Ok(5 * FROST_PER_WAL));
+    let counted = stake(&mut sys, c, node, 5);
+    sys.select_committee().unwrap();
+    assert_eq!(
+        sys.withdraw_stake(c, counted),
+        Err(Error::ENotWithdrawing),
+        "counted in the selected committee: not withdrawable at once"
+    );
+    assert_eq!(sys.request_withdraw_stake(c, counted), Ok(2));
+    next_epoch(&mut sys);
+    next_epoch(&mut sys);
+    assert_eq!(sys.withdraw_stake(c, counted), Ok(5 * FROST_PER_WAL));
+    assert_eq!(sys.pools[&node].active_frost, 10 * FROST_PER_WAL);
+    assert_eq!(sys.balance(&b), hundred);
+    assert_eq!(sys.balance(&c), hundred);
+    assert_conserved(&sys);
 }
 
 #[test]
@@ -703,7 +738,7 @@ fn wal_is_conserved_across_epochs() {
         // Storage bought ahead, and a blob registered on 1 MiB of it.
         let bought = sys.reserve_space(admin, (3 + epoch) * MIB, 1 + epoch as u32 % 4);
         if epoch == 0 {
-            // Known difference 6: no FROST price before the first rate sample.
+            // Known difference 5: no FROST price before the first rate sample.
             assert_eq!(bought, Err(Error::EInvalidRate));
         } else {
             let storage = bought.unwrap();
@@ -729,7 +764,8 @@ fn wal_is_conserved_across_epochs() {
                 }
                 StakeState::Staked => {
                     if st.activation_epoch + 2 <= sys.epoch && i % 2 == 0 {
-                        assert_eq!(sys.request_withdraw_stake(admin, stakes[i]), Ok(None));
+                        let leaves = sys.effective_epoch();
+                        assert_eq!(sys.request_withdraw_stake(admin, stakes[i]), Ok(leaves));
                     }
                 }
             }

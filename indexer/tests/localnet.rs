@@ -570,6 +570,14 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
         pool2: _,
         stake_user,
     } = bootstrap(&net)?;
+    // A stake that never became active: withdrawn at once, never requested.
+    let fresh = created(&net.execute(
+        user(),
+        Operation::Stake {
+            node_id: pool1,
+            amount: WAL,
+        },
+    )?)?;
     let before_cp = net.checkpoint_count();
     let before_state = net.with_state(|s| s.clone());
     let cases: Vec<(Id, Operation, &str)> = vec![
@@ -626,6 +634,13 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
                 staked_wal_id: Id::from_u64(4242),
             },
             "EUnknownStake",
+        ),
+        (
+            user(),
+            Operation::RequestWithdrawal {
+                staked_wal_id: fresh,
+            },
+            "ECanWithdrawEarly",
         ),
         (
             op1(),
@@ -941,5 +956,39 @@ fn a_follower_waits_for_the_next_checkpoint() -> Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("follower panicked"))??;
     assert_eq!(seq, 1);
+    Ok(())
+}
+
+#[test]
+fn stake_that_never_became_active_is_withdrawn_at_once() -> Result<()> {
+    let net = Localnet::in_memory(genesis())?;
+    let pool = created(&net.execute(op1(), register("n1", 1000))?)?;
+    let staked = created(&net.execute(
+        user(),
+        Operation::Stake {
+            node_id: pool,
+            amount: 7 * WAL,
+        },
+    )?)?;
+    let before = net.with_state(|s| s.balance(&user().into()));
+    let r = net.execute(
+        user(),
+        Operation::Withdraw {
+            staked_wal_id: staked,
+        },
+    )?;
+    assert_eq!(r.outcome, Outcome::Paid(7 * WAL));
+    match r.events.as_slice() {
+        [FloeEvent::StakeWithdrawn(w)] => {
+            assert!(w.early);
+            assert_eq!((w.principal, w.rewards), (7 * WAL, 0));
+            assert_eq!(w.staked_wal_id, staked.0);
+        }
+        other => bail!("expected one StakeWithdrawn, got {other:?}"),
+    }
+    assert_eq!(
+        net.with_state(|s| s.balance(&user().into())),
+        before + 7 * WAL
+    );
     Ok(())
 }

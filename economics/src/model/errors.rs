@@ -175,11 +175,16 @@ pub enum Error {
     /// A settlement or list with the same key twice (e.g. two entries for one pool).
     #[error("EDuplicate: duplicate key")]
     EDuplicate,
+    /// The receipt never became active and is not counted in a selected committee: it is
+    /// withdrawn at once with `withdraw_stake`, there is nothing to request.
+    #[error("ECanWithdrawEarly: stake can be withdrawn at once")]
+    ECanWithdrawEarly,
 }
 
 impl Error {
-    /// Every variant, in code order (`ALL[i].code() == i`).
-    pub const ALL: [Error; 54] = [
+    /// Every variant: the model's own refusals in code order (`ALL[i].code() == i` for the
+    /// first 54), then those that carry the code of a Move-only constant (100 and up).
+    pub const ALL: [Error; 55] = [
         Error::EOverflow,
         Error::EInvalidShardCount,
         Error::EBlobTooLarge,
@@ -234,15 +239,20 @@ impl Error {
         Error::EAlreadyExecuted,
         Error::EInvalidParameter,
         Error::EDuplicate,
+        Error::ECanWithdrawEarly,
     ];
 
     /// The stable abort code of this refusal (its position in [`Error::ALL`]); the Move
     /// constant of the same name should carry the same number.
     pub fn code(self) -> u64 {
-        Error::ALL
-            .iter()
-            .position(|e| *e == self)
-            .expect("every variant is listed") as u64
+        match self {
+            // `staking_pool::ECanWithdrawEarly`, a code from Move's own range.
+            Error::ECanWithdrawEarly => 107,
+            _ => Error::ALL
+                .iter()
+                .position(|e| *e == self)
+                .expect("every variant is listed") as u64,
+        }
     }
 
     /// The Move-style name of the refusal, e.g. `"EWrongEpoch"`.
@@ -302,6 +312,7 @@ impl Error {
             Error::EAlreadyExecuted => "EAlreadyExecuted",
             Error::EInvalidParameter => "EInvalidParameter",
             Error::EDuplicate => "EDuplicate",
+            Error::ECanWithdrawEarly => "ECanWithdrawEarly",
         }
     }
 }
@@ -314,13 +325,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_positions_and_names_match_display() {
+    fn codes_are_unique_and_names_match_display() {
         let mut names: Vec<_> = Error::ALL.iter().map(|e| e.name()).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Error::ALL.len(), "ALL lists each variant once");
+        let mut codes: Vec<_> = Error::ALL.iter().map(|e| e.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Error::ALL.len(), "codes are unique");
         for (i, e) in Error::ALL.iter().enumerate() {
-            assert_eq!(e.code(), i as u64, "{e:?}");
+            // The model's own refusals are numbered by position; the rest use Move's codes.
+            if i < 54 {
+                assert_eq!(e.code(), i as u64, "{e:?}");
+            } else {
+                assert!(e.code() >= 100, "{e:?}");
+            }
             assert!(e.to_string().starts_with(e.name()), "{e}");
             assert_eq!(format!("{e:?}"), e.name());
         }

@@ -5,8 +5,12 @@
 //! ([`crate::rewards::ExchangeRate`]). A withdrawal of active stake is requested, keeps
 //! earning until its withdraw epoch (next epoch, or the one after once the committee is
 //! selected), is converted back to FROST at the start of that epoch, and is then taken with
-//! [`System::withdraw_stake`]. Stake still pending is returned at once. A commission change
-//! takes effect two epochs later.
+//! [`System::withdraw_stake`]. Stake that never became active and is not counted in a selected
+//! committee is taken back at once with [`System::withdraw_stake`] (requesting it is refused
+//! with `ECanWithdrawEarly`); stake that activates next epoch and already counts in the
+//! selected committee is requested like active stake and leaves one epoch after it activates.
+//! These are the Move contracts' rules (`staking_pool::can_withdraw_early`). A commission
+//! change takes effect two epochs later.
 
 use super::{Error, ObjectId, Pool, Result, StakeState, StakedWal, System};
 use crate::price::PriceVote;
@@ -88,15 +92,21 @@ impl System {
         Ok(id)
     }
 
-    /// Requests the withdrawal of a receipt. Pending stake is returned at once (`Ok(Some(amount))`);
-    /// active stake becomes withdrawable at its withdraw epoch (`Ok(None)`). Refuses an unknown
-    /// receipt (`EUnknownStake`), a caller that does not own it (`ENotOwner`), a second request
-    /// (`EAlreadyWithdrawing`).
-    pub fn request_withdraw_stake(
-        &mut self,
-        caller: ObjectId,
-        stake: ObjectId,
-    ) -> Result<Option<Frost>> {
+    /// Whether a receipt never became active and is not counted in a selected committee, so
+    /// [`System::withdraw_stake`] returns it at once.
+    pub fn can_withdraw_early(&self, stake: &StakedWal) -> bool {
+        stake.state == StakeState::Staked
+            && stake.activation_epoch > self.epoch
+            && !(stake.activation_epoch == self.epoch + 1 && self.next_committee.is_some())
+    }
+
+    /// Requests the withdrawal of a receipt; returns its withdraw epoch. Active stake leaves
+    /// at the next epoch whose committee is not selected yet; stake that activates next epoch
+    /// and counts in the selected committee leaves one epoch after it activates. Refuses an
+    /// unknown receipt (`EUnknownStake`), a caller that does not own it (`ENotOwner`), a
+    /// second request (`EAlreadyWithdrawing`), and a receipt that can be withdrawn at once
+    /// (`ECanWithdrawEarly`).
+    pub fn request_withdraw_stake(&mut self, caller: ObjectId, stake: ObjectId) -> Result<Epoch> {
         let s = *self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
         if s.owner != caller {
             return Err(Error::ENotOwner);
@@ -104,7 +114,32 @@ impl System {
         if s.state != StakeState::Staked {
             return Err(Error::EAlreadyWithdrawing);
         }
-        if s.activation_epoch > self.epoch {
+        if self.can_withdraw_early(&s) {
+            return Err(Error::ECanWithdrawEarly);
+        }
+        let withdraw_epoch = if s.activation_epoch > self.epoch {
+            s.activation_epoch + 1
+        } else {
+            self.effective_epoch()
+        };
+        self.stakes.get_mut(&stake).expect("exists").state = StakeState::Withdrawing {
+            withdraw_epoch,
+            amount: None,
+        };
+        Ok(withdraw_epoch)
+    }
+
+    /// Takes a receipt back: at once, principal only, if it never became active and is not
+    /// counted in a selected committee ([`System::can_withdraw_early`]); otherwise the
+    /// processed withdrawal, principal and rewards. Refuses `EUnknownStake`, `ENotOwner`, an
+    /// active receipt not withdrawing (`ENotWithdrawing`), and one whose withdraw epoch has not
+    /// started (`EWithdrawEpochNotReached`).
+    pub fn withdraw_stake(&mut self, caller: ObjectId, stake: ObjectId) -> Result<Frost> {
+        let s = *self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
+        if s.owner != caller {
+            return Err(Error::ENotOwner);
+        }
+        if self.can_withdraw_early(&s) {
             let p = self.pools.get_mut(&s.pool).ok_or(Error::EUnknownPool)?;
             let slot = p
                 .pending
@@ -116,23 +151,7 @@ impl System {
             }
             self.stakes.remove(&stake);
             self.credit(&caller, s.principal);
-            return Ok(Some(s.principal));
-        }
-        let withdraw_epoch = self.effective_epoch();
-        self.stakes.get_mut(&stake).expect("exists").state = StakeState::Withdrawing {
-            withdraw_epoch,
-            amount: None,
-        };
-        Ok(None)
-    }
-
-    /// Takes a processed withdrawal. Refuses `EUnknownStake`, `ENotOwner`, a receipt not
-    /// withdrawing (`ENotWithdrawing`), and one whose withdraw epoch has not started
-    /// (`EWithdrawEpochNotReached`).
-    pub fn withdraw_stake(&mut self, caller: ObjectId, stake: ObjectId) -> Result<Frost> {
-        let s = *self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
-        if s.owner != caller {
-            return Err(Error::ENotOwner);
+            return Ok(s.principal);
         }
         let StakeState::Withdrawing {
             withdraw_epoch,
@@ -257,7 +276,10 @@ impl System {
                     s.pool == id
                         && s.activation_epoch <= epoch
                         && s.shares == 0
-                        && s.state == StakeState::Staked
+                        && matches!(
+                            s.state,
+                            StakeState::Staked | StakeState::Withdrawing { amount: None, .. }
+                        )
                 })
                 .map(|(k, _)| *k)
                 .collect();

@@ -12,7 +12,7 @@ use floe_economics::events::{
     PriceVoted, PricesUpdated, StakeDeposited, StakeWithdrawn, StorageReserved, UsdPricesSelected,
     WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
 };
-use floe_economics::model::{ObjectId, StakeState, System};
+use floe_economics::model::{ObjectId, System};
 use floe_economics::price::{next_usd_prices, PriceVote};
 use floe_economics::{Error, Result};
 
@@ -66,40 +66,21 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
         Operation::RequestWithdrawal { staked_wal_id } => {
             let sid = ObjectId::from(*staked_wal_id);
             let before = s.stakes.get(&sid).copied();
-            let early = s.request_withdraw_stake(me, sid)?;
+            let withdraw_epoch = s.request_withdraw_stake(me, sid)?;
             let before = before.ok_or(Error::EUnknownStake)?;
-            match early {
-                Some(amount) => {
-                    ev.push(FloeEvent::StakeWithdrawn(StakeWithdrawn {
-                        epoch,
-                        node_id: before.pool.0,
-                        staked_wal_id: sid.0,
-                        staker: me.0,
-                        principal: amount,
-                        rewards: 0,
-                        early: true,
-                    }));
-                    Outcome::Paid(amount)
-                }
-                None => {
-                    let withdraw_epoch = match s.stakes.get(&sid).map(|x| x.state) {
-                        Some(StakeState::Withdrawing { withdraw_epoch, .. }) => withdraw_epoch,
-                        _ => s.effective_epoch(),
-                    };
-                    ev.push(FloeEvent::WithdrawalRequested(WithdrawalRequested {
-                        epoch,
-                        node_id: before.pool.0,
-                        staked_wal_id: sid.0,
-                        amount: before.principal,
-                        withdraw_epoch,
-                    }));
-                    Outcome::Done
-                }
-            }
+            ev.push(FloeEvent::WithdrawalRequested(WithdrawalRequested {
+                epoch,
+                node_id: before.pool.0,
+                staked_wal_id: sid.0,
+                amount: before.principal,
+                withdraw_epoch,
+            }));
+            Outcome::Done
         }
         Operation::Withdraw { staked_wal_id } => {
             let sid = ObjectId::from(*staked_wal_id);
             let before = s.stakes.get(&sid).copied();
+            let early = before.is_some_and(|b| s.can_withdraw_early(&b));
             let amount = s.withdraw_stake(me, sid)?;
             let before = before.ok_or(Error::EUnknownStake)?;
             ev.push(FloeEvent::StakeWithdrawn(StakeWithdrawn {
@@ -109,7 +90,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 staker: me.0,
                 principal: before.principal,
                 rewards: amount.saturating_sub(before.principal),
-                early: false,
+                early,
             }));
             Outcome::Paid(amount)
         }
