@@ -16,6 +16,7 @@
 //! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] (amounts; see below) |
 //! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
 //! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
+//! | empty committees | `epoch_tests::empty_committee_epochs` | [`empty_committee_epochs`] |
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //!
 //! The refusals the model shares with Move (same `Error` variant as the abort code, see
@@ -45,15 +46,13 @@
 //!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
 //!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
 //!    registration order, which is Move's committee order in that story.
-//! 4. **Empty committees**: Move keeps an empty committee in epochs without stake
-//!    (`empty_committee_epochs`); the model refuses such a selection with `ENoStake`.
-//! 5. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
+//! 4. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
 //!    rate; the model refuses to sell before its first rate sample (`EInvalidRate`). In
 //!    `conservation` the model's epoch-0 purchase is therefore asserted refused.
-//! 6. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
+//! 5. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
 //!    the model re-prices at every sample from a sliding window of `rate_window_samples`. With
 //!    both samples of `wal_usd_rate` in one window the numbers after the change agree.
-//! 7. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 6. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -541,6 +540,17 @@ fn dhondt_and_minimal_movement() {
     assert_conserved(&sys);
 }
 
+/// `epoch_tests::empty_committee_epochs`: epochs without any stake keep an empty committee.
+#[test]
+fn empty_committee_epochs() {
+    let mut sys = begin(params(10));
+    next_epoch(&mut sys);
+    next_epoch(&mut sys);
+    assert_eq!(sys.epoch, 2);
+    assert!(sys.committee.is_empty());
+    assert_conserved(&sys);
+}
+
 #[test]
 fn second_voting_end_rejected() {
     let mut sys = begin(params(10));
@@ -738,7 +748,7 @@ fn wal_is_conserved_across_epochs() {
         // Storage bought ahead, and a blob registered on 1 MiB of it.
         let bought = sys.reserve_space(admin, (3 + epoch) * MIB, 1 + epoch as u32 % 4);
         if epoch == 0 {
-            // Known difference 5: no FROST price before the first rate sample.
+            // Known difference 4: no FROST price before the first rate sample.
             assert_eq!(bought, Err(Error::EInvalidRate));
         } else {
             let storage = bought.unwrap();

@@ -7,7 +7,7 @@
 //!   "steps": [
 //!     { "sender": "op1", "op": { "op": "register_node", "name": "n1", ... }, "save_as": "pool1" },
 //!     { "sender": "alice", "op": { "op": "stake", "node_id": "$pool1", "amount": 1000000000 } },
-//!     { "sender": "alice", "op": { "op": "advance_epoch" }, "expect_refusal": "ENoStake" },
+//!     { "sender": "alice", "op": { "op": "sample_wal_usd_rate" }, "expect_refusal": "ENoVotes" },
 //!     { "advance_clock_ms": 60000 },
 //!     { "seal": true } ] }
 //! ```

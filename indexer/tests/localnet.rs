@@ -562,8 +562,8 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
         Some("EInvalidRate")
     );
     assert_eq!(
-        refusal(net.execute(user(), Operation::AdvanceEpoch)),
-        Some("ENoStake")
+        refusal(net.execute(user(), Operation::SampleWalUsdRate)),
+        Some("ENoVotes")
     );
     let Setup {
         pool1,
@@ -989,6 +989,44 @@ fn stake_that_never_became_active_is_withdrawn_at_once() -> Result<()> {
     assert_eq!(
         net.with_state(|s| s.balance(&user().into())),
         before + 7 * WAL
+    );
+    Ok(())
+}
+
+/// Mirrors `epoch_tests::empty_committee_epochs`: epochs without any stake keep an empty
+/// committee (and its pot is burned), as the contracts do.
+#[test]
+fn epochs_without_stake_keep_an_empty_committee() -> Result<()> {
+    let net = Localnet::in_memory(genesis())?;
+    for expected in 1..=2u32 {
+        let r = net.execute(user(), Operation::AdvanceEpoch)?;
+        assert_eq!(net.epoch(), expected);
+        let selected = r.events.iter().find_map(|e| match e {
+            FloeEvent::CommitteeSelected(c) => Some(c.clone()),
+            _ => None,
+        });
+        let selected = selected.context("a CommitteeSelected event")?;
+        assert_eq!(selected.epoch, expected);
+        assert!(selected.node_ids.is_empty() && selected.shards.is_empty());
+        assert!(r
+            .events
+            .iter()
+            .any(|e| matches!(e, FloeEvent::EpochChangeDone(d) if d.epoch == expected)));
+    }
+    assert!(net.with_state(|s| s.committee.is_empty()));
+    // Stake arriving later still forms a committee at the next change.
+    let pool = created(&net.execute(op1(), register("n1", 1000))?)?;
+    net.execute(
+        op1(),
+        Operation::Stake {
+            node_id: pool,
+            amount: 5 * WAL,
+        },
+    )?;
+    net.execute(user(), Operation::AdvanceEpoch)?;
+    assert_eq!(
+        net.with_state(|s| s.committee.get(&pool.into()).map(Vec::len)),
+        Some(10)
     );
     Ok(())
 }

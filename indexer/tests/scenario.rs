@@ -10,7 +10,7 @@ use floe_indexer::scenario::{run, Scenario, ScenarioError};
 const SCENARIO: &str = r#"{
   "actors": { "op1": "0x1", "alice": "0x3" },
   "steps": [
-    { "sender": "alice", "op": { "op": "advance_epoch" }, "expect_refusal": "ENoStake" },
+    { "sender": "alice", "op": { "op": "sample_wal_usd_rate" }, "expect_refusal": "ENoVotes" },
     { "sender": "op1", "save_as": "pool1", "op": { "op": "register_node", "name": "n1",
       "network_address": "n1:9000", "public_key": "0x0102", "commission_bps": 500,
       "storage_price_usd": 1000, "write_price_usd": 500, "capacity": 4294967296 } },

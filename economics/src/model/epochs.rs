@@ -73,8 +73,9 @@ impl System {
     }
 
     /// Selects the next committee (D'Hondt over the stake active next epoch, minimal movement)
-    /// and fixes the next capacity. Refuses a second selection (`ECommitteeSelected`) and no
-    /// stake at all (`ENoStake`).
+    /// and fixes the next capacity and USD prices. With no stake at all the next committee is
+    /// empty and the capacity and prices stay as they are (the contracts' rule). Refuses a
+    /// second selection (`ECommitteeSelected`).
     pub fn select_committee(&mut self) -> Result<()> {
         if self.next_committee.is_some() {
             return Err(Error::ECommitteeSelected);
@@ -82,6 +83,11 @@ impl System {
         let next = self.epoch + 1;
         let ids: Vec<ObjectId> = self.pools.keys().copied().collect();
         let stake: Vec<u64> = ids.iter().map(|id| self.stake_at(id, next)).collect();
+        if stake.iter().all(|s| *s == 0) {
+            self.next_committee = Some(BTreeMap::new());
+            self.pending_epoch_params = Some((self.capacity, self.usd_prices));
+            return Ok(());
+        }
         let counts = dhondt(&stake, self.params.n_shards)?;
         let counts: BTreeMap<ObjectId, u16> = ids
             .iter()
@@ -102,7 +108,7 @@ impl System {
             self.params.max_price_step_bps,
         )?;
         self.next_committee = Some(committee);
-        self.pending_epoch_params = Some((capacity, prices));
+        self.pending_epoch_params = Some((capacity, Some(prices)));
         Ok(())
     }
 
@@ -115,12 +121,12 @@ impl System {
             *self = trial;
         }
         let (capacity, prices) = self.pending_epoch_params.expect("set with the committee");
-        let frost_prices = match self.rate_window.average() {
-            Some(rate) => Some((
+        let frost_prices = match (prices, self.rate_window.average()) {
+            (Some(prices), Some(rate)) => Some((
                 usd_to_frost(prices.storage_nano_usd, rate)?,
                 usd_to_frost(prices.write_nano_usd, rate)?,
             )),
-            None => None,
+            _ => None,
         };
         let ended = self.epoch;
         // The ended epoch's pot and settlement inputs.
@@ -171,7 +177,7 @@ impl System {
         self.committee = self.next_committee.take().expect("selected above");
         self.pending_epoch_params = None;
         self.capacity = capacity;
-        self.usd_prices = Some(prices);
+        self.usd_prices = prices;
         if let Some((storage, write)) = frost_prices {
             self.storage_price = storage;
             self.write_price = write;

@@ -259,8 +259,9 @@ pub struct System {
     pub ended: BTreeMap<Epoch, EndedEpoch>,
     /// Governance proposals.
     pub proposals: BTreeMap<u64, governance::Proposal>,
-    /// Capacity and USD prices computed at committee selection, applied at the epoch change.
-    pub pending_epoch_params: Option<(u64, UsdPrices)>,
+    /// Capacity and USD prices computed at committee selection, applied at the epoch change
+    /// (an empty committee keeps the current ones, which are `None` before the first committee).
+    pub pending_epoch_params: Option<(u64, Option<UsdPrices>)>,
     next_id: u64,
 }
 

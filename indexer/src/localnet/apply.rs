@@ -13,7 +13,7 @@ use floe_economics::events::{
     WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
 };
 use floe_economics::model::{ObjectId, System};
-use floe_economics::price::{next_usd_prices, PriceVote};
+use floe_economics::price::{next_usd_prices, PriceVote, UsdPrices};
 use floe_economics::{Error, Result};
 
 use crate::chain::{Id, Operation, Outcome};
@@ -384,8 +384,17 @@ fn selection_events(s: &System, ev: &mut Vec<FloeEvent>) -> Result<()> {
         .iter()
         .filter_map(|(id, sh)| s.pools.get(id).map(|p| (p.vote, sh.len() as u64)))
         .collect();
-    // The quorum targets are the unguarded prices (no previous price: no guard).
-    let targets = next_usd_prices(&votes, s.params.n_shards as u64, None, 0)?;
+    // The quorum targets are the unguarded prices (no previous price: no guard). An empty
+    // committee keeps the current prices, which are also its targets (0 before any committee).
+    let prices = prices.unwrap_or(UsdPrices {
+        storage_nano_usd: 0,
+        write_nano_usd: 0,
+    });
+    let targets = if committee.is_empty() {
+        prices
+    } else {
+        next_usd_prices(&votes, s.params.n_shards as u64, None, 0)?
+    };
     ev.push(FloeEvent::CommitteeSelected(CommitteeSelected {
         epoch: next_epoch,
         node_ids: committee.keys().map(|k| k.0).collect(),

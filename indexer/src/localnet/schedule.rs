@@ -3,8 +3,8 @@
 //!
 //! Every `period` of wall time, [`run`] moves the ledger clock forward by the schedule's epoch
 //! length, submits `advance_epoch` (permissionless, as `initiate_epoch_change` is on chain) and
-//! seals a checkpoint. An epoch change the contracts refuse (for example before any node has
-//! stake) is logged and retried at the next tick; a storage failure stops the schedule.
+//! seals a checkpoint. An epoch change the contracts refuse is logged and retried at the next
+//! tick; a storage failure stops the schedule.
 
 use std::future::Future;
 use std::time::Duration;
