@@ -304,6 +304,21 @@ pub async fn serve(
         .await
 }
 
+/// Opens `SubscribeCheckpoints` on `client`, with `read_mask`.
+pub(crate) async fn subscribe(
+    client: &sui_rpc::Client,
+    read_mask: prost_types::FieldMask,
+) -> Result<tonic::Streaming<rpc::SubscribeCheckpointsResponse>, Status> {
+    let mut request = rpc::SubscribeCheckpointsRequest::default();
+    request.read_mask = Some(read_mask);
+    Ok(client
+        .clone()
+        .subscription_client()
+        .subscribe_checkpoints(request)
+        .await?
+        .into_inner())
+}
+
 /// The largest message a [`GrpcSource`] accepts (a checkpoint full of Floe events).
 const MAX_MESSAGE: usize = 256 << 20;
 
@@ -372,16 +387,9 @@ impl GrpcSource {
 
     /// Waits on the subscription until the server has checkpoint `seq`.
     async fn wait_for(&self, seq: u64) -> Result<Checkpoint, SourceError> {
-        let mut request = rpc::SubscribeCheckpointsRequest::default();
-        request.read_mask = Some(self.mask.clone());
-        let mut stream = self
-            .client
-            .clone()
-            .subscription_client()
-            .subscribe_checkpoints(request)
+        let mut stream = subscribe(&self.client, self.mask.clone())
             .await
-            .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?
-            .into_inner();
+            .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?;
         // It may have been sealed between the failed get and the subscription.
         if let Some(cp) = self.get(seq).await? {
             return Ok(cp);

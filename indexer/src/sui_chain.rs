@@ -153,17 +153,11 @@ impl SuiChainClient {
 
     /// Waits on the checkpoint subscription for the checkpoint holding transaction `digest`.
     async fn wait_for_checkpoint(&self, digest: &str) -> Result<u64, SubmitError> {
-        let mut request = rpc::SubscribeCheckpointsRequest::default();
-        request.read_mask = Some(mask("sequence_number,transactions.digest")?);
+        let read_mask = mask("sequence_number,transactions.digest")?;
         let scan = async {
-            let mut stream = self
-                .client
-                .clone()
-                .subscription_client()
-                .subscribe_checkpoints(request)
+            let mut stream = crate::grpc::subscribe(&self.client, read_mask)
                 .await
-                .map_err(|s| status_error("SubscribeCheckpoints", &s))?
-                .into_inner();
+                .map_err(|s| status_error("SubscribeCheckpoints", &s))?;
             while let Some(item) = stream.next().await {
                 let item = item.map_err(|s| status_error("SubscribeCheckpoints", &s))?;
                 if let Some(cp) = item.checkpoint {

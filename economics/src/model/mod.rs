@@ -127,6 +127,21 @@ pub struct Pool {
     pub rate_report: Option<u64>,
 }
 
+impl Pool {
+    /// Takes `amount` of the stake pending for `activation_epoch` out of the pending book
+    /// (the receipt activates or is withdrawn before it does).
+    pub(crate) fn take_pending(&mut self, activation_epoch: Epoch, amount: Frost) {
+        let slot = self
+            .pending
+            .get_mut(&activation_epoch)
+            .expect("pending stake is recorded");
+        *slot -= amount;
+        if *slot == 0 {
+            self.pending.remove(&activation_epoch);
+        }
+    }
+}
+
 /// State of a staked-WAL receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StakeState {

@@ -141,14 +141,7 @@ impl System {
         }
         if self.can_withdraw_early(&s) {
             let p = self.pools.get_mut(&s.pool).ok_or(Error::EUnknownPool)?;
-            let slot = p
-                .pending
-                .get_mut(&s.activation_epoch)
-                .expect("pending stake is recorded");
-            *slot -= s.principal;
-            if *slot == 0 {
-                p.pending.remove(&s.activation_epoch);
-            }
+            p.take_pending(s.activation_epoch, s.principal);
             self.stakes.remove(&stake);
             self.credit(&caller, s.principal);
             return Ok(s.principal);
@@ -291,14 +284,7 @@ impl System {
                     shares: p.shares,
                 };
                 let shares = rate.to_shares(s.principal).max(1);
-                let slot = p
-                    .pending
-                    .get_mut(&s.activation_epoch)
-                    .expect("pending stake is recorded");
-                *slot -= s.principal;
-                if *slot == 0 {
-                    p.pending.remove(&s.activation_epoch);
-                }
+                p.take_pending(s.activation_epoch, s.principal);
                 p.active_frost += s.principal;
                 p.shares += shares;
                 s.shares = shares;
