@@ -23,11 +23,10 @@
 //! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
 //!
 //! Setup equivalences. Move's `test_utils::begin` creates the `System` with USD prices of
-//! 1_000 / 10_000 nano-USD, a WAL/USD rate of $1 and every node reports $1 at registration;
-//! the model starts with no prices and no rate, so each story here has its nodes report $1 and
-//! takes one rate sample once the first committee is in office (FROST prices then equal the
-//! nano-USD prices, as in Move). `price_step_guard` needs the genesis USD prices as the
-//! guard's starting point, so it sets `System::usd_prices` to Move's genesis prices.
+//! 1_000 / 10_000 nano-USD, a WAL/USD rate of $1 and a capacity of 10^12 bytes, and every node
+//! reports $1 at registration; the model starts from the same genesis
+//! ([`System::new_priced`] with [`MOVE_GENESIS`]) and its nodes report $1 at registration too.
+//! At an epoch change without any rate sample both take the new committee's median report.
 //!
 //! # Known differences (not faked)
 //!
@@ -46,13 +45,10 @@
 //!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
 //!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
 //!    registration order, which is Move's committee order in that story.
-//! 4. **Genesis rate and prices**: Move sells storage in epoch 0 at the genesis prices and
-//!    rate; the model refuses to sell before its first rate sample (`EInvalidRate`). In
-//!    `conservation` the model's epoch-0 purchase is therefore asserted refused.
-//! 5. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
+//! 4. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
 //!    the model re-prices at every sample from a sliding window of `rate_window_samples`. With
 //!    both samples of `wal_usd_rate` in one window the numbers after the change agree.
-//! 6. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 5. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -60,7 +56,7 @@
 //!    an uncertified blob (`extend_uncertified_rejected`).
 
 use floe_economics::model::storage::derive_blob_id;
-use floe_economics::model::{Error, ObjectId, Params, StakeState, System};
+use floe_economics::model::{Error, GenesisPricing, ObjectId, Params, StakeState, System};
 use floe_economics::price::{
     guard, next_capacity, quorum_above, quorum_below, usd_to_frost, PriceVote, UsdPrices, Vote,
 };
@@ -113,8 +109,16 @@ fn begin_with(p: Params, others: &[(ObjectId, Frost)]) -> System {
     let extra: Frost = others.iter().map(|(_, f)| *f).sum();
     let mut genesis = vec![(id(ADMIN), SUPPLY - extra)];
     genesis.extend_from_slice(others);
-    System::new(p, &genesis).unwrap()
+    System::new_priced(p, &genesis, MOVE_GENESIS).unwrap()
 }
+
+/// `test_utils::begin`'s `system::create_for_testing` arguments.
+const MOVE_GENESIS: GenesisPricing = GenesisPricing {
+    storage_price_usd: 1_000,
+    write_price_usd: 10_000,
+    wal_usd_rate: ONE_DOLLAR,
+    capacity: 1_000_000_000_000,
+};
 
 /// `test_utils::register`: node `i` run by `operator(i)` with these votes; like Move's
 /// registration it also reports a WAL/USD rate of $1.
@@ -166,12 +170,6 @@ fn settle_and_claim(sys: &mut System, epoch: Epoch) {
         let proof = s.proof(i as u32).unwrap();
         sys.claim(epoch, entry, &proof).unwrap();
     }
-}
-
-/// The first rate sample (every node reported $1 at registration): FROST prices equal the
-/// nano-USD prices, as at Move's genesis.
-fn sample_genesis_rate(sys: &mut System) {
-    assert_eq!(sys.sample_rate(), Ok(ONE_DOLLAR));
 }
 
 fn assert_conserved(sys: &System) {
@@ -234,7 +232,6 @@ fn walrus_price_vector_through_selection() {
     assert_eq!((usd.storage_nano_usd, usd.write_nano_usd), (7, 7));
     assert_eq!(sys.capacity, 200);
     // WAL/USD at $1: FROST prices equal the nano-USD prices.
-    sample_genesis_rate(&mut sys);
     assert_eq!((sys.storage_price, sys.write_price), (7, 7));
     assert_conserved(&sys);
 }
@@ -249,10 +246,13 @@ fn price_step_guard() {
         ..params(10)
     };
     let mut sys = begin(p);
-    sys.usd_prices = Some(UsdPrices {
-        storage_nano_usd: 1_000,
-        write_nano_usd: 10_000,
-    });
+    assert_eq!(
+        sys.usd_prices,
+        Some(UsdPrices {
+            storage_nano_usd: 1_000,
+            write_nano_usd: 10_000,
+        })
+    );
     let pool = register(&mut sys, 0, 0, 2000, 5000, 1_000_000_000_000);
     stake(&mut sys, id(ADMIN), pool, 10);
     let storage = [1050, 1102, 1157];
@@ -319,7 +319,6 @@ fn storage_setup(others: &[(ObjectId, Frost)]) -> (System, Vec<ObjectId>) {
         stake(&mut sys, id(ADMIN), *pool, 100);
     }
     next_epoch(&mut sys);
-    sample_genesis_rate(&mut sys);
     (sys, pools)
 }
 
@@ -573,7 +572,6 @@ fn commission_takes_effect_two_epochs_later() {
     let node = pools[0];
     stake(&mut sys, a, node, 100);
     next_epoch(&mut sys);
-    sample_genesis_rate(&mut sys);
 
     sys.set_commission(operator(0), node, 2000).unwrap();
     let expected = [0, 0, 180_000, 360_000];
@@ -746,19 +744,15 @@ fn wal_is_conserved_across_epochs() {
         }
         assert_conserved(&sys);
         // Storage bought ahead, and a blob registered on 1 MiB of it.
-        let bought = sys.reserve_space(admin, (3 + epoch) * MIB, 1 + epoch as u32 % 4);
-        if epoch == 0 {
-            // Known difference 4: no FROST price before the first rate sample.
-            assert_eq!(bought, Err(Error::EInvalidRate));
-        } else {
-            let storage = bought.unwrap();
-            sys.split_storage_by_size(admin, storage, MIB).unwrap();
-            let size = 5_000 + epoch * 1_000;
-            let root = root_hash(epoch + 1);
-            let blob_id = derive_blob_id(&root, RS2_ENCODING, size);
-            sys.register_blob(admin, storage, blob_id, root, size, RS2_ENCODING, true)
-                .unwrap();
-        }
+        let storage = sys
+            .reserve_space(admin, (3 + epoch) * MIB, 1 + epoch as u32 % 4)
+            .unwrap();
+        sys.split_storage_by_size(admin, storage, MIB).unwrap();
+        let size = 5_000 + epoch * 1_000;
+        let root = root_hash(epoch + 1);
+        let blob_id = derive_blob_id(&root, RS2_ENCODING, size);
+        sys.register_blob(admin, storage, blob_id, root, size, RS2_ENCODING, true)
+            .unwrap();
         assert_conserved(&sys);
         // Withdrawal requests on the oldest active receipts; withdrawals when due.
         let mut i = 0;
@@ -784,9 +778,6 @@ fn wal_is_conserved_across_epochs() {
         paid_out += sys.collect_commission(operator(1), pools[1]).unwrap();
         assert_conserved(&sys);
         next_epoch(&mut sys);
-        if epoch == 0 {
-            sample_genesis_rate(&mut sys);
-        }
         assert_conserved(&sys);
     }
     assert!(sys.burned > 0);

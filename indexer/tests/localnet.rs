@@ -46,6 +46,7 @@ fn genesis() -> Genesis {
             (op2(), 1000 * WAL),
             (user(), 1000 * WAL),
         ],
+        pricing: None,
     }
 }
 
@@ -1028,5 +1029,40 @@ fn epochs_without_stake_keep_an_empty_committee() -> Result<()> {
         net.with_state(|s| s.committee.get(&pool.into()).map(Vec::len)),
         Some(10)
     );
+    Ok(())
+}
+
+/// A chain created priced (as Move's `system::create` is) sells storage from epoch 0, and its
+/// genesis, pricing included, survives a restart.
+#[test]
+fn a_priced_genesis_sells_storage_from_epoch_0() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut g = genesis();
+    g.pricing = Some(floe_indexer::localnet::GenesisPrices {
+        storage_price_usd: 1_000,
+        write_price_usd: 10_000,
+        wal_usd_rate: 500_000_000,
+        capacity: 1 << 40,
+    });
+    let net = Localnet::open(dir.path(), g.clone())?;
+    assert_eq!(
+        net.with_state(|s| (s.storage_price, s.write_price)),
+        (2_000, 20_000)
+    );
+    let r = net.execute(
+        user(),
+        Operation::ReserveSpace {
+            size: 1 << 20,
+            epochs_ahead: 1,
+        },
+    )?;
+    match r.events.as_slice() {
+        [FloeEvent::StorageReserved(x)] => assert_eq!(x.cost, 2_000),
+        other => bail!("expected one StorageReserved, got {other:?}"),
+    }
+    drop(net);
+    let reopened = Localnet::open(dir.path(), genesis())?;
+    assert_eq!(reopened.genesis(), g);
+    assert_eq!(reopened.with_state(|s| s.storage_price), 2_000);
     Ok(())
 }

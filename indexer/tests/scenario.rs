@@ -40,6 +40,7 @@ fn genesis() -> Genesis {
             ("0x1".parse().expect("literal id"), 10_000_000_000),
             ("0x3".parse().expect("literal id"), 10_000_000_000),
         ],
+        pricing: None,
     }
 }
 

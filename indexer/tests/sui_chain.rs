@@ -132,6 +132,7 @@ impl Fixture {
                 ..GenesisParams::default()
             },
             accounts: accounts.iter().map(|k| (address(k), 1000 * WAL)).collect(),
+            pricing: None,
         };
         let net = Localnet::open(dir.path(), genesis)?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -49,17 +49,7 @@ impl System {
     /// window and the FROST prices are recomputed. Refuses an empty committee or no report
     /// (`ENoVotes`).
     pub fn sample_rate(&mut self) -> Result<u64> {
-        let reports: Vec<RateReport> = self
-            .committee
-            .iter()
-            .filter_map(|(id, shards)| {
-                self.pools[id].rate_report.map(|rate| RateReport {
-                    rate,
-                    weight: shards.len() as u64,
-                })
-            })
-            .collect();
-        let median = weighted_median(&reports)?;
+        let median = self.committee_rate(&self.committee)?;
         let prices = self.usd_prices.ok_or(Error::ENoVotes)?;
         let mut window = self.rate_window.clone();
         window.push(median);
@@ -67,9 +57,25 @@ impl System {
         let storage = usd_to_frost(prices.storage_nano_usd, rate)?;
         let write = usd_to_frost(prices.write_nano_usd, rate)?;
         self.rate_window = window;
+        self.wal_usd_rate = Some(rate);
         self.storage_price = storage;
         self.write_price = write;
         Ok(median)
+    }
+
+    /// The shard-weighted median of the rate reports of `committee`'s members. Refuses no
+    /// report at all (`ENoVotes`).
+    pub fn committee_rate(&self, committee: &BTreeMap<ObjectId, Vec<u16>>) -> Result<u64> {
+        let reports: Vec<RateReport> = committee
+            .iter()
+            .filter_map(|(id, shards)| {
+                self.pools.get(id)?.rate_report.map(|rate| RateReport {
+                    rate,
+                    weight: shards.len() as u64,
+                })
+            })
+            .collect();
+        weighted_median(&reports)
     }
 
     /// Selects the next committee (D'Hondt over the stake active next epoch, minimal movement)
@@ -121,7 +127,18 @@ impl System {
             *self = trial;
         }
         let (capacity, prices) = self.pending_epoch_params.expect("set with the committee");
-        let frost_prices = match (prices, self.rate_window.average()) {
+        // The rate of the new epoch's prices: the sample window's mean, or (no sample yet) the
+        // new committee's median report now, or (neither) the rate in force.
+        let rate = self
+            .rate_window
+            .average()
+            .or_else(|| {
+                self.next_committee
+                    .as_ref()
+                    .and_then(|c| self.committee_rate(c).ok())
+            })
+            .or(self.wal_usd_rate);
+        let frost_prices = match (prices, rate) {
             (Some(prices), Some(rate)) => Some((
                 usd_to_frost(prices.storage_nano_usd, rate)?,
                 usd_to_frost(prices.write_nano_usd, rate)?,
@@ -181,6 +198,7 @@ impl System {
         if let Some((storage, write)) = frost_prices {
             self.storage_price = storage;
             self.write_price = write;
+            self.wal_usd_rate = rate;
         }
         Ok(())
     }

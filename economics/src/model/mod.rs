@@ -28,7 +28,7 @@ pub mod storage;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::performance::{ChallengerResults, PerformanceCurve};
-use crate::price::{PriceVote, UsdPrices};
+use crate::price::{usd_to_frost, PriceVote, UsdPrices};
 use crate::settlement::{SettlementHeader, SettlementNode};
 use crate::wal_rate::RateWindow;
 use crate::{Epoch, Frost};
@@ -125,6 +125,20 @@ pub struct Pool {
     pub vote: PriceVote,
     /// The node's last WAL/USD report (nano-USD per WAL).
     pub rate_report: Option<u64>,
+}
+
+/// What a chain is priced at before its first committee (the arguments of Move's
+/// `system::create` after the parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenesisPricing {
+    /// Storage price, nano-USD per unit per epoch.
+    pub storage_price_usd: u64,
+    /// Write price, nano-USD per unit.
+    pub write_price_usd: u64,
+    /// WAL/USD rate, nano-USD per WAL.
+    pub wal_usd_rate: u64,
+    /// Total capacity, bytes.
+    pub capacity: u64,
 }
 
 impl Pool {
@@ -262,6 +276,9 @@ pub struct System {
     pub capacity: u64,
     /// Window of WAL/USD medians.
     pub rate_window: RateWindow,
+    /// The WAL/USD rate (nano-USD per WAL) the FROST prices in force come from; `None` until
+    /// the chain has one (nothing can be sold before).
+    pub wal_usd_rate: Option<u64>,
     /// `future[i]` accounts epoch `epoch + i`.
     pub future: VecDeque<FutureEpoch>,
     /// Storage resources not attached to a blob.
@@ -306,6 +323,7 @@ impl System {
             write_price: 0,
             capacity: 0,
             rate_window: RateWindow::new(params.rate_window_samples as usize),
+            wal_usd_rate: None,
             future: (0..=params.max_epochs_ahead)
                 .map(|_| FutureEpoch::default())
                 .collect(),
@@ -317,6 +335,30 @@ impl System {
             pending_epoch_params: None,
             next_id: 1,
         })
+    }
+
+    /// A chain that starts priced, as the contracts' `system::create` does: the USD prices,
+    /// the WAL/USD rate and the capacity in force until the first committee votes and
+    /// reports, so storage can be bought from epoch 0. Refuses
+    /// what [`System::new`] refuses and a zero rate (`EInvalidRate`).
+    pub fn new_priced(
+        params: Params,
+        genesis: &[(ObjectId, Frost)],
+        pricing: GenesisPricing,
+    ) -> Result<Self> {
+        let mut s = Self::new(params, genesis)?;
+        if pricing.wal_usd_rate == 0 {
+            return Err(Error::EInvalidRate);
+        }
+        s.storage_price = usd_to_frost(pricing.storage_price_usd, pricing.wal_usd_rate)?;
+        s.write_price = usd_to_frost(pricing.write_price_usd, pricing.wal_usd_rate)?;
+        s.usd_prices = Some(UsdPrices {
+            storage_nano_usd: pricing.storage_price_usd,
+            write_nano_usd: pricing.write_price_usd,
+        });
+        s.wal_usd_rate = Some(pricing.wal_usd_rate);
+        s.capacity = pricing.capacity;
+        Ok(s)
     }
 
     /// A fresh object id (deterministic: tag byte `0xF1`, then a counter).

@@ -23,7 +23,7 @@ pub fn derive_blob_id(root_hash: &[u8; 32], encoding_type: u8, size: u64) -> [u8
 
 impl System {
     fn check_window(&self, start: Epoch, end: Epoch) -> Result<()> {
-        if self.rate_window.is_empty() {
+        if self.wal_usd_rate.is_none() {
             // No WAL/USD rate yet, so no FROST price: nothing can be sold.
             return Err(Error::EInvalidRate);
         }
@@ -134,7 +134,7 @@ impl System {
         if st.start > self.epoch || st.end <= self.epoch {
             return Err(Error::EResourceBounds);
         }
-        if self.rate_window.is_empty() {
+        if self.wal_usd_rate.is_none() {
             return Err(Error::EInvalidRate);
         }
         let fee = write_fee(encoded, self.write_price)?;

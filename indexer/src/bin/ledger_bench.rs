@@ -38,6 +38,7 @@ fn main() -> BenchResult<()> {
             ..GenesisParams::default()
         },
         accounts,
+        pricing: None,
     };
     let net = Localnet::open(&dir, genesis)?;
     net.set_auto_seal(100);
@@ -172,6 +173,7 @@ fn main() -> BenchResult<()> {
             start_time_ms: 0,
             params: GenesisParams::default(),
             accounts: vec![],
+            pricing: None,
         },
     )?;
     println!(

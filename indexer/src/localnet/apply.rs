@@ -452,7 +452,7 @@ fn advance_events(
         epoch,
         storage_price_usd: usd.map_or(0, |u| u.storage_nano_usd),
         write_price_usd: usd.map_or(0, |u| u.write_nano_usd),
-        wal_usd_rate: s.rate_window.average().unwrap_or(0),
+        wal_usd_rate: s.wal_usd_rate.unwrap_or(0),
         storage_price: s.storage_price,
         write_price: s.write_price,
         total_capacity_size: s.capacity,

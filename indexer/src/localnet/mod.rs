@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use floe_economics::events::FloeEvent;
-use floe_economics::model::{ObjectId, Params, System};
+use floe_economics::model::{GenesisPricing, ObjectId, Params, System};
 use floe_economics::performance::PerformanceCurve;
 use floe_economics::{Epoch, Frost};
 use serde::{Deserialize, Serialize};
@@ -139,6 +139,34 @@ pub struct Genesis {
     pub params: GenesisParams,
     /// Initial WAL balances, FROST.
     pub accounts: Vec<(Id, Frost)>,
+    /// Prices, WAL/USD rate and capacity in force before the first committee (what Move's
+    /// `system::create` takes); without them nothing can be sold until the first rate sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<GenesisPrices>,
+}
+
+/// The genesis pricing of a chain (serde form of `economics::model::GenesisPricing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisPrices {
+    /// Storage price, nano-USD per MiB per epoch.
+    pub storage_price_usd: u64,
+    /// Write price, nano-USD per MiB.
+    pub write_price_usd: u64,
+    /// WAL/USD rate, nano-USD per WAL.
+    pub wal_usd_rate: u64,
+    /// Total capacity, bytes.
+    pub capacity: u64,
+}
+
+impl From<GenesisPrices> for GenesisPricing {
+    fn from(g: GenesisPrices) -> Self {
+        GenesisPricing {
+            storage_price_usd: g.storage_price_usd,
+            write_price_usd: g.write_price_usd,
+            wal_usd_rate: g.wal_usd_rate,
+            capacity: g.capacity,
+        }
+    }
 }
 
 /// Why a ledger could not be opened or created.
@@ -197,7 +225,11 @@ impl Ledger {
             .iter()
             .map(|(a, f)| ((*a).into(), *f))
             .collect();
-        let system = System::new(genesis.params.into(), &accounts).map_err(LedgerError::Genesis)?;
+        let system = match genesis.pricing {
+            Some(p) => System::new_priced(genesis.params.into(), &accounts, p.into()),
+            None => System::new(genesis.params.into(), &accounts),
+        }
+        .map_err(LedgerError::Genesis)?;
         Ok(Ledger {
             clock_ms: genesis.start_time_ms,
             genesis,
