@@ -45,10 +45,7 @@
 //!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
 //!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
 //!    registration order, which is Move's committee order in that story.
-//! 4. **Rate window**: Move prices an epoch from the mean of the *previous epoch's* samples;
-//!    the model re-prices at every sample from a sliding window of `rate_window_samples`. With
-//!    both samples of `wal_usd_rate` in one window the numbers after the change agree.
-//! 5. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 4. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -292,8 +289,14 @@ fn frost_price_from_committee_rate() {
         sys.report_rate(operator(i as u64), pools[i], rate).unwrap();
     }
     assert_eq!(sys.sample_rate(), Ok(500_000_000));
+    // The FROST prices follow each sample: the window holds 0.50 USD.
+    assert_eq!((sys.storage_price, sys.write_price), (2_000, 20_000));
     sys.report_rate(operator(1), pools[1], 700_000_000).unwrap();
     assert_eq!(sys.sample_rate(), Ok(600_000_000));
+    assert_eq!(
+        (sys.wal_usd_rate, sys.storage_price),
+        (Some(550_000_000), 1_819)
+    );
     next_epoch(&mut sys);
     assert_eq!(sys.rate_window.average(), Some(550_000_000));
     assert_eq!(sys.usd_prices.unwrap().storage_nano_usd, 1_000);

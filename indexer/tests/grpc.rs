@@ -99,7 +99,7 @@ async fn grpc_serves_every_checkpoint_as_the_ledger_has_it() -> Result<()> {
     assert_eq!(served, expected);
     // Every event decodes with the indexer's decoders, in the ledger's order.
     let events: Vec<_> = served.iter().flat_map(|c| c.events()).collect();
-    assert_eq!(events.len(), 126);
+    assert_eq!(events.len(), 129);
     for e in &events {
         e.decode()?;
     }

@@ -259,6 +259,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         "WalUsdReported",
         "WalUsdReported",
         "WalUsdRateSampled",
+        "PricesUpdated",
         "StorageReserved",
         "BlobRegistered",
         "WriteFeePaid",
@@ -396,9 +397,14 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
             n_samples: 1
         })
     );
+    // The sample re-prices at once: 1000 nano-USD at 1 USD/WAL.
+    let FloeEvent::PricesUpdated(prices) = &e[18] else {
+        bail!("expected PricesUpdated, got {:?}", e[18]);
+    };
+    assert_eq!((prices.epoch, prices.storage_price), (1, 1000));
     // 64 MiB for epochs [1, 4) at 1000 FROST per MiB-epoch (1000 nano-USD at 1 USD/WAL).
     assert_eq!(
-        e[18],
+        e[19],
         FloeEvent::StorageReserved(StorageReserved {
             epoch: 1,
             storage_id: storage.0,
@@ -409,7 +415,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[19],
+        e[20],
         FloeEvent::BlobRegistered(BlobRegistered {
             epoch: 1,
             blob_id,
@@ -420,7 +426,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
             object_id: blob.0,
         })
     );
-    let FloeEvent::WriteFeePaid(fee) = &e[20] else {
+    let FloeEvent::WriteFeePaid(fee) = &e[21] else {
         bail!("not WriteFeePaid")
     };
     assert_eq!(
@@ -433,7 +439,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         fee.fee
     );
     assert_eq!(
-        e[21],
+        e[22],
         FloeEvent::BlobCertified(BlobCertified {
             epoch: 1,
             blob_id,
@@ -443,12 +449,12 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
             is_extension: false,
         })
     );
-    let FloeEvent::StorageReserved(ext) = &e[22] else {
+    let FloeEvent::StorageReserved(ext) = &e[23] else {
         bail!("not StorageReserved")
     };
     assert_eq!((ext.start_epoch, ext.end_epoch), (4, 5));
     assert_eq!(
-        e[23],
+        e[24],
         FloeEvent::BlobCertified(BlobCertified {
             epoch: 1,
             blob_id,
@@ -459,7 +465,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[24],
+        e[25],
         FloeEvent::BlobDeleted(BlobDeleted {
             epoch: 1,
             blob_id,
@@ -469,7 +475,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[25],
+        e[26],
         FloeEvent::CommissionRateSet(CommissionRateSet {
             epoch: 1,
             node_id: pool1.0,
@@ -478,7 +484,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[26],
+        e[27],
         FloeEvent::PriceVoted(PriceVoted {
             epoch: 1,
             node_id: pool2.0,
@@ -487,7 +493,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[27],
+        e[28],
         FloeEvent::CapacityVoted(CapacityVoted {
             epoch: 1,
             node_id: pool2.0,
@@ -495,7 +501,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     assert_eq!(
-        e[28],
+        e[29],
         FloeEvent::WithdrawalRequested(WithdrawalRequested {
             epoch: 1,
             node_id: pool1.0,
@@ -505,12 +511,12 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         })
     );
     // The second epoch change closes epoch 1's pot: storage bought for epoch 1 + write fee.
-    let FloeEvent::EpochPotClosed(pot) = &e[32] else {
+    let FloeEvent::EpochPotClosed(pot) = &e[33] else {
         bail!("not EpochPotClosed")
     };
     assert_eq!(pot.epoch, 1);
     assert_eq!(pot.total, 64 * 1000 + fee.fee);
-    let FloeEvent::EpochPricing(pricing) = &e[36] else {
+    let FloeEvent::EpochPricing(pricing) = &e[37] else {
         bail!("not EpochPricing")
     };
     assert_eq!(
@@ -518,7 +524,7 @@ fn scenario_events_decode_to_expected_values_in_order() -> Result<()> {
         (2, 1_000_000_000, 1000)
     );
     assert_eq!(
-        e[39],
+        e[40],
         FloeEvent::StakeWithdrawn(StakeWithdrawn {
             epoch: 2,
             node_id: pool1.0,

@@ -50,8 +50,8 @@ fn scenario_file_drives_the_ledger() -> Result<()> {
     let net = Localnet::open(dir.path(), genesis())?;
     let report = run(&net, &Scenario::from_json(SCENARIO)?)?;
     assert_eq!((report.accepted, report.refused), (6, 3));
-    // register 1 + stake 1 + epoch change (3 selection + 1 pot + 1 pool + 4 pricing/change) + report 1 + sample 1 + withdrawal 1
-    assert_eq!(report.events, 14);
+    // register 1 + stake 1 + epoch change (3 selection + 1 pot + 1 pool + 4 pricing/change) + report 1 + sample 2 + withdrawal 1
+    assert_eq!(report.events, 15);
     assert_eq!(net.epoch(), 1);
     assert_eq!(net.checkpoint_count(), 6);
     assert!(report.saved.contains_key("pool1"));

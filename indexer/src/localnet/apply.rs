@@ -179,6 +179,12 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 wal_usd_rate: median,
                 n_samples: s.rate_window.len() as u64,
             }));
+            // The FROST prices follow the window's mean at once.
+            ev.push(FloeEvent::PricesUpdated(PricesUpdated {
+                epoch,
+                storage_price: s.storage_price,
+                write_price: s.write_price,
+            }));
             Outcome::Done
         }
         Operation::SelectCommittee => {

@@ -33,6 +33,9 @@ public struct Params has copy, drop, store {
     max_shards_per_node: u16,
     /// Smallest time between two samples of the committee's WAL/USD rate.
     rate_sample_interval_ms: u64,
+    /// Samples in the WAL/USD rate window whose mean prices storage in FROST (one epoch's
+    /// worth of samples averages the rate over the last epoch).
+    rate_window_samples: u64,
 }
 
 /// Checked constructor.
@@ -47,6 +50,7 @@ public fun new(
     max_active_nodes: u64,
     max_shards_per_node: u16,
     rate_sample_interval_ms: u64,
+    rate_window_samples: u64,
 ): Params {
     assert!(n_shards > 0, EInvalidShardCount);
     assert!((max_price_step_bps as u64) <= BPS, EInvalidBps);
@@ -57,6 +61,7 @@ public fun new(
     assert!(max_active_nodes > 0, EInvalidParameter);
     assert!(max_shards_per_node > 0, EInvalidParameter);
     assert!(min_stake > 0, EInvalidParameter);
+    assert!(rate_window_samples > 0, EInvalidParameter);
     Params {
         n_shards,
         epoch_duration_ms,
@@ -68,13 +73,27 @@ public fun new(
         max_active_nodes,
         max_shards_per_node,
         rate_sample_interval_ms,
+        rate_window_samples,
     }
 }
 
 /// Defaults: 1000 shards, 14-day epochs, 53 epochs ahead, a 5% price step, 10% burn, 1 WAL
-/// minimum stake, 50% commission cap, 100 nodes, 1000 shards per node, an hourly rate sample.
+/// minimum stake, 50% commission cap, 100 nodes, 1000 shards per node, an hourly rate sample
+/// and a window of one epoch of samples (336).
 public fun default(): Params {
-    new(1000, 14 * 24 * 3600 * 1000, 53, 500, 1000, 1_000_000_000, 5000, 100, 1000, 3600 * 1000)
+    new(
+        1000,
+        14 * 24 * 3600 * 1000,
+        53,
+        500,
+        1000,
+        1_000_000_000,
+        5000,
+        100,
+        1000,
+        3600 * 1000,
+        14 * 24,
+    )
 }
 
 public fun n_shards(p: &Params): u16 { p.n_shards }
@@ -96,6 +115,8 @@ public fun max_active_nodes(p: &Params): u64 { p.max_active_nodes }
 public fun max_shards_per_node(p: &Params): u16 { p.max_shards_per_node }
 
 public fun rate_sample_interval_ms(p: &Params): u64 { p.rate_sample_interval_ms }
+
+public fun rate_window_samples(p: &Params): u64 { p.rate_window_samples }
 
 /// Sets the stability guard (governance).
 public(package) fun set_max_price_step_bps(p: &mut Params, bps: u16) {
@@ -127,6 +148,7 @@ fun defaults_are_valid() {
     assert!(p.n_shards() == 1000);
     assert!(p.min_stake() == 1_000_000_000);
     assert!(p.max_epochs_ahead() == 53);
+    assert!(p.rate_window_samples() == 336);
 }
 
 #[test]
@@ -142,15 +164,20 @@ fun governance_setters() {
 
 #[test, expected_failure(abort_code = EInvalidShardCount)]
 fun zero_shards_rejected() {
-    new(0, 1, 1, 0, 0, 1, 0, 1, 1, 0);
+    new(0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1);
 }
 
 #[test, expected_failure(abort_code = EInvalidBps)]
 fun bps_above_whole_rejected() {
-    new(10, 1, 1, 10_001, 0, 1, 0, 1, 1, 0);
+    new(10, 1, 1, 10_001, 0, 1, 0, 1, 1, 0, 1);
 }
 
 #[test, expected_failure(abort_code = EInvalidParameter)]
 fun zero_duration_rejected() {
-    new(10, 0, 1, 0, 0, 1, 0, 1, 1, 0);
+    new(10, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun empty_rate_window_rejected() {
+    new(10, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0);
 }

@@ -361,7 +361,9 @@ public fun committee_wal_usd_rate(s: &SystemInner): u64 {
     prices::weighted_median(rates, weights)
 }
 
-/// Samples the committee's WAL/USD rate; at most once per `rate_sample_interval_ms`.
+/// Samples the committee's WAL/USD rate, at most once per `rate_sample_interval_ms`, into the
+/// window of the last `rate_window_samples` samples; the FROST prices follow the window's mean
+/// at once.
 public(package) fun sample_wal_usd_rate(s: &mut SystemInner, clock: &Clock) {
     let now = clock.timestamp_ms();
     assert!(
@@ -370,8 +372,22 @@ public(package) fun sample_wal_usd_rate(s: &mut SystemInner, clock: &Clock) {
     );
     let rate = s.committee_wal_usd_rate();
     s.rate_samples.push_back(rate);
+    if (s.rate_samples.length() > s.params.rate_window_samples()) {
+        s.rate_samples.remove(0);
+    };
     s.last_sample_ms = now;
     events::emit_wal_usd_rate_sampled(s.epoch, rate, s.rate_samples.length());
+    s.wal_usd_rate = mean(&s.rate_samples);
+    s.storage_price = prices::usd_to_frost(s.storage_price_usd, s.wal_usd_rate);
+    s.write_price = prices::usd_to_frost(s.write_price_usd, s.wal_usd_rate);
+    events::emit_prices_updated(s.epoch, s.storage_price, s.write_price);
+}
+
+/// The mean of a non-empty list of rates, rounded down.
+fun mean(rates: &vector<u64>): u64 {
+    let mut sum = 0u128;
+    rates.do_ref!(|r| sum = sum + (*r as u128));
+    (sum / (rates.length() as u128)) as u64
 }
 
 // === Epochs ===
@@ -520,13 +536,12 @@ public(package) fun initiate_epoch_change(
     });
     rewards.destroy!(|b| b.destroy_zero());
 
-    // The new committee and prices: the WAL/USD rate is the mean of the ending epoch's
-    // samples, or (none taken) the new committee's median now, or (no committee) unchanged.
+    // The new committee and prices: the WAL/USD rate is the mean of the sample window (it
+    // slides across epochs), or (no sample yet) the new committee's median now, or (no
+    // committee) unchanged.
     s.committee = next.committee;
     if (!s.rate_samples.is_empty()) {
-        let mut sum = 0u128;
-        s.rate_samples.do_ref!(|r| sum = sum + (*r as u128));
-        s.wal_usd_rate = (sum / (s.rate_samples.length() as u128)) as u64;
+        s.wal_usd_rate = mean(&s.rate_samples);
     } else if (!s.committee.is_empty()) {
         s.wal_usd_rate = s.committee_wal_usd_rate();
     };
@@ -536,7 +551,6 @@ public(package) fun initiate_epoch_change(
     s.total_capacity_size = next.total_capacity_size;
     s.storage_price = prices::usd_to_frost(s.storage_price_usd, s.wal_usd_rate);
     s.write_price = prices::usd_to_frost(s.write_price_usd, s.wal_usd_rate);
-    s.rate_samples = vector[];
     s.epoch = new_epoch;
     s.epoch_start_ms = now;
     s.sync_reported = vector[];

@@ -85,7 +85,7 @@ fun dhondt_and_minimal_movement() {
 #[test]
 /// With an active set of 2, the node with the least stake gets no shards.
 fun active_set_cap() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 0);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 0, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = vector[

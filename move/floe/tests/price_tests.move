@@ -72,7 +72,7 @@ fun walrus_price_vector_through_selection() {
 /// 2000 nano-USD moves the storage price 1050, 1102, 1157 over three epochs, and a write price
 /// vote falling from 10_000 to 5_000 moves it 9_500, 9_025, 8_574.
 fun price_step_guard() {
-    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 0);
+    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 0, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = vector[tu::register(&mut s, 0, 0, 2000, 5000, 1_000_000_000_000)];
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[10]);
@@ -94,7 +94,7 @@ fun price_step_guard() {
 /// of 0.50; after one report moves to 0.70 the median is 0.60; the epoch's rate is their mean
 /// 0.55, and 1_000 nano-USD cost ceil(1_000 * 10^9 / 550_000_000) = 1_819 FROST.
 fun frost_price_from_committee_rate() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[100, 100, 100]);
@@ -105,9 +105,12 @@ fun frost_price_from_committee_rate() {
     system.report_wal_usd_rate(&caps[1], 500_000_000);
     system.report_wal_usd_rate(&caps[2], 600_000_000);
     system.sample_wal_usd_rate(&clock);
+    // The FROST prices follow each sample: the window holds 0.50 USD.
+    assert!(system.storage_price() == 2_000 && system.write_price() == 20_000);
     system.report_wal_usd_rate(&caps[1], 700_000_000);
     clock.increment_for_testing(1000);
     system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 550_000_000 && system.storage_price() == 1_819);
     ts::return_shared(system);
     tu::next_epoch(&mut s, &mut clock, &caps);
     s.next_tx(tu::admin());
@@ -121,7 +124,7 @@ fun frost_price_from_committee_rate() {
 
 #[test, expected_failure(abort_code = floe::system_inner::ETooEarly)]
 fun second_sample_within_interval_rejected() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 1);
     let _stakes = stake_all(&mut s, &mut supply, &caps, vector[1]);
