@@ -39,13 +39,11 @@
 //!    activated B and C: B's shares are minted at another rate and the split differs.
 //!    `commission_timing` is mirrored because a single staker makes the credit time
 //!    irrelevant: the test claims each ended epoch's settlement right after the change.
-//! 2. **Commission receiver**: Move's `set_commission_receiver` (and collection by the
-//!    receiver) has no model counterpart; the model pays commission to the operator only.
-//! 3. **Committee ordering and the active set**: the model orders the committee by pool id
+//! 2. **Committee ordering and the active set**: the model orders the committee by pool id
 //!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
 //!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
 //!    registration order, which is Move's committee order in that story.
-//! 4. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 3. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -587,7 +585,15 @@ fn commission_takes_effect_two_epochs_later() {
         let rate = if epoch + 1 >= 3 { 2000 } else { 0 };
         assert_eq!(pool.commission_bps, rate);
     }
+    // The operator (the receiver by default) collects; then hands collection to someone else.
     assert_eq!(sys.collect_commission(operator(0), node), Ok(360_000));
+    sys.set_commission_receiver(operator(0), node, id(0xB1))
+        .unwrap();
+    assert_eq!(sys.collect_commission(id(0xB1), node), Ok(0));
+    assert_eq!(
+        sys.collect_commission(operator(0), node),
+        Err(Error::ENotOwner)
+    );
     assert_conserved(&sys);
 }
 

@@ -330,7 +330,14 @@ pub enum Operation {
         /// New commission, bps.
         commission_bps: u16,
     },
-    /// `collect_commission`.
+    /// `set_commission_receiver`: who may collect the node's commission (sent by the operator).
+    SetCommissionReceiver {
+        /// The node.
+        node_id: Id,
+        /// The new receiver.
+        receiver: Id,
+    },
+    /// `collect_commission` (sent by the commission receiver).
     CollectCommission {
         /// The node.
         node_id: Id,
@@ -462,12 +469,13 @@ pub enum Operation {
 
 /// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
 /// Move module that performs it; the last seven have no Move function yet (later issues).
-pub const MOVE_FUNCTIONS: [(&str, &str); 24] = [
+pub const MOVE_FUNCTIONS: [(&str, &str); 25] = [
     ("register_node", "register_node"),
     ("stake", "stake_with_pool"),
     ("request_withdrawal", "request_withdraw_stake"),
     ("withdraw", "withdraw_stake"),
     ("set_commission", "set_next_commission"),
+    ("set_commission_receiver", "set_commission_receiver"),
     ("collect_commission", "collect_commission"),
     ("vote_prices", "vote_prices"),
     ("vote_capacity", "vote_capacity"),
@@ -506,6 +514,7 @@ impl Operation {
             Operation::RequestWithdrawal { .. } => "request_withdrawal",
             Operation::Withdraw { .. } => "withdraw",
             Operation::SetCommission { .. } => "set_commission",
+            Operation::SetCommissionReceiver { .. } => "set_commission_receiver",
             Operation::CollectCommission { .. } => "collect_commission",
             Operation::VotePrices { .. } => "vote_prices",
             Operation::VoteCapacity { .. } => "vote_capacity",

@@ -363,6 +363,10 @@ impl SuiTransactions {
                 ];
                 p.call(function, args);
             }
+            Operation::SetCommissionReceiver { node_id, receiver } => {
+                let args = vec![p.system(true), p.owned(cap(*node_id)?), p.id(*receiver)];
+                p.call(function, args);
+            }
             Operation::CollectCommission { node_id } => {
                 let args = vec![p.system(true), p.id(*node_id)];
                 let coin = p.call(function, args);

@@ -630,6 +630,14 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
         ),
         (
             user(),
+            Operation::SetCommissionReceiver {
+                node_id: pool1,
+                receiver: user(),
+            },
+            "ENotOwner",
+        ),
+        (
+            user(),
             Operation::Withdraw {
                 staked_wal_id: stake_user,
             },

@@ -382,8 +382,25 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     assert!(amount >= 100 * WAL);
     assert_eq!(balance(operator.address()), before + amount);
 
+    // The operator hands commission collection to the user, who collects through Sui.
+    submit(
+        &f,
+        &operator,
+        Operation::SetCommissionReceiver {
+            node_id: node,
+            receiver: user.address(),
+        },
+    )
+    .await?;
+    assert_eq!(
+        refused(&operator, Operation::CollectCommission { node_id: node }).await?,
+        "ENotOwner"
+    );
+    let collected = submit(&f, &user, Operation::CollectCommission { node_id: node }).await?;
+    assert!(matches!(collected.outcome, Outcome::Paid(_)));
+
     // The chain indices of the receipts are the ledger's, with no gap.
-    assert_eq!(paid.tx_index + 1, f.net.transaction_count());
+    assert_eq!(collected.tx_index + 1, f.net.transaction_count());
     Ok(())
 }
 

@@ -342,6 +342,15 @@ fn node_operations() {
         false,
     );
     check(
+        Operation::SetCommissionReceiver {
+            node_id,
+            receiver: Id::from_u64(0xB0B),
+        },
+        "set_commission_receiver",
+        vec![system(true), Expect::Owned(cap()), id_bytes(0xB0B)],
+        false,
+    );
+    check(
         Operation::CollectCommission { node_id },
         "collect_commission",
         vec![system(true), id_bytes(NODE)],

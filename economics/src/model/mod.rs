@@ -121,6 +121,8 @@ pub struct Pool {
     pub withdrawable: Frost,
     /// Commission waiting to be collected.
     pub commission_balance: Frost,
+    /// The address allowed to collect the commission (the operator until it sets another).
+    pub commission_receiver: ObjectId,
     /// The node's price and capacity vote.
     pub vote: PriceVote,
     /// The node's last WAL/USD report (nano-USD per WAL).

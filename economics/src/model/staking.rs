@@ -47,6 +47,7 @@ impl System {
                 pending: Default::default(),
                 withdrawable: 0,
                 commission_balance: 0,
+                commission_receiver: operator,
                 vote,
                 rate_report: None,
             },
@@ -184,10 +185,27 @@ impl System {
         Ok(())
     }
 
-    /// Pays the pool's collected commission to its operator. Refuses `EUnknownPool`, `ENotOwner`.
-    pub fn collect_commission(&mut self, caller: ObjectId, pool: ObjectId) -> Result<Frost> {
+    /// Sets the address allowed to collect the pool's commission. Refuses `EUnknownPool` and a
+    /// caller other than the operator (`ENotOwner`).
+    pub fn set_commission_receiver(
+        &mut self,
+        caller: ObjectId,
+        pool: ObjectId,
+        receiver: ObjectId,
+    ) -> Result<()> {
         let p = self.pools.get_mut(&pool).ok_or(Error::EUnknownPool)?;
         if p.operator != caller {
+            return Err(Error::ENotOwner);
+        }
+        p.commission_receiver = receiver;
+        Ok(())
+    }
+
+    /// Pays the pool's collected commission to its commission receiver (the operator unless
+    /// it set another). Refuses `EUnknownPool`, a caller other than the receiver (`ENotOwner`).
+    pub fn collect_commission(&mut self, caller: ObjectId, pool: ObjectId) -> Result<Frost> {
+        let p = self.pools.get_mut(&pool).ok_or(Error::EUnknownPool)?;
+        if p.commission_receiver != caller {
             return Err(Error::ENotOwner);
         }
         let amount = std::mem::take(&mut p.commission_balance);

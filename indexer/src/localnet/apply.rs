@@ -7,7 +7,7 @@
 
 use floe_economics::events::{
     BlobCertified, BlobDeleted, BlobRegistered, CapacityVoted, CommissionCollected,
-    CommissionRateSet, CommitteeSelected, EpochChangeDone, EpochChangeStart,
+    CommissionRateSet, CommissionReceiverSet, CommitteeSelected, EpochChangeDone, EpochChangeStart,
     EpochParametersSelected, EpochPotClosed, EpochPricing, FloeEvent, NodeRegistered, PoolAdvanced,
     PriceVoted, PricesUpdated, StakeDeposited, StakeWithdrawn, StorageReserved, UsdPricesSelected,
     WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
@@ -110,6 +110,15 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 node_id: node_id.0,
                 commission_rate: *commission_bps,
                 effective_epoch,
+            }));
+            Outcome::Done
+        }
+        Operation::SetCommissionReceiver { node_id, receiver } => {
+            s.set_commission_receiver(me, (*node_id).into(), (*receiver).into())?;
+            ev.push(FloeEvent::CommissionReceiverSet(CommissionReceiverSet {
+                epoch,
+                node_id: node_id.0,
+                receiver: receiver.0,
             }));
             Outcome::Done
         }

@@ -212,6 +212,10 @@ pub fn decode(
             node_id: a.object(1)?,
             commission_bps: a.pure(2)?,
         },
+        "set_commission_receiver" => Operation::SetCommissionReceiver {
+            node_id: a.object(1)?,
+            receiver: a.address(2)?,
+        },
         "collect_commission" => Operation::CollectCommission {
             node_id: a.address(1)?,
         },
