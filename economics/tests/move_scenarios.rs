@@ -16,6 +16,7 @@
 //! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] (amounts; see below) |
 //! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
 //! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
+//! | stakeless pools | `epoch_tests::nodes_without_stake_take_no_shards` | [`pools_without_stake_take_no_shards`] |
 //! | empty committees | `epoch_tests::empty_committee_epochs` | [`empty_committee_epochs`] |
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //!
@@ -537,6 +538,20 @@ fn dhondt_and_minimal_movement() {
     assert_eq!(sys.committee[&pools[0]], [0, 1, 2, 3]);
     assert_eq!(sys.committee[&pools[1]], [6, 7]);
     assert_eq!(sys.committee[&pools[2]], [9, 4, 5, 8]);
+    assert_conserved(&sys);
+}
+
+/// `epoch_tests::nodes_without_stake_take_no_shards`: only pools with stake take shards or
+/// count towards the per-node cap. With 21 registered pools the cap would be a tenth of the shards;
+/// the one staked pool is the whole committee and holds every shard.
+#[test]
+fn pools_without_stake_take_no_shards() {
+    let mut sys = begin(params(10));
+    let pools = register_nodes(&mut sys, 21);
+    stake(&mut sys, id(ADMIN), pools[5], 10);
+    next_epoch(&mut sys);
+    assert_eq!(sys.committee.len(), 1);
+    assert_eq!(sys.committee[&pools[5]], (0..10).collect::<Vec<u16>>());
     assert_conserved(&sys);
 }
 

@@ -87,9 +87,15 @@ impl System {
             return Err(Error::ECommitteeSelected);
         }
         let next = self.epoch + 1;
-        let ids: Vec<ObjectId> = self.pools.keys().copied().collect();
-        let stake: Vec<u64> = ids.iter().map(|id| self.stake_at(id, next)).collect();
-        if stake.iter().all(|s| *s == 0) {
+        // The candidates are the pools with stake next epoch (as in the contracts, a pool
+        // without stake neither takes shards nor counts towards the per-node cap).
+        let (ids, stake): (Vec<ObjectId>, Vec<u64>) = self
+            .pools
+            .keys()
+            .map(|id| (*id, self.stake_at(id, next)))
+            .filter(|(_, s)| *s > 0)
+            .unzip();
+        if stake.is_empty() {
             self.next_committee = Some(BTreeMap::new());
             self.pending_epoch_params = Some((self.capacity, self.usd_prices));
             return Ok(());

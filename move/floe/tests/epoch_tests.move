@@ -83,6 +83,24 @@ fun dhondt_and_minimal_movement() {
 }
 
 #[test]
+/// Only nodes with stake are candidates: with 21 registered nodes and one staked, that node is
+/// the whole committee and holds every shard (the per-node cap counts candidates only).
+fun nodes_without_stake_take_no_shards() {
+    let (mut s, mut clock, mut supply) = tu::begin(tu::params(10));
+    let caps = tu::register_nodes(&mut s, 21);
+    let staked = stake(&mut s, &mut supply, &caps, 5, 10);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let system = s.take_shared<System>();
+    assert!(system.committee().n_members() == 1);
+    assert!(system.shards_of(caps[5].node_id()) == vector[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    ts::return_shared(system);
+    transfer::public_transfer(staked, tu::admin());
+    tu::destroy_caps(caps);
+    tu::end(s, clock, supply);
+}
+
+#[test]
 /// With an active set of 2, the node with the least stake gets no shards.
 fun active_set_cap() {
     let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 0, 10);
