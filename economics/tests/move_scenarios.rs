@@ -17,6 +17,7 @@
 //! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
 //! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
 //! | stakeless pools | `epoch_tests::nodes_without_stake_take_no_shards` | [`pools_without_stake_take_no_shards`] |
+//! | active set | `epoch_tests::active_set_cap` | [`active_set_cap`] |
 //! | empty committees | `epoch_tests::empty_committee_epochs` | [`empty_committee_epochs`] |
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //!
@@ -40,11 +41,7 @@
 //!    activated B and C: B's shares are minted at another rate and the split differs.
 //!    `commission_timing` is mirrored because a single staker makes the credit time
 //!    irrelevant: the test claims each ended epoch's settlement right after the change.
-//! 2. **Committee ordering and the active set**: the model orders the committee by pool id
-//!    (`BTreeMap`) and has no `max_active_nodes`, so `epoch_tests::active_set_cap` is not
-//!    mirrored; the shard numbering of `committee_transition` agrees because pool ids follow
-//!    registration order, which is Move's committee order in that story.
-//! 3. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! 2. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
 //!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
@@ -92,6 +89,8 @@ fn params(n_shards: u16) -> Params {
         burn_bps: 1000,
         max_price_step_bps: 0,
         rate_window_samples: 10,
+        max_active_nodes: 10,
+        max_shards_per_node: n_shards,
         ..Params::default()
     }
 }
@@ -552,6 +551,28 @@ fn pools_without_stake_take_no_shards() {
     next_epoch(&mut sys);
     assert_eq!(sys.committee.len(), 1);
     assert_eq!(sys.committee[&pools[5]], (0..10).collect::<Vec<u16>>());
+    assert_conserved(&sys);
+}
+
+/// `epoch_tests::active_set_cap`: with an active set of 2, the node with the least stake gets
+/// no shards; the committee is ordered by stake, ties in registration order.
+#[test]
+fn active_set_cap() {
+    let p = Params {
+        max_active_nodes: 2,
+        ..params(10)
+    };
+    let mut sys = begin(p);
+    let pools = register_nodes(&mut sys, 3);
+    for (pool, wal) in pools.iter().zip([5, 1, 5]) {
+        stake(&mut sys, id(ADMIN), *pool, wal);
+    }
+    next_epoch(&mut sys);
+    assert_eq!(sys.committee.len(), 2);
+    assert!(!sys.committee.contains_key(&pools[1]));
+    assert_eq!(sys.committee_order, [pools[0], pools[2]]);
+    assert_eq!(sys.committee[&pools[0]], [0, 1, 2, 3, 4]);
+    assert_eq!(sys.committee[&pools[2]], [5, 6, 7, 8, 9]);
     assert_conserved(&sys);
 }
 

@@ -204,8 +204,13 @@ impl TransactionExecutionService for LedgerApi {
             .map_err(|e| invalid("signature", &e))?;
         sui_exec::verify_signature(&tx, &signatures).map_err(|e| invalid("transaction", &e))?;
         let op = sui_exec::decode(&tx, &self.package, |bitmap| {
-            self.net
-                .with_state(|s| sui_exec::bitmap_shards(bitmap, s.committee.values()))
+            self.net.with_state(|s| {
+                let members = s
+                    .committee_order
+                    .iter()
+                    .filter_map(|id| s.committee.get(id));
+                sui_exec::bitmap_shards(bitmap, members)
+            })
         })
         .map_err(|e| invalid("transaction", &e))?;
         let sender = Id(tx.sender.into_inner());

@@ -6,8 +6,13 @@
 //! largest quotient `stake / (shards + 1)`, ties to the earlier node, never above the cap
 //! [`max_shards_per_node`]. Quotients are compared exactly (cross-multiplied in `u128`).
 //!
-//! [`transition`] keeps every node's shards as far as its new count allows (dropping from the
-//! end of its list), and hands the freed shards to the nodes that need more, in node-id order.
+//! [`dhondt_capped`] takes the cap explicitly and, when every node is capped, gives the rest by
+//! quotient alone (the contracts' `apportionment::dhondt`).
+//!
+//! [`transition`] is the contracts' `apportionment::transition`: every node of the new
+//! committee keeps as many of its shards as its new count allows (the first ones of its list),
+//! and the shards nobody keeps go, lowest first, to the nodes that need more, in committee
+//! order.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -50,93 +55,102 @@ impl PartialOrd for Quotient {
     }
 }
 
-/// Shards per node for the given stakes (same order). Refuses zero total stake (`ENoStake`).
+/// Shards per node for the given stakes (same order), with Walrus's cap for that many nodes.
+/// Refuses zero total stake (`ENoStake`).
 pub fn dhondt(stake: &[u64], n_shards: u16) -> Result<Vec<u16>> {
+    dhondt_capped(
+        stake,
+        n_shards,
+        max_shards_per_node(stake.len() as u64, n_shards as u64),
+    )
+}
+
+/// Shards per node for the given stakes (same order), at most `cap` each while any node is
+/// below it; if every node is capped, the rest go by quotient alone. Refuses zero total stake
+/// (`ENoStake`).
+pub fn dhondt_capped(stake: &[u64], n_shards: u16, cap: u64) -> Result<Vec<u16>> {
     let total: u128 = stake.iter().map(|s| *s as u128).sum();
     if total == 0 {
         return Err(Error::ENoStake);
     }
     let n = n_shards as u64;
-    let cap = max_shards_per_node(stake.len() as u64, n);
     let dist = total / (n as u128 + 1) + 1;
     let mut shards: Vec<u64> = stake
         .iter()
         .map(|s| ((*s as u128 / dist) as u64).min(cap))
         .collect();
-    let mut heap = BinaryHeap::new();
-    for (i, s) in stake.iter().enumerate() {
-        if shards[i] != cap {
-            heap.push(Quotient {
-                stake: *s,
-                divisor: shards[i] + 1,
-                index: i,
-            });
-        }
-    }
+    let quotient = |i: usize, shards: &[u64]| Quotient {
+        stake: stake[i],
+        divisor: shards[i] + 1,
+        index: i,
+    };
+    let mut heap: BinaryHeap<Quotient> = (0..stake.len())
+        .filter(|i| shards[*i] < cap)
+        .map(|i| quotient(i, &shards))
+        .collect();
+    let mut uncapped = false;
     let mut given: u64 = shards.iter().sum();
     while given < n {
-        let q = heap.pop().ok_or(Error::EInvalidShardCount)?;
+        let q = match heap.pop() {
+            Some(q) => q,
+            None if !uncapped => {
+                // Every node is capped: the rest by quotient alone, among nodes with stake.
+                uncapped = true;
+                heap = (0..stake.len())
+                    .filter(|i| stake[*i] > 0)
+                    .map(|i| quotient(i, &shards))
+                    .collect();
+                continue;
+            }
+            None => return Err(Error::EInvalidShardCount),
+        };
         shards[q.index] += 1;
         given += 1;
-        if shards[q.index] != cap {
-            heap.push(Quotient {
-                stake: q.stake,
-                divisor: shards[q.index] + 1,
-                index: q.index,
-            });
+        if uncapped || shards[q.index] < cap {
+            heap.push(quotient(q.index, &shards));
         }
     }
     Ok(shards.into_iter().map(|s| s as u16).collect())
 }
 
-/// The first committee: shards `0..n` handed out in node order.
-pub fn initial_assignment<K: Ord + Clone>(counts: &BTreeMap<K, u16>) -> BTreeMap<K, Vec<u16>> {
-    let mut next = 0u16;
-    counts
-        .iter()
-        .filter(|(_, c)| **c > 0)
-        .map(|(k, c)| {
-            let v: Vec<u16> = (next..next + c).collect();
-            next += c;
-            (k.clone(), v)
-        })
-        .collect()
-}
-
-/// Moves from the `current` assignment to the new shard `counts` with minimal movement: a
-/// node keeps `min(old, new)` of its shards. Refuses counts whose total differs from the
-/// current number of shards (`EInvalidShardCount`).
+/// The next committee's shards, in its order: each node of `next` (with its new count) keeps
+/// the first shards of its current list up to that count; the shards nobody keeps go, lowest
+/// first, to the nodes that need more, in `next`'s order. Only `sum(max(0, old - new))` shards
+/// move. Refuses counts that do not add up to `n_shards` (`EInvalidShardCount`).
 pub fn transition<K: Ord + Clone>(
     current: &BTreeMap<K, Vec<u16>>,
-    counts: &BTreeMap<K, u16>,
-) -> Result<BTreeMap<K, Vec<u16>>> {
-    let cur_total: usize = current.values().map(|v| v.len()).sum();
-    let new_total: usize = counts.values().map(|c| *c as usize).sum();
-    if cur_total == 0 {
-        return Ok(initial_assignment(counts));
-    }
-    if cur_total != new_total {
+    next: &[(K, u16)],
+    n_shards: u16,
+) -> Result<Vec<(K, Vec<u16>)>> {
+    let total: u64 = next.iter().map(|(_, c)| *c as u64).sum();
+    if total != n_shards as u64 {
         return Err(Error::EInvalidShardCount);
     }
-    let mut free = Vec::new();
-    let mut out: BTreeMap<K, Vec<u16>> = BTreeMap::new();
-    for (k, shards) in current {
-        let want = counts.get(k).copied().unwrap_or(0) as usize;
-        let keep = want.min(shards.len());
-        free.extend_from_slice(&shards[keep..]);
-        if keep > 0 {
-            out.insert(k.clone(), shards[..keep].to_vec());
-        }
-    }
-    free.reverse();
-    for (k, c) in counts {
-        let have = out.get(k).map_or(0, |v| v.len());
-        let need = (*c as usize).saturating_sub(have);
-        if need > 0 {
-            let entry = out.entry(k.clone()).or_default();
-            for _ in 0..need {
-                entry.push(free.pop().ok_or(Error::EInvalidShardCount)?);
+    let mut owned = vec![false; n_shards as usize];
+    let mut out: Vec<(K, Vec<u16>)> = next
+        .iter()
+        .map(|(k, c)| {
+            let old = current.get(k).map_or(&[][..], Vec::as_slice);
+            let kept: Vec<u16> = old
+                .iter()
+                .copied()
+                .filter(|s| (*s as usize) < owned.len())
+                .take(*c as usize)
+                .collect();
+            for s in &kept {
+                owned[*s as usize] = true;
             }
+            (k.clone(), kept)
+        })
+        .collect();
+    let mut shard = 0usize;
+    for ((_, kept), (_, c)) in out.iter_mut().zip(next) {
+        while kept.len() < *c as usize && shard < owned.len() {
+            if !owned[shard] {
+                kept.push(shard as u16);
+                owned[shard] = true;
+            }
+            shard += 1;
         }
     }
     Ok(out)
@@ -194,16 +208,27 @@ mod tests {
     }
 
     #[test]
+    fn capped_dhondt_matches_the_contracts() {
+        // `apportionment::dhondt_by_stake` in move/floe/sources/apportionment.move.
+        assert_eq!(dhondt_capped(&[600, 300, 100], 10, 10), Ok(vec![6, 3, 1]));
+        assert_eq!(dhondt_capped(&[600, 300, 100], 10, 4), Ok(vec![4, 4, 2]));
+        assert_eq!(dhondt_capped(&[1, 1], 5, 2), Ok(vec![3, 2]));
+        assert_eq!(
+            dhondt_capped(&[100_000, 80_000, 30_000, 20_000], 8, 8),
+            Ok(vec![4, 3, 1, 0])
+        );
+    }
+
+    #[test]
     fn transition_moves_little() {
-        let c0: BTreeMap<u8, u16> = [(1, 3), (2, 3)].into();
-        let a0 = transition(&BTreeMap::new(), &c0).unwrap();
-        assert_eq!(a0[&1], vec![0, 1, 2]);
-        let c1: BTreeMap<u8, u16> = [(1, 2), (2, 3), (3, 1)].into();
-        let a1 = transition(&a0, &c1).unwrap();
-        assert_eq!(a1[&1], vec![0, 1]);
-        assert_eq!(a1[&2], vec![3, 4, 5]);
-        assert_eq!(a1[&3], vec![2]);
-        let bad: BTreeMap<u8, u16> = [(1, 2)].into();
-        assert_eq!(transition(&a1, &bad), Err(Error::EInvalidShardCount));
+        let a0 = transition(&BTreeMap::new(), &[(1u8, 3), (2, 3)], 6).unwrap();
+        assert_eq!(a0, vec![(1, vec![0, 1, 2]), (2, vec![3, 4, 5])]);
+        let current: BTreeMap<u8, Vec<u16>> = a0.into_iter().collect();
+        let a1 = transition(&current, &[(2, 3), (1, 2), (3, 1)], 6).unwrap();
+        assert_eq!(a1, vec![(2, vec![3, 4, 5]), (1, vec![0, 1]), (3, vec![2])]);
+        assert_eq!(
+            transition(&current, &[(1, 2)], 6),
+            Err(Error::EInvalidShardCount)
+        );
     }
 }

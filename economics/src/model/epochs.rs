@@ -9,9 +9,7 @@
 //! settlement, pools process activations and withdrawals, the new committee takes over, and
 //! the next USD prices are the quorum-below of the new committee's votes through the guard.
 
-use std::collections::BTreeMap;
-
-use super::committee::{dhondt, transition};
+use super::committee::{dhondt_capped, max_shards_per_node, transition};
 use super::{EndedEpoch, Error, FutureEpoch, ObjectId, Result, System};
 use crate::performance::ChallengerResults;
 use crate::price::{next_capacity, next_usd_prices, usd_to_frost, PriceVote};
@@ -63,11 +61,14 @@ impl System {
         Ok(median)
     }
 
-    /// The shard-weighted median of the rate reports of `committee`'s members. Refuses no
+    /// The shard-weighted median of the rate reports of a committee's members. Refuses no
     /// report at all (`ENoVotes`).
-    pub fn committee_rate(&self, committee: &BTreeMap<ObjectId, Vec<u16>>) -> Result<u64> {
+    pub fn committee_rate<'a>(
+        &self,
+        committee: impl IntoIterator<Item = (&'a ObjectId, &'a Vec<u16>)>,
+    ) -> Result<u64> {
         let reports: Vec<RateReport> = committee
-            .iter()
+            .into_iter()
             .filter_map(|(id, shards)| {
                 self.pools.get(id)?.rate_report.map(|rate| RateReport {
                     rate,
@@ -87,27 +88,33 @@ impl System {
             return Err(Error::ECommitteeSelected);
         }
         let next = self.epoch + 1;
-        // The candidates are the pools with stake next epoch (as in the contracts, a pool
-        // without stake neither takes shards nor counts towards the per-node cap).
-        let (ids, stake): (Vec<ObjectId>, Vec<u64>) = self
+        // The candidates are the pools with stake next epoch, most stake first (ties in
+        // registration order), at most `max_active_nodes`; a pool without stake neither takes
+        // shards nor counts towards the per-node cap (the contracts' `select_next`).
+        let mut candidates: Vec<(ObjectId, u64)> = self
             .pools
             .keys()
             .map(|id| (*id, self.stake_at(id, next)))
             .filter(|(_, s)| *s > 0)
-            .unzip();
-        if stake.is_empty() {
-            self.next_committee = Some(BTreeMap::new());
+            .collect();
+        candidates.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
+        candidates.truncate(self.params.max_active_nodes as usize);
+        if candidates.is_empty() {
+            self.next_committee = Some(Vec::new());
             self.pending_epoch_params = Some((self.capacity, self.usd_prices));
             return Ok(());
         }
-        let counts = dhondt(&stake, self.params.n_shards)?;
-        let counts: BTreeMap<ObjectId, u16> = ids
+        let n = self.params.n_shards;
+        let cap = max_shards_per_node(candidates.len() as u64, n as u64)
+            .min(self.params.max_shards_per_node as u64);
+        let stake: Vec<u64> = candidates.iter().map(|(_, s)| *s).collect();
+        let counts: Vec<(ObjectId, u16)> = candidates
             .iter()
-            .copied()
-            .zip(counts)
+            .map(|(id, _)| *id)
+            .zip(dhondt_capped(&stake, n, cap)?)
             .filter(|(_, c)| *c > 0)
             .collect();
-        let committee = transition(&self.committee, &counts)?;
+        let committee = transition(&self.committee, &counts, n)?;
         let votes: Vec<(PriceVote, u64)> = committee
             .iter()
             .map(|(id, s)| (self.pools[id].vote, s.len() as u64))
@@ -141,7 +148,7 @@ impl System {
             .or_else(|| {
                 self.next_committee
                     .as_ref()
-                    .and_then(|c| self.committee_rate(c).ok())
+                    .and_then(|c| self.committee_rate(c.iter().map(|(k, v)| (k, v))).ok())
             })
             .or(self.wal_usd_rate);
         let frost_prices = match (prices, rate) {
@@ -197,7 +204,9 @@ impl System {
         self.challenge_results.clear();
         self.epoch += 1;
         self.process_pools();
-        self.committee = self.next_committee.take().expect("selected above");
+        let next_committee = self.next_committee.take().expect("selected above");
+        self.committee_order = next_committee.iter().map(|(id, _)| *id).collect();
+        self.committee = next_committee.into_iter().collect();
         self.pending_epoch_params = None;
         self.capacity = capacity;
         self.usd_prices = prices;

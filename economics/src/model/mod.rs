@@ -71,6 +71,11 @@ pub struct Params {
     pub settlement_fallback_epochs: u32,
     /// Rate samples averaged (one epoch's worth).
     pub rate_window_samples: u32,
+    /// Largest number of nodes in a committee: the candidates with the most stake.
+    pub max_active_nodes: u32,
+    /// Largest number of shards one node may hold (Walrus's cap for the committee's size
+    /// applies too).
+    pub max_shards_per_node: u16,
     /// Governance: share of the snapshot stake that must vote, bps.
     pub gov_quorum_bps: u16,
     /// Governance: share of the votes cast that must approve, bps (strictly more than).
@@ -94,6 +99,8 @@ impl Default for Params {
             challenges_per_shard: 10,
             settlement_fallback_epochs: 2,
             rate_window_samples: 14,
+            max_active_nodes: 100,
+            max_shards_per_node: 1000,
             gov_quorum_bps: 3_334,
             gov_threshold_bps: 5_000,
             gov_voting_epochs: 2,
@@ -266,8 +273,11 @@ pub struct System {
     pub stakes: BTreeMap<ObjectId, StakedWal>,
     /// Current committee: pool → shard ids.
     pub committee: BTreeMap<ObjectId, Vec<u16>>,
-    /// Next committee once selected.
-    pub next_committee: Option<BTreeMap<ObjectId, Vec<u16>>>,
+    /// The current committee's members in committee order (most stake first; the order of
+    /// certificate bitmaps and of `CommitteeSelected`).
+    pub committee_order: Vec<ObjectId>,
+    /// Next committee once selected, in committee order.
+    pub next_committee: Option<Vec<(ObjectId, Vec<u16>)>>,
     /// USD prices in force.
     pub usd_prices: Option<UsdPrices>,
     /// FROST storage price per unit-epoch.
@@ -319,6 +329,7 @@ impl System {
             pools: BTreeMap::new(),
             stakes: BTreeMap::new(),
             committee: BTreeMap::new(),
+            committee_order: Vec::new(),
             next_committee: None,
             usd_prices: None,
             storage_price: 0,
@@ -432,6 +443,8 @@ pub fn validate_params(p: &Params) -> Result<()> {
         || !bps_ok(p.burn_bps as u64)
         || p.max_price_step_bps > 100_000
         || p.rate_window_samples == 0
+        || p.max_active_nodes == 0
+        || p.max_shards_per_node == 0
         || p.settlement_fallback_epochs == 0
         || !bps_ok(p.gov_quorum_bps as u64)
         || !bps_ok(p.gov_threshold_bps as u64)

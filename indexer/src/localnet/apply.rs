@@ -412,8 +412,8 @@ fn selection_events(s: &System, ev: &mut Vec<FloeEvent>) -> Result<()> {
     };
     ev.push(FloeEvent::CommitteeSelected(CommitteeSelected {
         epoch: next_epoch,
-        node_ids: committee.keys().map(|k| k.0).collect(),
-        shards: committee.values().cloned().collect(),
+        node_ids: committee.iter().map(|(k, _)| k.0).collect(),
+        shards: committee.iter().map(|(_, v)| v.clone()).collect(),
     }));
     ev.push(FloeEvent::EpochParametersSelected(
         EpochParametersSelected { next_epoch },

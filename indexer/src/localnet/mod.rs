@@ -65,6 +65,10 @@ pub struct GenesisParams {
     pub settlement_fallback_epochs: u32,
     /// Rate samples averaged.
     pub rate_window_samples: u32,
+    /// Largest committee (the active set).
+    pub max_active_nodes: u32,
+    /// Largest number of shards per node.
+    pub max_shards_per_node: u16,
     /// Governance quorum, bps.
     pub gov_quorum_bps: u16,
     /// Governance threshold, bps.
@@ -89,6 +93,8 @@ impl From<Params> for GenesisParams {
             challenges_per_shard: p.challenges_per_shard,
             settlement_fallback_epochs: p.settlement_fallback_epochs,
             rate_window_samples: p.rate_window_samples,
+            max_active_nodes: p.max_active_nodes,
+            max_shards_per_node: p.max_shards_per_node,
             gov_quorum_bps: p.gov_quorum_bps,
             gov_threshold_bps: p.gov_threshold_bps,
             gov_voting_epochs: p.gov_voting_epochs,
@@ -113,6 +119,8 @@ impl From<GenesisParams> for Params {
             challenges_per_shard: g.challenges_per_shard,
             settlement_fallback_epochs: g.settlement_fallback_epochs,
             rate_window_samples: g.rate_window_samples,
+            max_active_nodes: g.max_active_nodes,
+            max_shards_per_node: g.max_shards_per_node,
             gov_quorum_bps: g.gov_quorum_bps,
             gov_threshold_bps: g.gov_threshold_bps,
             gov_voting_epochs: g.gov_voting_epochs,

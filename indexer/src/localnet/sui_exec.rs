@@ -12,8 +12,8 @@
 //! `Storage` or `Blob` input is the model's object of that id, a node's `StorageNodeCap` is
 //! named by the node's id, and the WAL coin a transaction pays with stands for the sender's
 //! balance. A blob certificate counts the shards of the committee members its signers bitmap
-//! names (bit `i`, LSB-first, is the `i`-th member in id order); the ledger does not check the
-//! BLS aggregate signature itself.
+//! names (bit `i`, LSB-first, is the `i`-th member in committee order, as in the contracts);
+//! the ledger does not check the BLS aggregate signature itself.
 
 use serde::de::DeserializeOwned;
 use sui_crypto::ed25519::Ed25519Verifier;

@@ -116,7 +116,11 @@ fun active_set_cap() {
     let system = s.take_shared<System>();
     assert!(system.committee().n_members() == 2);
     assert!(system.shards_of(caps[1].node_id()).is_empty());
-    assert!(system.shards_of(caps[0].node_id()).length() == 5);
+    // Committee order: most stake first, ties in registration order.
+    assert!(system.committee().node_id_at(0) == caps[0].node_id());
+    assert!(system.committee().node_id_at(1) == caps[2].node_id());
+    assert!(system.shards_of(caps[0].node_id()) == vector[0, 1, 2, 3, 4]);
+    assert!(system.shards_of(caps[2].node_id()) == vector[5, 6, 7, 8, 9]);
     ts::return_shared(system);
     stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
     tu::destroy_caps(caps);
