@@ -408,9 +408,8 @@ impl GrpcSource {
                 }
             }
             if cursor >= seq {
-                if let Some(cp) = self.get(seq).await? {
-                    return Ok(cp);
-                }
+                // The tip passed `seq`: the server has it, or never will (pruned).
+                return self.get(seq).await?.ok_or(SourceError::Unavailable(seq));
             }
         }
         Err(SourceError::Rpc(format!(
