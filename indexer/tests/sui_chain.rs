@@ -481,9 +481,15 @@ async fn a_receipt_waits_for_the_checkpoint_that_seals_its_transaction() -> Resu
         };
         tokio::spawn(async move { c.submit(c.address(), op).await })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!pending.is_finished());
+    // Wait (bounded) until the ledger has executed it; the client is then waiting for the
+    // checkpoint, which nobody has sealed.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while f.net.transaction_count() == 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(f.net.transaction_count(), 1);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!pending.is_finished());
     let seq = f.net.seal()?.context("one transaction was pending")?;
     let receipt = tokio::time::timeout(Duration::from_secs(20), pending).await???;
     assert_eq!(receipt.checkpoint, Some(seq));
