@@ -83,13 +83,28 @@ impl Drop for Server {
 }
 
 fn follow(url: &str, from: u64, count: u64) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_floe"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
         .args(["ledger", "follow", "--url", url, "--package", "0xf10e"])
         .args(["--from", &from.to_string(), "--count", &count.to_string()])
-        .output()
-        .expect("floe ledger follow runs");
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("floe ledger follow starts");
+    // Bounded: a follower waiting for a checkpoint that never comes is killed and reported.
+    let deadline = std::time::Instant::now() + LIMIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait on the follower") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("floe ledger follow did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().expect("the follower's output");
     assert!(
-        out.status.success(),
+        status.success(),
         "follow failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
