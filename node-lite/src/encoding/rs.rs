@@ -2,7 +2,7 @@
 //! symbol `i < k` of a codeword is source symbol `i`, symbol `k + j` is recovery shard `j`.
 
 use reed_solomon_simd::{
-    rate::{DefaultRateEncoder, RateEncoder},
+    rate::{DefaultRateDecoder, DefaultRateEncoder, RateDecoder, RateEncoder},
     EncoderResult,
 };
 
@@ -234,9 +234,67 @@ impl BatchEncoder {
     }
 }
 
+/// The library's decoder (same code, same rate choice), on the GFNI engine where the CPU has it.
+enum Decoder {
+    #[cfg(target_arch = "x86_64")]
+    Gfni(DefaultRateDecoder<gfni::Gfni>),
+    Library(reed_solomon_simd::ReedSolomonDecoder),
+}
+
+impl Decoder {
+    /// `k` source and `m` recovery shards of `shard_bytes` each.
+    fn new(k: usize, m: usize, shard_bytes: usize) -> Result<Self, RsError> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(engine) = gfni::Gfni::new() {
+            return DefaultRateDecoder::new(k, m, shard_bytes, engine, None)
+                .map(Self::Gfni)
+                .map_err(rs_error);
+        }
+        reed_solomon_simd::ReedSolomonDecoder::new(k, m, shard_bytes)
+            .map(Self::Library)
+            .map_err(rs_error)
+    }
+
+    fn reset(&mut self, k: usize, m: usize, shard_bytes: usize) -> Result<(), RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.reset(k, m, shard_bytes),
+            Self::Library(inner) => inner.reset(k, m, shard_bytes),
+        }
+        .map_err(rs_error)
+    }
+
+    fn add_original_shard(&mut self, index: usize, shard: &[u8]) -> Result<(), RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.add_original_shard(index, shard),
+            Self::Library(inner) => inner.add_original_shard(index, shard),
+        }
+        .map_err(rs_error)
+    }
+
+    fn add_recovery_shard(&mut self, index: usize, shard: &[u8]) -> Result<(), RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.add_recovery_shard(index, shard),
+            Self::Library(inner) => inner.add_recovery_shard(index, shard),
+        }
+        .map_err(rs_error)
+    }
+
+    fn decode(&mut self) -> Result<reed_solomon_simd::DecoderResult<'_>, RsError> {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Self::Gfni(inner) => inner.decode(),
+            Self::Library(inner) => inner.decode(),
+        }
+        .map_err(rs_error)
+    }
+}
+
 /// A reusable decoder recovering the `k` source symbols of codewords of `n` symbols.
 pub struct RsDecoder {
-    inner: reed_solomon_simd::ReedSolomonDecoder,
+    inner: Decoder,
     k: u16,
     n: u16,
     symbol_size: SymbolSize,
@@ -245,12 +303,7 @@ pub struct RsDecoder {
 impl RsDecoder {
     /// A decoder for codewords of `n` symbols with `k < n` source symbols of `symbol_size` bytes.
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
-        let inner = reed_solomon_simd::ReedSolomonDecoder::new(
-            usize::from(k),
-            repair_count(k, n)?,
-            symbol_size.as_usize(),
-        )
-        .map_err(|e| RsError(e.to_string()))?;
+        let inner = Decoder::new(usize::from(k), repair_count(k, n)?, symbol_size.as_usize())?;
         Ok(Self {
             inner,
             k,
@@ -295,22 +348,17 @@ impl RsDecoder {
                 n_source + recovery.len()
             )));
         }
-        self.inner
-            .reset(k, usize::from(self.n - self.k), s)
-            .map_err(|e| RsError(e.to_string()))?;
+        self.inner.reset(k, usize::from(self.n - self.k), s)?;
         for (i, have) in have_source.iter().enumerate() {
             if *have {
                 self.inner
-                    .add_original_shard(i, &source[i * s..(i + 1) * s])
-                    .map_err(|e| RsError(e.to_string()))?;
+                    .add_original_shard(i, &source[i * s..(i + 1) * s])?;
             }
         }
         for (j, data) in recovery {
-            self.inner
-                .add_recovery_shard(j, data)
-                .map_err(|e| RsError(e.to_string()))?;
+            self.inner.add_recovery_shard(j, data)?;
         }
-        let result = self.inner.decode().map_err(|e| RsError(e.to_string()))?;
+        let result = self.inner.decode()?;
         for (i, data) in result.restored_original_iter() {
             source[i * s..(i + 1) * s].copy_from_slice(data);
         }
