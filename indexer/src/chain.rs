@@ -497,6 +497,15 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 25] = [
     ("execute_proposal", "execute_proposal"),
 ];
 
+/// The `floe::system` Move function that performs operation kind `kind` (`kind` itself for a
+/// name not in [`MOVE_FUNCTIONS`]).
+pub fn move_function_of_kind(kind: &str) -> &str {
+    MOVE_FUNCTIONS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(kind, |(_, f)| *f)
+}
+
 /// The operation kind performed by the `floe::system` Move function `function`.
 pub fn kind_of_move_function(function: &str) -> Option<&'static str> {
     MOVE_FUNCTIONS
@@ -539,11 +548,7 @@ impl Operation {
 
     /// The `floe::system` Move function that performs this operation.
     pub fn move_function(&self) -> &'static str {
-        let kind = self.kind();
-        MOVE_FUNCTIONS
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or(kind, |(_, f)| *f)
+        move_function_of_kind(self.kind())
     }
 }
 

@@ -342,13 +342,12 @@ impl GrpcSource {
         let client = sui_rpc::Client::new(url.to_owned())
             .map_err(|e| SourceError::Rpc(format!("{url}: {}", e.message())))?
             .with_max_decoding_message_size(MAX_MESSAGE);
-        let mask: FieldMaskTree = proto::READ_MASK
-            .parse()
-            .map_err(|_| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
+        let mask = proto::field_mask(proto::READ_MASK)
+            .ok_or_else(|| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
         Ok(GrpcSource {
             client,
             package,
-            mask: mask.to_field_mask(),
+            mask,
         })
     }
 

@@ -3,7 +3,7 @@
 //! into `{seq}.binpb.zst` checkpoint files.
 //!
 //! A Floe transaction becomes an executed programmable transaction with one `MoveCall` of
-//! `<package>::system::<function>` (the function of [`MOVE_FUNCTIONS`]), successful effects and
+//! `<package>::system::<function>` (the function of [`crate::chain::MOVE_FUNCTIONS`]), successful effects and
 //! its events: each with the package id, the emitting module, the sender, the type tag
 //! `<package>::events::<Name>` and the BCS contents. The checkpoint summary carries the epoch,
 //! the timestamp and the running transaction total, from which the transactions' chain indices
@@ -19,7 +19,9 @@ use prost_types::Timestamp;
 use sui_rpc::proto::sui::rpc::v2 as rpc;
 use sui_sdk_types::hash::Hasher;
 
-use crate::chain::{kind_of_move_function, Checkpoint, Event, Id, Transaction, MOVE_FUNCTIONS};
+use crate::chain::{
+    kind_of_move_function, move_function_of_kind, Checkpoint, Event, Id, Transaction,
+};
 
 /// The fields [`from_proto`] reads: the read mask to ask a full node for.
 pub const READ_MASK: &str = "sequence_number,digest,summary.epoch,summary.sequence_number,\
@@ -133,10 +135,7 @@ pub fn executed_transaction(
     let package_hex = package.to_string();
     let digest = base58(t.digest);
     let sender = t.sender.to_string();
-    let function = MOVE_FUNCTIONS
-        .iter()
-        .find(|(k, _)| *k == t.kind)
-        .map_or(t.kind, |(_, f)| *f);
+    let function = move_function_of_kind(t.kind);
     let mut call = rpc::MoveCall::default();
     call.package = Some(package_hex.clone());
     call.module = Some(ENTRY_MODULE.into());
@@ -333,4 +332,12 @@ pub fn encode(cp: &rpc::Checkpoint) -> Vec<u8> {
 /// Parses protobuf bytes of a `sui.rpc.v2.Checkpoint`.
 pub fn decode(bytes: &[u8]) -> Result<rpc::Checkpoint, prost::DecodeError> {
     prost::Message::decode(bytes)
+}
+
+/// The `FieldMask` of comma-separated field paths (`None` if they do not parse).
+pub fn field_mask(paths: &str) -> Option<prost_types::FieldMask> {
+    paths
+        .parse::<sui_rpc::field::FieldMaskTree>()
+        .ok()
+        .map(|t| t.to_field_mask())
 }

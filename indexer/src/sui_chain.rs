@@ -21,7 +21,6 @@ use floe_economics::events::FloeEvent;
 use floe_economics::Error;
 use futures::StreamExt;
 use sui_crypto::ed25519::Ed25519PrivateKey;
-use sui_rpc::field::FieldMaskTree;
 use sui_rpc::proto::sui::rpc::v2 as rpc;
 use tonic::Status;
 
@@ -224,10 +223,8 @@ impl SuiChainClient {
 }
 
 fn mask(paths: &str) -> Result<prost_types::FieldMask, SubmitError> {
-    paths
-        .parse::<FieldMaskTree>()
-        .map(|t| t.to_field_mask())
-        .map_err(|_| SubmitError::Rpc(format!("read mask {paths:?} does not parse")))
+    crate::proto::field_mask(paths)
+        .ok_or_else(|| SubmitError::Rpc(format!("read mask {paths:?} does not parse")))
 }
 
 fn status_error(call: &str, s: &Status) -> SubmitError {
