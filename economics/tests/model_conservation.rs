@@ -83,12 +83,18 @@ fn account(i: u8) -> ObjectId {
 }
 
 fn setup() -> System {
+    setup_with_fallback(1)
+}
+
+/// The test system; `fallback` is the settlement fallback delay (0: the pot is paid at the
+/// epoch change, the core contracts' rule).
+fn setup_with_fallback(fallback: u32) -> System {
     let params = Params {
         n_shards: 10,
         max_epochs_ahead: 5,
         min_stake: 100,
         rate_window_samples: 3,
-        settlement_fallback_epochs: 1,
+        settlement_fallback_epochs: fallback,
         gov_voting_epochs: 1,
         gov_timelock_epochs: 1,
         ..Params::default()
@@ -249,13 +255,14 @@ fn apply(s: &mut System, op: &Op) -> bool {
         },
         Op::Propose(i, c) => match pick(&stakes, i) {
             Some(id) => {
-                let change = match c % 4 {
+                let change = match c % 5 {
                     0 => ParamChange::BurnBps(c as u16 * 40),
                     1 => ParamChange::MaxPriceStepBps(c as u32 * 10),
                     2 => ParamChange::Curve(PerformanceCurve {
                         zero_below_bps: 1000,
                         full_at_bps: 9000,
                     }),
+                    3 => ParamChange::SettlementFallbackEpochs(c as u32 % 3),
                     _ => ParamChange::MinStake(c as u64),
                 };
                 s.propose(s.stakes[&id].owner, id, change).map(|_| ())
@@ -278,8 +285,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn no_frost_created_or_lost(ops in prop::collection::vec(op(), 1..80)) {
-        let mut s = setup();
+    fn no_frost_created_or_lost(
+        fallback in 0u32..2,
+        ops in prop::collection::vec(op(), 1..80),
+    ) {
+        let mut s = setup_with_fallback(fallback);
         let supply = s.supply as u128;
         prop_assert_eq!(s.total_frost(), supply);
         for op in &ops {
@@ -299,14 +309,8 @@ proptest! {
 fn full_cycle() {
     let mut s = setup();
     let supply = s.supply as u128;
-    let pools: Vec<ObjectId> = s.pools.keys().copied().collect();
-    for p in &pools {
-        let op = s.pools[p].operator;
-        s.report_rate(op, *p, 400_000_000).unwrap();
-    }
-    s.advance_epoch().unwrap();
+    start_priced(&mut s);
     assert_eq!(s.committee.values().map(|v| v.len()).sum::<usize>(), 10);
-    s.sample_rate().unwrap();
     assert!(s.storage_price > 0);
     let buyer = ObjectId::from_u64(4);
     let size = 1_000_000u64;
@@ -392,5 +396,89 @@ fn full_cycle() {
     s.advance_epoch().unwrap();
     s.execute_proposal(prop).unwrap();
     assert_eq!(s.params.burn_bps, 1234);
+    assert_eq!(s.total_frost(), supply);
+}
+
+/// Every node reports a WAL/USD rate, the first committee takes over and a rate sample
+/// prices storage.
+fn start_priced(s: &mut System) {
+    for (id, p) in s.pools.clone() {
+        s.report_rate(p.operator, id, 400_000_000).unwrap();
+    }
+    s.advance_epoch().unwrap();
+    s.sample_rate().unwrap();
+}
+
+/// With a fallback delay of 0 the epoch change pays the ended epoch's pot on the spot, before
+/// the pools advance: nothing is left to settle or claim, the stakers' share is in the pools,
+/// and governance cannot switch settlement off that way.
+#[test]
+fn zero_fallback_pays_at_the_epoch_change() {
+    let mut s = setup_with_fallback(0);
+    let supply = s.supply as u128;
+    start_priced(&mut s);
+    s.reserve_space(ObjectId::from_u64(1), 1 << 20, 1).unwrap();
+    let e = s.epoch;
+    let pot = s.future[0].rewards;
+    assert!(pot > 0);
+    let before: u128 = s.pools.values().map(|p| p.active_frost as u128).sum();
+    let burned_before = s.burned;
+    s.advance_epoch().unwrap();
+    let ended = &s.ended[&e];
+    assert_eq!(ended.remaining, 0);
+    let header = ended.settled.expect("paid at the change");
+    assert_eq!(header.pot, pot);
+    assert_eq!(s.burned - burned_before, header.burned);
+    let commission: u64 = s.pools.values().map(|p| p.commission_balance).sum();
+    let after: u128 = s.pools.values().map(|p| p.active_frost as u128).sum();
+    assert_eq!(after - before + commission as u128, header.paid as u128);
+    assert_eq!(
+        s.settle_fallback(e),
+        Err(floe_economics::Error::EAlreadySettled)
+    );
+    assert_eq!(s.total_frost(), supply);
+    let (voter, staked) = s.stakes.iter().next().map(|(k, v)| (*k, *v)).unwrap();
+    assert_eq!(
+        s.propose(
+            staked.owner,
+            voter,
+            ParamChange::SettlementFallbackEpochs(0)
+        ),
+        Err(floe_economics::Error::EInvalidParameter)
+    );
+}
+
+/// A reward claimed by a pool whose stakers have all left goes to the commission: nobody owns
+/// the pool's shares, and the next staker must not inherit it (the contracts' rule).
+#[test]
+fn reward_of_a_pool_without_shares_is_commission() {
+    let mut s = setup();
+    let supply = s.supply as u128;
+    start_priced(&mut s);
+    s.reserve_space(ObjectId::from_u64(1), 1 << 20, 1).unwrap();
+    let e = s.epoch;
+    // Every staker asks to leave; they are gone at the change that ends epoch `e`.
+    for (id, st) in s.stakes.clone() {
+        s.request_withdraw_stake(st.owner, id).unwrap();
+    }
+    s.advance_epoch().unwrap();
+    assert!(s
+        .pools
+        .values()
+        .all(|p| p.shares == 0 && p.active_frost == 0));
+    let st = s.compute_settlement(e).unwrap();
+    s.submit_settlement(st.header, 10).unwrap();
+    for entry in &st.entries {
+        let (entry, proof) = st.proof_for(&entry.pool_id).unwrap();
+        let pool = ObjectId(entry.pool_id);
+        let before = s.pools[&pool].commission_balance;
+        s.claim(e, &entry, &proof).unwrap();
+        let p = &s.pools[&pool];
+        assert_eq!(p.active_frost, 0);
+        assert_eq!(
+            p.commission_balance - before,
+            entry.staker_reward + entry.commission
+        );
+    }
     assert_eq!(s.total_frost(), supply);
 }

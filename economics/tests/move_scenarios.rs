@@ -13,9 +13,9 @@
 //! | `wal_usd_rate` | `price_tests::frost_price_from_committee_rate` | [`frost_price_from_committee_rate`] |
 //! | `blob_lifecycle` | `storage_tests::reserve_register_certify_extend_delete` | [`reserve_register_certify_extend_delete`] |
 //! | `committee_transition` | `epoch_tests::dhondt_and_minimal_movement` | [`dhondt_and_minimal_movement`] |
-//! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] (amounts; see below) |
+//! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] |
 //! | `conservation` | `conservation_tests::wal_is_conserved_across_epochs` | [`wal_is_conserved_across_epochs`] |
-//! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | not mirrored: known difference 1 |
+//! | `three_delegators` | `staking_tests::three_delegators_across_epochs` | [`three_delegators_across_epochs`] |
 //! | stakeless pools | `epoch_tests::nodes_without_stake_take_no_shards` | [`pools_without_stake_take_no_shards`] |
 //! | active set | `epoch_tests::active_set_cap` | [`active_set_cap`] |
 //! | empty committees | `epoch_tests::empty_committee_epochs` | [`empty_committee_epochs`] |
@@ -30,23 +30,20 @@
 //! ([`System::new_priced`] with [`MOVE_GENESIS`]) and its nodes report $1 at registration too.
 //! At an epoch change without any rate sample both take the new committee's median report.
 //!
+//! Reward timing. The core contracts have no settlement round: the epoch change pays the
+//! ended epoch's pot by shards, before the pools process withdrawals and activations. The
+//! model does the same with a settlement fallback delay of 0 ([`params`]); with its default
+//! delay the pot waits for a certified settlement (or the fallback), as DESIGN.md describes
+//! for the settlement contracts.
+//!
 //! # Known differences (not faked)
 //!
-//! 1. **Reward timing** (`three_delegators`). Move pays an epoch's pot at the epoch change,
-//!    by shards, *before* the pools process withdrawals and activations; A, B, C receive
-//!    1_800_004, 1_349_998, 1_349_998 FROST and the pool's rate at epoch 4 is
-//!    200_002_700_000 / 199_999_100_008. The model keeps the ended epoch for settlement
-//!    (challenge-weighted, certified root, per-pool claims, or the fallback after
-//!    `settlement_fallback_epochs`), so rewards reach the pool only *after* the change that
-//!    activated B and C: B's shares are minted at another rate and the split differs.
-//!    `commission_timing` is mirrored because a single staker makes the credit time
-//!    irrelevant: the test claims each ended epoch's settlement right after the change.
-//! 2. **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
-//!    sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
-//!    (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
-//!    `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
-//!    possession, duplicate keys, package versions; the model's `extend_blob` does not refuse
-//!    an uncertified blob (`extend_uncertified_rejected`).
+//! **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
+//! sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
+//! (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
+//! `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
+//! possession, duplicate keys, package versions; the model's `extend_blob` does not refuse an
+//! uncertified blob (`extend_uncertified_rejected`).
 
 use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::{Error, GenesisPricing, ObjectId, Params, StakeState, System};
@@ -55,7 +52,7 @@ use floe_economics::price::{
 };
 use floe_economics::storage_cost::{encoded_blob_length, write_fee, RS2_ENCODING};
 use floe_economics::wal_rate::{weighted_median, RateReport};
-use floe_economics::{model::committee::dhondt, Epoch, Frost, FROST_PER_WAL};
+use floe_economics::{model::committee::dhondt, Frost, FROST_PER_WAL};
 
 /// `test_utils::admin()`.
 const ADMIN: u64 = 0xAD;
@@ -79,9 +76,11 @@ fn operator(i: u64) -> ObjectId {
 }
 
 /// `test_utils::params(n_shards)`: guard off, 10% burn, 1 WAL minimum, commission cap 50%,
-/// 10 epochs ahead.
+/// 10 epochs ahead; the core contracts have no settlement round, so the ended epoch's pot is
+/// paid at the epoch change (a fallback delay of 0).
 fn params(n_shards: u16) -> Params {
     Params {
+        settlement_fallback_epochs: 0,
         n_shards,
         max_epochs_ahead: 10,
         min_stake: FROST_PER_WAL,
@@ -146,25 +145,10 @@ fn stake(sys: &mut System, who: ObjectId, pool: ObjectId, wal: u64) -> ObjectId 
     sys.stake(who, pool, wal * FROST_PER_WAL).unwrap()
 }
 
-/// `test_utils::next_epoch` (selection if not done, epoch change), then the ended epoch's
-/// rewards credited through its settlement (see known difference 1).
+/// `test_utils::next_epoch`: selection if not done, then the epoch change, which pays the
+/// ended epoch's pot (see [`params`]).
 fn next_epoch(sys: &mut System) {
-    let ended = sys.epoch;
     sys.advance_epoch().unwrap();
-    if sys.ended.contains_key(&ended) {
-        settle_and_claim(sys, ended);
-    }
-}
-
-/// Certifies the settlement of `epoch` with every shard and claims every pool's entry.
-fn settle_and_claim(sys: &mut System, epoch: Epoch) {
-    let s = sys.compute_settlement(epoch).unwrap();
-    sys.submit_settlement(s.header, sys.params.n_shards as u64)
-        .unwrap();
-    for (i, entry) in s.entries.iter().enumerate() {
-        let proof = s.proof(i as u32).unwrap();
-        sys.claim(epoch, entry, &proof).unwrap();
-    }
 }
 
 fn assert_conserved(sys: &System) {
@@ -630,6 +614,68 @@ fn commission_takes_effect_two_epochs_later() {
         sys.collect_commission(operator(0), node),
         Err(Error::ENotOwner)
     );
+    assert_conserved(&sys);
+}
+
+/// `three_delegators`: A stakes in epoch 0 (active 1), B in epoch 1 (active 2), C in epoch 2
+/// after the committee selection (active 4); 1000 MiB bought for one epoch in epochs 1 to 5
+/// (900_000 FROST of rewards each). A withdraws at 4, B at 5, C at 6 and they receive
+/// 1_800_004, 1_349_998 and 1_349_998 FROST of rewards: all 4_500_000 paid out, the pool
+/// empty.
+#[test]
+fn three_delegators_across_epochs() {
+    let (a, b, c) = (id(0xA1), id(0xB1), id(0xC1));
+    let hundred = 100 * FROST_PER_WAL;
+    let mut sys = begin_with(params(10), &[(a, hundred), (b, hundred), (c, hundred)]);
+    let node = register_nodes(&mut sys, 1)[0];
+    let activation = |sys: &System, st: ObjectId| sys.stakes[&st].activation_epoch;
+    let buy = |sys: &mut System| sys.reserve_space(id(ADMIN), 1000 * MIB, 1).unwrap();
+
+    // Epoch 0: A stakes, active from epoch 1.
+    let sa = stake(&mut sys, a, node, 100);
+    assert_eq!(activation(&sys, sa), 1);
+    next_epoch(&mut sys);
+
+    // Epoch 1: B stakes (active 2); storage bought for epoch 1.
+    let sb = stake(&mut sys, b, node, 100);
+    assert_eq!(activation(&sys, sb), 2);
+    buy(&mut sys);
+    assert_conserved(&sys);
+    next_epoch(&mut sys);
+
+    // Epoch 2: the committee of epoch 3 is selected first, so C activates in epoch 4.
+    sys.select_committee().unwrap();
+    let sc = stake(&mut sys, c, node, 100);
+    assert_eq!(activation(&sys, sc), 4);
+    buy(&mut sys);
+    next_epoch(&mut sys);
+
+    // Epoch 3: A asks to withdraw (before the selection: leaves at 4).
+    assert_eq!(sys.request_withdraw_stake(a, sa), Ok(4));
+    buy(&mut sys);
+    assert_conserved(&sys);
+    next_epoch(&mut sys);
+
+    // Epoch 4: A withdraws; B asks.
+    assert_eq!(sys.withdraw_stake(a, sa), Ok(hundred + 1_800_004));
+    assert_eq!(sys.request_withdraw_stake(b, sb), Ok(5));
+    buy(&mut sys);
+    next_epoch(&mut sys);
+
+    // Epoch 5: B withdraws; C asks.
+    assert_eq!(sys.withdraw_stake(b, sb), Ok(hundred + 1_349_998));
+    assert_eq!(sys.request_withdraw_stake(c, sc), Ok(6));
+    buy(&mut sys);
+    next_epoch(&mut sys);
+
+    // Epoch 6: C withdraws; the pool paid out every reward.
+    assert_eq!(sys.withdraw_stake(c, sc), Ok(hundred + 1_349_998));
+    let pool = &sys.pools[&node];
+    assert_eq!(
+        (pool.active_frost, pool.shares, pool.withdrawable),
+        (0, 0, 0)
+    );
+    assert_eq!(pool.commission_balance, 0);
     assert_conserved(&sys);
 }
 

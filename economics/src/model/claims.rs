@@ -6,9 +6,10 @@
 //! pool's entry, proven against the root: stakers' reward into the pool's active stake
 //! (raising its exchange rate), commission into the pool's commission balance. Claims are
 //! permissionless. From `settlement_fallback_epochs` after the epoch's end, if nothing was
-//! certified, [`System::settle_fallback`] distributes the pot by base weight alone.
+//! certified, [`System::settle_fallback`] distributes the pot by base weight alone; with a
+//! delay of 0 the epoch change does so itself (see [`super::Params`]).
 
-use super::{Error, ObjectId, Result, System};
+use super::{EndedEpoch, Error, ObjectId, Result, System};
 use crate::settlement::{
     settle, verify, EpochSettlement, MerkleProof, SettlementEntry, SettlementHeader,
     SettlementInput,
@@ -88,9 +89,10 @@ impl System {
         let e = self.ended.get_mut(&epoch).expect("exists");
         e.remaining -= total;
         e.claimed.insert(pool);
-        let p = self.pools.get_mut(&pool).expect("checked");
-        p.active_frost += entry.staker_reward;
-        p.commission_balance += entry.commission;
+        self.pools
+            .get_mut(&pool)
+            .expect("checked")
+            .credit(entry.staker_reward, entry.commission);
         Ok(total)
     }
 
@@ -106,28 +108,43 @@ impl System {
         if self.epoch < epoch + 1 + self.params.settlement_fallback_epochs {
             return Err(Error::EFallbackTooEarly);
         }
-        let s = settle(&SettlementInput {
+        let s = self.base_weight_settlement(epoch, e)?;
+        self.pay_base_weight(epoch, &s);
+        Ok(())
+    }
+
+    /// The settlement of an ended epoch by base weight alone (no challenge results).
+    pub(super) fn base_weight_settlement(
+        &self,
+        epoch: Epoch,
+        e: &EndedEpoch,
+    ) -> Result<EpochSettlement> {
+        settle(&SettlementInput {
             epoch,
             pot: e.pot,
             burn_bps: self.params.burn_bps,
             curve: self.params.curve,
             nodes: &e.nodes,
             challengers: &[],
-        })?;
+        })
+    }
+
+    /// Pays a base-weight settlement of the ended epoch `epoch`: the burn share burned, each
+    /// pool's entry credited ([`super::Pool::credit`]), nothing left to claim.
+    pub(super) fn pay_base_weight(&mut self, epoch: Epoch, s: &EpochSettlement) {
         for entry in &s.entries {
-            // Pools are never removed, so every committee pool still exists.
-            let p = self
-                .pools
-                .get_mut(&ObjectId(entry.pool_id))
-                .ok_or(Error::EUnknownPool)?;
-            p.active_frost += entry.staker_reward;
-            p.commission_balance += entry.commission;
+            // Pools are never removed, so every committee pool still exists; were one gone, its
+            // share would be burned rather than lost.
+            match self.pools.get_mut(&ObjectId(entry.pool_id)) {
+                Some(p) => p.credit(entry.staker_reward, entry.commission),
+                None => self.burned += entry.staker_reward + entry.commission,
+            }
         }
-        let e = self.ended.get_mut(&epoch).expect("exists");
-        e.settled = Some(s.header);
-        e.remaining = 0;
-        e.claimed = s.entries.iter().map(|x| ObjectId(x.pool_id)).collect();
+        if let Some(e) = self.ended.get_mut(&epoch) {
+            e.settled = Some(s.header);
+            e.remaining = 0;
+            e.claimed = s.entries.iter().map(|x| ObjectId(x.pool_id)).collect();
+        }
         self.burned += s.header.burned;
-        Ok(())
     }
 }

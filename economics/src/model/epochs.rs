@@ -6,7 +6,8 @@
 //! price is always the USD price in force ÷ the window's average. [`System::select_committee`]
 //! apportions the next committee's shards by the stake active next epoch (and fixes the next
 //! capacity); [`System::advance_epoch`] closes the epoch: its pot and committee are kept for
-//! settlement, pools process activations and withdrawals, the new committee takes over, and
+//! settlement (or, with a fallback delay of 0, paid by base weight on the spot), pools process
+//! activations and withdrawals, the new committee takes over, and
 //! the next USD prices are the quorum-below of the new committee's votes through the guard.
 
 use super::committee::{dhondt_capped, max_shards_per_node, transition};
@@ -179,27 +180,33 @@ impl System {
                 results: self.challenge_results.get(id).cloned(),
             })
             .collect();
-        let pot = self
-            .future
-            .pop_front()
-            .expect("ring is never empty")
-            .rewards;
+        let pot = self.future.front().expect("ring is never empty").rewards;
+        let ended_epoch = EndedEpoch {
+            pot,
+            nodes,
+            challengers,
+            settled: None,
+            remaining: pot,
+            claimed: Default::default(),
+        };
+        // No settlement round (a fallback delay of 0): the pot is paid now, before the pools
+        // advance. Computed before anything changes, so a failure leaves the system as it was.
+        let paid_now = if self.params.settlement_fallback_epochs == 0 && !self.committee.is_empty()
+        {
+            Some(self.base_weight_settlement(ended, &ended_epoch)?)
+        } else {
+            None
+        };
+        self.future.pop_front();
         self.future.push_back(FutureEpoch::default());
         if self.committee.is_empty() {
             // No committee: nobody to pay, the pot is burned.
             self.burned += pot;
         } else {
-            self.ended.insert(
-                ended,
-                EndedEpoch {
-                    pot,
-                    nodes,
-                    challengers,
-                    settled: None,
-                    remaining: pot,
-                    claimed: Default::default(),
-                },
-            );
+            self.ended.insert(ended, ended_epoch);
+        }
+        if let Some(s) = paid_now {
+            self.pay_base_weight(ended, &s);
         }
         self.challenge_results.clear();
         self.epoch += 1;

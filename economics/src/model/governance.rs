@@ -80,13 +80,17 @@ fn eligible(s: &StakedWal, snapshot: Epoch) -> bool {
 
 impl System {
     /// Makes a proposal; the proposer must own a receipt eligible now. Refuses an invalid
-    /// change (`EInvalidParameter`, `EInvalidCurve`), `EUnknownStake`, `ENotOwner`, `ENotEligible`.
+    /// change (`EInvalidParameter`, `EInvalidCurve`; also a fallback delay of 0, which would
+    /// switch proof-weighted settlement off), `EUnknownStake`, `ENotOwner`, `ENotEligible`.
     pub fn propose(
         &mut self,
         caller: ObjectId,
         stake: ObjectId,
         change: ParamChange,
     ) -> Result<u64> {
+        if change == ParamChange::SettlementFallbackEpochs(0) {
+            return Err(Error::EInvalidParameter);
+        }
         validate_params(&change.apply(&self.params))?;
         let s = self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
         if s.owner != caller {

@@ -67,7 +67,10 @@ pub struct Params {
     pub curve: PerformanceCurve,
     /// Challenges per shard and epoch (used by the nodes; governed here).
     pub challenges_per_shard: u32,
-    /// Epochs after an epoch's end from which the fallback distribution is allowed.
+    /// Epochs after an epoch's end from which the fallback distribution is allowed. `0`: no
+    /// settlement round at all — the epoch change itself pays the ended epoch's pot by base
+    /// weight, before the pools process withdrawals and activations (the core contracts' rule
+    /// until the settlement contracts land). Genesis only: governance cannot set `0`.
     pub settlement_fallback_epochs: u32,
     /// Rate samples averaged (one epoch's worth).
     pub rate_window_samples: u32,
@@ -151,6 +154,18 @@ pub struct GenesisPricing {
 }
 
 impl Pool {
+    /// Credits an epoch's reward: the stakers' part raises the exchange rate, the commission
+    /// waits to be collected. A pool without shares has no stakers to own a reward, so all of
+    /// it is commission (the contracts' `staking_pool::advance_epoch`).
+    pub(crate) fn credit(&mut self, staker_reward: Frost, commission: Frost) {
+        if self.shares == 0 {
+            self.commission_balance += staker_reward + commission;
+        } else {
+            self.active_frost += staker_reward;
+            self.commission_balance += commission;
+        }
+    }
+
     /// Takes `amount` of the stake pending for `activation_epoch` out of the pending book
     /// (the receipt activates or is withdrawn before it does).
     pub(crate) fn take_pending(&mut self, activation_epoch: Epoch, amount: Frost) {
@@ -445,7 +460,6 @@ pub fn validate_params(p: &Params) -> Result<()> {
         || p.rate_window_samples == 0
         || p.max_active_nodes == 0
         || p.max_shards_per_node == 0
-        || p.settlement_fallback_epochs == 0
         || !bps_ok(p.gov_quorum_bps as u64)
         || !bps_ok(p.gov_threshold_bps as u64)
         || p.gov_voting_epochs == 0
