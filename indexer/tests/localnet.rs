@@ -1080,3 +1080,71 @@ fn a_priced_genesis_sells_storage_from_epoch_0() -> Result<()> {
     assert_eq!(reopened.with_state(|s| s.storage_price), 2_000);
     Ok(())
 }
+
+/// A ledger whose genesis has no settlement round (fallback delay 0) pays each epoch's pot at
+/// the epoch change, as the core contracts do, and says so in its events: the pot's burned and
+/// distributed shares, and each pool's rewards and commission, which the pools now hold.
+#[test]
+fn a_pot_paid_at_the_epoch_change_is_in_the_events() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut g = genesis();
+    g.params.settlement_fallback_epochs = 0;
+    let net = Localnet::open(dir.path(), g)?;
+    let setup = bootstrap(&net)?;
+    net.execute(
+        user(),
+        Operation::ReserveSpace {
+            size: 64 << 20,
+            epochs_ahead: 1,
+        },
+    )?;
+    let pot = net.with_state(|s| s.future[0].rewards);
+    assert!(pot > 0);
+    let before = net.with_state(|s| {
+        [setup.pool1, setup.pool2].map(|p| {
+            let p = &s.pools[&p.into()];
+            (p.active_frost, p.commission_balance)
+        })
+    });
+    net.advance_clock(60_000);
+    let r = net.execute(op1(), Operation::AdvanceEpoch)?;
+    let closed = r
+        .events
+        .iter()
+        .find_map(|e| match e {
+            FloeEvent::EpochPotClosed(x) => Some(x.clone()),
+            _ => None,
+        })
+        .context("no EpochPotClosed")?;
+    assert_eq!((closed.epoch, closed.total), (1, pot));
+    assert!(closed.distributed > 0 && closed.burned > 0);
+    assert_eq!(closed.burned + closed.distributed, pot);
+    let mut paid = 0;
+    for (i, pool) in [setup.pool1, setup.pool2].into_iter().enumerate() {
+        let adv = r
+            .events
+            .iter()
+            .find_map(|e| match e {
+                FloeEvent::PoolAdvanced(x) if x.node_id == pool.0 => Some(x.clone()),
+                _ => None,
+            })
+            .context("no PoolAdvanced")?;
+        assert!(adv.rewards > 0, "pool {i} earned nothing");
+        // Commission 10% of what the pool earned, the rest raised its stake.
+        assert_eq!(adv.commission, (adv.rewards + adv.commission) / 10);
+        let (active, commission) = net.with_state(|s| {
+            let p = &s.pools[&pool.into()];
+            (p.active_frost, p.commission_balance)
+        });
+        assert_eq!(active, before[i].0 + adv.rewards);
+        assert_eq!(commission, before[i].1 + adv.commission);
+        paid += adv.rewards + adv.commission;
+    }
+    assert_eq!(paid, closed.distributed);
+    // Nothing is left to settle or claim for that epoch.
+    assert_eq!(
+        refusal(net.execute(user(), Operation::SettleFallback { epoch: 1 })),
+        Some("EAlreadySettled")
+    );
+    Ok(())
+}

@@ -73,7 +73,7 @@ impl System {
         }
         verify(&header.entries_root, header.n_entries, entry, proof)?;
         let pool = ObjectId(entry.pool_id);
-        if e.claimed.contains(&pool) {
+        if e.claimed.contains_key(&pool) {
             return Err(Error::EAlreadyClaimed);
         }
         if !self.pools.contains_key(&pool) {
@@ -86,13 +86,14 @@ impl System {
         if total > e.remaining {
             return Err(Error::ESettlementMismatch);
         }
-        let e = self.ended.get_mut(&epoch).expect("exists");
-        e.remaining -= total;
-        e.claimed.insert(pool);
-        self.pools
+        let credit = self
+            .pools
             .get_mut(&pool)
             .expect("checked")
             .credit(entry.staker_reward, entry.commission);
+        let e = self.ended.get_mut(&epoch).expect("exists");
+        e.remaining -= total;
+        e.claimed.insert(pool, credit);
         Ok(total)
     }
 
@@ -132,18 +133,22 @@ impl System {
     /// Pays a base-weight settlement of the ended epoch `epoch`: the burn share burned, each
     /// pool's entry credited ([`super::Pool::credit`]), nothing left to claim.
     pub(super) fn pay_base_weight(&mut self, epoch: Epoch, s: &EpochSettlement) {
+        let mut claimed = std::collections::BTreeMap::new();
         for entry in &s.entries {
+            let pool = ObjectId(entry.pool_id);
             // Pools are never removed, so every committee pool still exists; were one gone, its
             // share would be burned rather than lost.
-            match self.pools.get_mut(&ObjectId(entry.pool_id)) {
-                Some(p) => p.credit(entry.staker_reward, entry.commission),
+            match self.pools.get_mut(&pool) {
+                Some(p) => {
+                    claimed.insert(pool, p.credit(entry.staker_reward, entry.commission));
+                }
                 None => self.burned += entry.staker_reward + entry.commission,
             }
         }
         if let Some(e) = self.ended.get_mut(&epoch) {
             e.settled = Some(s.header);
             e.remaining = 0;
-            e.claimed = s.entries.iter().map(|x| ObjectId(x.pool_id)).collect();
+            e.claimed = claimed;
         }
         self.burned += s.header.burned;
     }

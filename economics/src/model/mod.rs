@@ -25,7 +25,7 @@ pub mod governance;
 pub mod staking;
 pub mod storage;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::performance::{ChallengerResults, PerformanceCurve};
 use crate::price::{usd_to_frost, PriceVote, UsdPrices};
@@ -156,14 +156,23 @@ pub struct GenesisPricing {
 impl Pool {
     /// Credits an epoch's reward: the stakers' part raises the exchange rate, the commission
     /// waits to be collected. A pool without shares has no stakers to own a reward, so all of
-    /// it is commission (the contracts' `staking_pool::advance_epoch`).
-    pub(crate) fn credit(&mut self, staker_reward: Frost, commission: Frost) {
-        if self.shares == 0 {
-            self.commission_balance += staker_reward + commission;
+    /// it is commission (the contracts' `staking_pool::advance_epoch`). Returns the split
+    /// applied.
+    pub(crate) fn credit(&mut self, staker_reward: Frost, commission: Frost) -> Credit {
+        let credit = if self.shares == 0 {
+            Credit {
+                staker_reward: 0,
+                commission: staker_reward + commission,
+            }
         } else {
-            self.active_frost += staker_reward;
-            self.commission_balance += commission;
-        }
+            Credit {
+                staker_reward,
+                commission,
+            }
+        };
+        self.active_frost += credit.staker_reward;
+        self.commission_balance += credit.commission;
+        credit
     }
 
     /// Takes `amount` of the stake pending for `activation_epoch` out of the pending book
@@ -265,8 +274,17 @@ pub struct EndedEpoch {
     pub settled: Option<SettlementHeader>,
     /// FROST still to be claimed.
     pub remaining: Frost,
-    /// Pools that claimed.
-    pub claimed: BTreeSet<ObjectId>,
+    /// What each pool that claimed (or was paid by the fallback) was credited.
+    pub claimed: BTreeMap<ObjectId, Credit>,
+}
+
+/// What one pool was credited for an ended epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Credit {
+    /// Into the pool's active stake (raising its exchange rate).
+    pub staker_reward: Frost,
+    /// Into the pool's commission balance.
+    pub commission: Frost,
 }
 
 /// The whole state.

@@ -438,20 +438,33 @@ fn advance_events(
     ev: &mut Vec<FloeEvent>,
 ) {
     let epoch = s.epoch;
-    // The model keeps the pot for settlement and claims; with no committee it is burned.
-    let burned = if committee_was_empty { pot } else { 0 };
+    // The model keeps the pot for settlement and claims, unless the fallback delay is 0: then
+    // the change itself paid it by base weight (the core contracts' rule). With no committee
+    // it is burned.
+    let paid_now = s
+        .ended
+        .get(&ended)
+        .filter(|_| s.params.settlement_fallback_epochs == 0);
+    let (burned, distributed) = match paid_now.and_then(|e| e.settled) {
+        Some(header) => (header.burned, header.paid),
+        None if committee_was_empty => (pot, 0),
+        None => (0, 0),
+    };
     ev.push(FloeEvent::EpochPotClosed(EpochPotClosed {
         epoch: ended,
         total: pot,
         burned,
-        distributed: 0,
+        distributed,
     }));
     for (id, p) in &s.pools {
+        let credit = paid_now
+            .and_then(|e| e.claimed.get(id).copied())
+            .unwrap_or_default();
         ev.push(FloeEvent::PoolAdvanced(PoolAdvanced {
             epoch,
             node_id: id.0,
-            rewards: 0,
-            commission: 0,
+            rewards: credit.staker_reward,
+            commission: credit.commission,
             commission_rate: p.commission_bps,
             wal_balance: p.active_frost,
             num_shares: u64::try_from(p.shares).unwrap_or(u64::MAX),
