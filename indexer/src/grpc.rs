@@ -1,8 +1,8 @@
 //! Sui's gRPC API (`sui.rpc.v2`) on both sides of the checkpoint boundary.
 //!
 //! - [`LedgerApi`] serves a [`Localnet`] the way a Sui full node serves its chain:
-//!   `LedgerService.GetServiceInfo`, `LedgerService.GetCheckpoint` (by sequence number or the
-//!   latest, honouring the read mask) and `SubscriptionService.SubscribeCheckpoints` (from the
+//!   `LedgerService.GetServiceInfo`, `LedgerService.GetCheckpoint` (by sequence number, by
+//!   digest or the latest, honouring the read mask) and `SubscriptionService.SubscribeCheckpoints` (from the
 //!   latest checkpoint on, as Sui does). [`serve`] runs it on a TCP listener until a shutdown
 //!   signal.
 //!   `TransactionExecutionService.ExecuteTransaction` executes the signed programmable
@@ -13,7 +13,8 @@
 //!   the local ledger: `GetCheckpoint` for catch-up and, once it reaches the tip,
 //!   `SubscribeCheckpoints` to wait for the next one.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use sui_rpc::field::FieldMaskTree;
@@ -50,17 +51,56 @@ pub const CHAIN_NAME: &str = "floe-localnet";
 pub struct LedgerApi {
     net: Localnet,
     package: Id,
+    digests: Arc<Mutex<DigestIndex>>,
+}
+
+/// Checkpoint digests to sequence numbers, extended on demand (checkpoints never change).
+#[derive(Default)]
+struct DigestIndex {
+    by_digest: HashMap<[u8; 32], u64>,
+    /// Checkpoints `0..indexed` are in `by_digest`.
+    indexed: u64,
 }
 
 impl LedgerApi {
     /// The services of `net`.
     pub fn new(net: Localnet) -> Self {
         let package = net.genesis().package_id;
-        LedgerApi { net, package }
+        LedgerApi {
+            net,
+            package,
+            digests: Arc::default(),
+        }
     }
 
     fn full(&self, cp: &Checkpoint) -> rpc::Checkpoint {
         proto::to_proto(cp, &self.package)
+    }
+
+    /// The checkpoint whose digest is `digest` (base58, as Sui writes it).
+    fn checkpoint_by_digest(&self, digest: &str) -> Result<Arc<Checkpoint>, Status> {
+        let wanted = sui_sdk_types::Digest::from_base58(digest)
+            .map_err(|e| Status::invalid_argument(format!("checkpoint digest {digest:?}: {e}")))?
+            .into_inner();
+        let mut index = self
+            .digests
+            .lock()
+            .map_err(|_| Status::internal("the digest index is poisoned"))?;
+        let count = self.net.checkpoint_count();
+        while index.indexed < count {
+            let seq = index.indexed;
+            let cp = self
+                .net
+                .try_checkpoint(seq)
+                .ok_or_else(|| Status::internal(format!("checkpoint {seq} is missing")))?;
+            index.by_digest.insert(proto::digest_of(&cp), seq);
+            index.indexed += 1;
+        }
+        index
+            .by_digest
+            .get(&wanted)
+            .and_then(|seq| self.net.try_checkpoint(*seq))
+            .ok_or_else(|| Status::not_found(format!("checkpoint {digest} not found")))
     }
 }
 
@@ -108,11 +148,7 @@ impl LedgerService for LedgerApi {
                 .net
                 .try_checkpoint(seq)
                 .ok_or_else(|| Status::not_found(format!("checkpoint {seq} not found")))?,
-            Some(CheckpointId::Digest(_)) => {
-                return Err(Status::unimplemented(
-                    "the local ledger serves checkpoints by sequence number, not by digest",
-                ))
-            }
+            Some(CheckpointId::Digest(digest)) => self.checkpoint_by_digest(&digest)?,
             Some(_) => return Err(Status::invalid_argument("unknown kind of checkpoint id")),
             None => self
                 .net

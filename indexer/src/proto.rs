@@ -68,6 +68,12 @@ fn timestamp_ms(t: &Timestamp) -> Option<u64> {
     secs.checked_mul(1000)?.checked_add(nanos / 1_000_000)
 }
 
+/// The digest of a checkpoint as [`to_proto`] reports it.
+pub fn digest_of(cp: &Checkpoint) -> [u8; 32] {
+    let tx_digests: Vec<[u8; 32]> = cp.transactions.iter().map(|t| t.digest).collect();
+    checkpoint_digest(cp, &tx_digests)
+}
+
 /// The digest of a checkpoint: Blake2b-256 over its number, epoch, time and transaction digests.
 fn checkpoint_digest(cp: &Checkpoint, tx_digests: &[[u8; 32]]) -> [u8; 32] {
     let mut h = Hasher::new();

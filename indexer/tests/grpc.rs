@@ -84,6 +84,36 @@ fn ledger_checkpoints(net: &Localnet) -> Vec<Checkpoint> {
         .collect()
 }
 
+/// `GetCheckpoint` by sequence number with the default read mask.
+async fn full_checkpoint(client: &mut sui_rpc::Client, seq: u64) -> Result<rpc::Checkpoint> {
+    let mut request = rpc::GetCheckpointRequest::default();
+    request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
+        seq,
+    ));
+    client
+        .ledger_client()
+        .get_checkpoint(request)
+        .await?
+        .into_inner()
+        .checkpoint
+        .context("a checkpoint")
+}
+
+/// `GetCheckpoint` by digest with the default read mask.
+async fn get_by_digest(
+    client: &mut sui_rpc::Client,
+    digest: String,
+) -> std::result::Result<Option<rpc::Checkpoint>, tonic::Status> {
+    let mut request = rpc::GetCheckpointRequest::default();
+    request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::Digest(digest));
+    Ok(client
+        .ledger_client()
+        .get_checkpoint(request)
+        .await?
+        .into_inner()
+        .checkpoint)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_serves_every_checkpoint_as_the_ledger_has_it() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -104,18 +134,10 @@ async fn grpc_serves_every_checkpoint_as_the_ledger_has_it() -> Result<()> {
         e.decode()?;
     }
 
-    // The raw API behaves as a full node's: the default read mask, NotFound past the tip, no
+    // The raw API behaves as a full node's: the default read mask, NotFound past the tip,
     // lookup by digest, no filters.
     let mut client = sui_rpc::Client::new(server.url.clone())?;
-    let mut request = rpc::GetCheckpointRequest::default();
-    request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(3));
-    let cp = client
-        .ledger_client()
-        .get_checkpoint(request)
-        .await?
-        .into_inner()
-        .checkpoint
-        .context("a checkpoint")?;
+    let cp = full_checkpoint(&mut client, 3).await?;
     assert_eq!(cp.sequence_number, Some(3));
     assert!(cp.digest.is_some());
     assert!(cp.summary.is_none() && cp.transactions.is_empty());
@@ -137,12 +159,18 @@ async fn grpc_serves_every_checkpoint_as_the_ledger_has_it() -> Result<()> {
         Some(count - 1)
     );
 
-    let mut by_digest = rpc::GetCheckpointRequest::default();
-    by_digest.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::Digest(
-        "x".into(),
-    ));
-    let status = client.ledger_client().get_checkpoint(by_digest).await.err();
-    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::Unimplemented));
+    // By digest: every checkpoint's own digest finds it; a malformed digest is refused, an
+    // unknown one is not found.
+    for seq in [0, 3, count - 1] {
+        let digest = full_checkpoint(&mut client, seq).await?.digest;
+        let by_digest = get_by_digest(&mut client, digest.context("a digest")?).await?;
+        assert_eq!(by_digest.map(|c| c.sequence_number), Some(Some(seq)));
+    }
+    let status = get_by_digest(&mut client, "not base58!".into()).await.err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::InvalidArgument));
+    let unknown = sui_sdk_types::Digest::new([7; 32]).to_base58();
+    let status = get_by_digest(&mut client, unknown).await.err();
+    assert_eq!(status.map(|s| s.code()), Some(tonic::Code::NotFound));
 
     let mut filtered = rpc::SubscribeCheckpointsRequest::default();
     filtered.filter = Some(Default::default());
