@@ -343,7 +343,8 @@ fn reserve_register_certify_extend_delete() {
     assert_eq!(sys.future[0].rewards, 11_000);
     assert_eq!(sys.future[4].rewards, 1000);
     assert_eq!(sys.future[4].used_capacity, MIB);
-    let storage = sys.delete_blob(admin, blob).unwrap();
+    // The storage resource comes back under the id it had before it was registered.
+    assert_eq!(sys.delete_blob(admin, blob), Ok(storage));
     let st = sys.storages[&storage];
     assert_eq!((st.end, st.size), (6, MIB));
     assert_conserved(&sys);

@@ -250,6 +250,9 @@ pub struct Blob {
     pub certified_epoch: Option<Epoch>,
     /// The storage resource it occupies.
     pub storage: Storage,
+    /// The storage resource's object id: wrapped in the blob, it keeps its id and comes back
+    /// under it when the blob is deleted (as on Sui).
+    pub storage_id: ObjectId,
 }
 
 /// One epoch in the future-accounting ring.

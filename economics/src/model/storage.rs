@@ -153,6 +153,7 @@ impl System {
                 deletable,
                 certified_epoch: None,
                 storage: st,
+                storage_id: storage,
             },
         );
         Ok(id)
@@ -208,8 +209,8 @@ impl System {
         Ok(())
     }
 
-    /// Deletes a deletable blob and returns its storage resource to the owner. Refuses
-    /// `EUnknownBlob`, `ENotOwner`, `EBlobNotDeletable`.
+    /// Deletes a deletable blob and returns its storage resource, under the id it had before
+    /// registration, to the owner. Refuses `EUnknownBlob`, `ENotOwner`, `EBlobNotDeletable`.
     pub fn delete_blob(&mut self, caller: ObjectId, blob: ObjectId) -> Result<ObjectId> {
         let b = *self.blobs.get(&blob).ok_or(Error::EUnknownBlob)?;
         if b.owner != caller {
@@ -219,9 +220,8 @@ impl System {
             return Err(Error::EBlobNotDeletable);
         }
         self.blobs.remove(&blob);
-        let id = self.fresh_id();
-        self.storages.insert(id, b.storage);
-        Ok(id)
+        self.storages.insert(b.storage_id, b.storage);
+        Ok(b.storage_id)
     }
 
     /// Splits a resource at `epoch`: the original keeps `[start, epoch)`, the new one gets

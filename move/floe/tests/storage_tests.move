@@ -112,6 +112,7 @@ fun reserve_register_certify_extend_delete() {
     let storage = tu::reserve(&mut s, &mut supply, 1, 3);
     assert!(before - supply.value() == 3000);
     assert!(storage.start_epoch() == 1 && storage.end_epoch() == 4);
+    let storage_id = object::id(&storage);
     let mut blob = register(&mut s, &mut supply, storage, true);
     // BlobRegistered and WriteFeePaid.
     let effects = s.next_tx(tu::admin());
@@ -134,7 +135,9 @@ fun reserve_register_certify_extend_delete() {
     assert!(before - supply.value() == 15_000);
     assert!(system.pot_value(1) == 11_000 && system.pot_value(5) == 1000);
     assert!(system.used_capacity(5) == 1_048_576);
+    // The storage resource comes back under the id it had before it was registered.
     let storage = system.delete_blob(blob);
+    assert!(object::id(&storage) == storage_id);
     assert!(storage.end_epoch() == 6 && storage.size() == 1_048_576);
     ts::return_shared(system);
     tu::assert_conserved(&mut s, supply.value() + 400 * frost_per_wal!());
