@@ -108,6 +108,7 @@ fun ring_buffer_moves_with_epochs() {
 }
 
 #[test, expected_failure(abort_code = EInvalidEpochsAhead)]
+#[allow(lint(abort_without_constant))]
 fun beyond_buffer_rejected() {
     let mut p = new(5, 3);
     p.deposit(8, balance::create_for_testing(1));

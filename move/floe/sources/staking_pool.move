@@ -434,6 +434,7 @@ fun pool_for_testing(ctx: &mut TxContext): StakingPool {
 }
 
 #[test, expected_failure(abort_code = EUnknownPool)]
+#[allow(lint(abort_without_constant))]
 fun receipt_of_other_pool_rejected() {
     let ctx = &mut tx_context::dummy();
     let mut pool = pool_for_testing(ctx);
@@ -444,6 +445,7 @@ fun receipt_of_other_pool_rejected() {
 }
 
 #[test, expected_failure(abort_code = EUnknownPool)]
+#[allow(lint(abort_without_constant))]
 fun withdraw_of_other_pool_rejected() {
     let ctx = &mut tx_context::dummy();
     let mut pool = pool_for_testing(ctx);

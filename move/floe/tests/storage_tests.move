@@ -2,6 +2,8 @@
 /// refusals (below quorum, malformed bitmap, wrong epoch, bad signature), with the storage
 /// refusals. Committee: 4 nodes with equal stake over 10 shards (weights 3, 3, 2, 2).
 #[test_only]
+// Expected-failure tests end with `abort 0`: the abort they expect comes first.
+#[allow(lint(abort_without_constant))]
 module floe::storage_tests;
 
 use floe::{
