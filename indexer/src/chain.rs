@@ -608,8 +608,20 @@ pub struct Transaction {
     pub sender: Id,
     /// The operation's name.
     pub kind: &'static str,
-    /// Events in emission order.
+    /// Events in emission order (none when it failed).
     pub events: Vec<Event>,
+    /// Why it failed, if it did: Sui puts failed transactions in checkpoints too (they paid
+    /// gas); they changed nothing of Floe's.
+    pub abort: Option<MoveAbort>,
+}
+
+/// The Move abort that made a transaction fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoveAbort {
+    /// The abort code (the contracts' error constant, see `move/README.md`).
+    pub code: u64,
+    /// What the executor said of it (for Floe's refusals, the error name and its meaning).
+    pub description: String,
 }
 
 /// A checkpoint: a sealed, numbered batch of transactions.

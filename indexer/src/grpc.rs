@@ -31,8 +31,8 @@ use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
 use crate::chain::{
-    Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
-    Transaction,
+    Checkpoint, CheckpointSource, Event, Id, MoveAbort, Operation, Outcome, SourceError,
+    SubmitError, Transaction,
 };
 use crate::localnet::{sui_exec, Localnet};
 use crate::proto;
@@ -220,7 +220,6 @@ impl TransactionExecutionService for LedgerApi {
         request: Request<rpc::ExecuteTransactionRequest>,
     ) -> Result<Response<rpc::ExecuteTransactionResponse>, Status> {
         use rpc::changed_object::{IdOperation, OutputObjectState};
-        use rpc::execution_error::{ErrorDetails, ExecutionErrorKind};
         let request = request.into_inner();
         let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_EXECUTE_MASK)?;
         let invalid = |what: &str, e: &dyn std::fmt::Display| {
@@ -265,6 +264,7 @@ impl TransactionExecutionService for LedgerApi {
                         .iter()
                         .map(|e| Event::from_floe(&self.package, e))
                         .collect(),
+                    abort: None,
                 };
                 let mut executed = proto::executed_transaction(
                     &t,
@@ -295,22 +295,16 @@ impl TransactionExecutionService for LedgerApi {
                 executed
             }
             Err(SubmitError::Refused(e)) => {
-                let mut location = rpc::MoveLocation::default();
-                location.package = Some(self.package.to_string());
-                location.module = Some(proto::ENTRY_MODULE.into());
-                location.function_name = Some(op.move_function().into());
-                let mut abort = rpc::MoveAbort::default();
-                abort.abort_code = Some(e.code());
-                abort.location = Some(location);
-                let mut error = rpc::ExecutionError::default();
-                error.description = Some(e.to_string());
-                error.kind = Some(ExecutionErrorKind::MoveAbort.into());
-                error.error_details = Some(ErrorDetails::Abort(abort));
-                let mut status = rpc::ExecutionStatus::default();
-                status.success = Some(false);
-                status.error = Some(error);
+                let abort = MoveAbort {
+                    code: e.code(),
+                    description: e.to_string(),
+                };
                 let mut effects = rpc::TransactionEffects::default();
-                effects.status = Some(status);
+                effects.status = Some(proto::execution_status(
+                    Some(&abort),
+                    &self.package,
+                    op.move_function(),
+                ));
                 effects.epoch = Some(epoch.into());
                 effects.transaction_digest = Some(proto::base58(digest));
                 let mut executed = rpc::ExecutedTransaction::default();

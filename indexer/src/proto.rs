@@ -3,8 +3,9 @@
 //! into `{seq}.binpb.zst` checkpoint files.
 //!
 //! A Floe transaction becomes an executed programmable transaction with one `MoveCall` of
-//! `<package>::system::<function>` (the function of [`crate::chain::MOVE_FUNCTIONS`]), successful effects and
-//! its events: each with the package id, the emitting module, the sender, the type tag
+//! `<package>::system::<function>` (the function of [`crate::chain::MOVE_FUNCTIONS`]), its
+//! effects' status (success, or the Move abort of a failed transaction, which has no events)
+//! and its events: each with the package id, the emitting module, the sender, the type tag
 //! `<package>::events::<Name>` and the BCS contents. The checkpoint summary carries the epoch,
 //! the timestamp and the running transaction total, from which the transactions' chain indices
 //! are recovered. Digests are Blake2b-256 over the local ledger's own canonical form (there is
@@ -20,8 +21,10 @@ use sui_rpc::proto::sui::rpc::v2 as rpc;
 use sui_sdk_types::hash::Hasher;
 
 use crate::chain::{
-    kind_of_move_function, move_function_of_kind, Checkpoint, Event, Id, Transaction,
+    kind_of_move_function, move_function_of_kind, Checkpoint, Event, Id, MoveAbort, Transaction,
 };
+use rpc::execution_error::ErrorDetails;
+use rpc::execution_error::ExecutionErrorKind;
 
 /// The fields [`from_proto`] reads: the read mask to ask a full node for.
 pub const READ_MASK: &str = "sequence_number,digest,summary.epoch,summary.sequence_number,\
@@ -155,10 +158,8 @@ pub fn executed_transaction(
     tx.sender = Some(sender.clone());
     tx.kind = Some(ptb.into());
 
-    let mut status = rpc::ExecutionStatus::default();
-    status.success = Some(true);
     let mut effects = rpc::TransactionEffects::default();
-    effects.status = Some(status);
+    effects.status = Some(execution_status(t.abort.as_ref(), package, function));
     effects.epoch = Some(epoch.into());
     effects.transaction_digest = Some(digest.clone());
 
@@ -194,10 +195,37 @@ pub fn executed_transaction(
     executed
 }
 
+/// The effects' status of a Floe call: success, or a Move abort of `package::system::function`
+/// (how Sui reports a refusal of the contracts).
+pub fn execution_status(
+    abort: Option<&MoveAbort>,
+    package: &Id,
+    function: &str,
+) -> rpc::ExecutionStatus {
+    let mut status = rpc::ExecutionStatus::default();
+    status.success = Some(abort.is_none());
+    if let Some(a) = abort {
+        let mut location = rpc::MoveLocation::default();
+        location.package = Some(package.to_string());
+        location.module = Some(ENTRY_MODULE.into());
+        location.function_name = Some(function.into());
+        let mut details = rpc::MoveAbort::default();
+        details.abort_code = Some(a.code);
+        details.location = Some(location);
+        let mut error = rpc::ExecutionError::default();
+        error.description = Some(a.description.clone());
+        error.kind = Some(ExecutionErrorKind::MoveAbort.into());
+        error.error_details = Some(ErrorDetails::Abort(details));
+        status.error = Some(error);
+    }
+    status
+}
+
 /// Reads a Floe [`Checkpoint`] from a `sui.rpc.v2.Checkpoint` (from the ledger, a full node or
-/// a checkpoint file). Transactions that are not successful calls of `package` (if given)
-/// are skipped, as are events of other packages; a successful transaction of another package
-/// keeps its place in the chain's numbering but carries no Floe events and is dropped.
+/// a checkpoint file). Transactions that are not calls of `package` (if given) are skipped, as
+/// are events of other packages and calls that failed other than by a Move abort (gas, say);
+/// a skipped transaction keeps its place in the chain's numbering. A call that failed by a
+/// Move abort is kept, with its abort and no events.
 pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoint, ProtoError> {
     let seq = cp.sequence_number.ok_or(ProtoError::Missing {
         seq: None,
@@ -235,17 +263,24 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
             .transaction
             .as_ref()
             .ok_or(missing("transactions.transaction"))?;
-        let success = executed
+        let status = executed
             .effects
             .as_ref()
             .and_then(|e| e.status.as_ref())
-            .and_then(|s| s.success)
             .ok_or(missing("transactions.effects.status"))?;
-        if !success {
-            continue;
-        }
+        let success = status
+            .success
+            .ok_or(missing("transactions.effects.status"))?;
         let Some(call) = floe_call(tx, package_hex.as_deref()) else {
             continue;
+        };
+        let abort = if success {
+            None
+        } else {
+            match move_abort(status) {
+                Some(a) => Some(a),
+                None => continue,
+            }
         };
         let function = call.function.as_deref().unwrap_or_default();
         let kind = kind_of_move_function(function).ok_or_else(|| {
@@ -262,7 +297,8 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
             .parse()
             .map_err(|e: String| invalid("transactions.transaction.sender", e))?;
         let mut events = Vec::new();
-        for e in executed.events.iter().flat_map(|te| te.events.iter()) {
+        let emitted = executed.events.iter().flat_map(|te| te.events.iter());
+        for e in emitted.filter(|_| abort.is_none()) {
             let type_tag = e
                 .event_type
                 .as_deref()
@@ -294,6 +330,7 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
             sender,
             kind,
             events,
+            abort,
         });
     }
     Ok(Checkpoint {
@@ -301,6 +338,18 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
         timestamp_ms,
         epoch,
         transactions,
+    })
+}
+
+/// The Move abort of a failed status (`None` if it failed some other way).
+fn move_abort(status: &rpc::ExecutionStatus) -> Option<MoveAbort> {
+    let error = status.error.as_ref()?;
+    let Some(ErrorDetails::Abort(abort)) = &error.error_details else {
+        return None;
+    };
+    Some(MoveAbort {
+        code: abort.abort_code?,
+        description: error.description.clone().unwrap_or_default(),
     })
 }
 

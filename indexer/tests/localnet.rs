@@ -1148,3 +1148,63 @@ fn a_pot_paid_at_the_epoch_change_is_in_the_events() -> Result<()> {
     );
     Ok(())
 }
+
+/// A refused Sui transaction is on chain as failed (Sui's rule): it takes a chain index, goes
+/// into the next checkpoint with its abort and no events, changes no state, and a restart
+/// replays it into the same checkpoint. A refused direct submission leaves no trace.
+#[test]
+fn a_refused_sui_transaction_is_checkpointed_as_failed_and_replayed() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let net = Localnet::open(dir.path(), genesis())?;
+    let setup = bootstrap(&net)?;
+    let too_small = Operation::Stake {
+        node_id: setup.pool1,
+        amount: 1,
+    };
+    let (txs, cps) = (net.transaction_count(), net.checkpoint_count());
+    assert_eq!(
+        refusal(net.execute(user(), too_small.clone())),
+        Some("ENotEnoughStake")
+    );
+    assert_eq!(
+        (net.transaction_count(), net.checkpoint_count()),
+        (txs, cps)
+    );
+
+    let state = net.with_state(|s| s.clone());
+    let digest = Id::from_u64(0xd16e57);
+    let r = net.execute_sui(user(), too_small, digest);
+    assert_eq!(refusal(r), Some("ENotEnoughStake"));
+    assert!(net.with_state(|s| *s == state));
+    assert_eq!(
+        (net.transaction_count(), net.checkpoint_count()),
+        (txs + 1, cps + 1)
+    );
+    let cp = block_on(net.checkpoint(cps))?;
+    let [failed] = cp.transactions.as_slice() else {
+        bail!("expected one transaction, got {:?}", cp.transactions);
+    };
+    assert_eq!(
+        (failed.index, failed.digest, failed.kind),
+        (txs, digest.0, "stake")
+    );
+    assert!(failed.events.is_empty());
+    let abort = failed.abort.as_ref().context("an abort")?;
+    assert_eq!(abort.code, floe_economics::Error::ENotEnoughStake.code());
+
+    // The chain goes on after it, and a restart replays it.
+    let next = net.execute(op1(), Operation::SampleWalUsdRate)?;
+    assert_eq!(next.tx_index, txs + 1);
+    let before: Vec<_> = follow(&net, 0)?.into_iter().map(|(cp, _)| cp).collect();
+    let final_state = net.with_state(|s| s.clone());
+    drop(net);
+    let reopened = Localnet::open(dir.path(), genesis())?;
+    let after: Vec<_> = follow(&reopened, 0)?
+        .into_iter()
+        .map(|(cp, _)| cp)
+        .collect();
+    assert_eq!(after, before);
+    assert!(reopened.with_state(|s| *s == final_state));
+    assert_eq!(reopened.transaction_count(), txs + 2);
+    Ok(())
+}

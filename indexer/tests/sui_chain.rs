@@ -11,8 +11,12 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use floe_economics::events::FloeEvent;
 use floe_economics::model::storage::derive_blob_id;
-use floe_indexer::chain::{ChainClient, Id, Operation, Outcome, Receipt, SubmitError};
+use floe_economics::Error;
+use floe_indexer::chain::{
+    ChainClient, CheckpointSource, Id, Operation, Outcome, Receipt, SubmitError,
+};
 use floe_indexer::grpc::serve;
+use floe_indexer::grpc::GrpcSource;
 use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
 use floe_indexer::sui_chain::SuiChainClient;
 use floe_indexer::sui_client::{
@@ -262,14 +266,28 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     )
     .await?;
 
-    // A refusal comes back with the Move error name and changes nothing.
+    // A refusal comes back with the Move error name and changes nothing of Floe's; like Sui,
+    // the ledger still puts the failed transaction in a checkpoint, with its abort and no
+    // events, and it reads back the same over gRPC.
     let before = f.net.transaction_count();
+    let state = f.net.with_state(|s| s.clone());
     let too_small = Operation::Stake {
         node_id: node,
         amount: 1,
     };
     assert_eq!(refused(&user, too_small).await?, "ENotEnoughStake");
-    assert_eq!(f.net.transaction_count(), before);
+    assert!(f.net.with_state(|s| *s == state));
+    assert_eq!(f.net.transaction_count(), before + 1);
+    let seq = f.net.checkpoint_count() - 1;
+    let cp = f.net.try_checkpoint(seq).context("the checkpoint")?;
+    let failed = cp.transactions.last().context("a transaction")?;
+    assert_eq!(failed.index, before);
+    assert_eq!((failed.kind, failed.events.len()), ("stake", 0));
+    let abort = failed.abort.as_ref().context("an abort")?;
+    assert_eq!(abort.code, Error::ENotEnoughStake.code());
+    assert!(abort.description.starts_with("ENotEnoughStake"));
+    let source = GrpcSource::new(&f.url, Some(Id::from_u64(PACKAGE)))?;
+    assert_eq!(&source.checkpoint(seq).await?, &cp);
 
     submit(&f, &operator, Operation::AdvanceEpoch).await?;
     assert_eq!(f.net.epoch(), 1);

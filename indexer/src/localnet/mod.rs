@@ -9,8 +9,10 @@
 //! by hand).
 //!
 //! With a directory, the ledger persists (see [`store`]): a restart replays the log and
-//! continues the same chain with the same checkpoint numbers. Refused operations are not
-//! recorded (unlike Sui, where an aborted transaction still lands in a checkpoint).
+//! continues the same chain with the same checkpoint numbers. A refused Sui transaction
+//! ([`Localnet::execute_sui`]) is recorded as failed, as on Sui: it takes a chain index and
+//! lands in the next checkpoint with its Move abort and no events, having changed nothing. A
+//! refused direct submission ([`Localnet::execute`]) is not recorded.
 //!
 //! A `Localnet` is a cheap handle (clone it freely) implementing [`ChainClient`] and
 //! [`CheckpointSource`] in-process.
@@ -34,8 +36,8 @@ use floe_economics::{Epoch, Frost};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::{
-    ChainClient, Checkpoint, CheckpointSource, Event, Id, Operation, Receipt, SourceError,
-    SubmitError, Transaction,
+    ChainClient, Checkpoint, CheckpointSource, Event, Id, MoveAbort, Operation, Receipt,
+    SourceError, SubmitError, Transaction,
 };
 use store::{LogWriter, Record, StoreError};
 
@@ -288,8 +290,24 @@ impl Ledger {
             sender,
             kind: op.kind(),
             events: encoded,
+            abort: None,
         });
         Ok((index, outcome, events))
+    }
+
+    /// Records a refused Sui transaction as failed in memory (no I/O): it takes the next chain
+    /// index and goes into the next checkpoint, with no events.
+    fn record_failed(&mut self, sender: Id, op: &Operation, sui_digest: Id, abort: MoveAbort) {
+        let index = self.next_tx;
+        self.next_tx += 1;
+        self.pending.push(Transaction {
+            index,
+            digest: sui_digest.0,
+            sender,
+            kind: op.kind(),
+            events: Vec::new(),
+            abort: Some(abort),
+        });
     }
 
     /// Seals the pending transactions into checkpoint number `checkpoints.len()` (in memory).
@@ -335,6 +353,23 @@ impl Ledger {
         Ok(Some(self.seal_in_memory(timestamp_ms)))
     }
 
+    /// Logs the record of the transaction just executed in memory, then seals if the
+    /// auto-seal count is reached.
+    fn log_and_seal(&mut self, record: &Record) -> Result<Option<u64>, SubmitError> {
+        if let Some(log) = &mut self.log {
+            if let Err(e) = log.append(record) {
+                // Memory is ahead of the log now: refuse everything until a restart.
+                self.broken = Some(format!("log write failed: {e}"));
+                return Err(e.into());
+            }
+        }
+        if self.auto_seal > 0 && self.pending.len() >= self.auto_seal {
+            self.seal()
+        } else {
+            Ok(None)
+        }
+    }
+
     fn submit(
         &mut self,
         sender: Id,
@@ -343,23 +378,33 @@ impl Ledger {
     ) -> Result<Receipt, SubmitError> {
         self.check_usable()?;
         let epoch = self.system.epoch;
-        let (tx_index, outcome, events) = self.execute(sender, &op, sui_digest)?;
-        if let Some(log) = &mut self.log {
-            if let Err(e) = log.append(&Record::Tx {
-                sender,
-                op,
-                sui_digest,
-            }) {
-                // Memory is ahead of the log now: refuse everything until a restart.
-                self.broken = Some(format!("log write failed: {e}"));
-                return Err(e.into());
+        let (tx_index, outcome, events) = match self.execute(sender, &op, sui_digest) {
+            Ok(done) => done,
+            Err(error) => {
+                // A refused Sui transaction still goes on chain, as failed (Sui's rule); a
+                // refusal of a direct submission leaves no trace.
+                if let Some(sui_digest) = sui_digest {
+                    let abort = MoveAbort {
+                        code: error.code(),
+                        description: error.to_string(),
+                    };
+                    self.record_failed(sender, &op, sui_digest, abort.clone());
+                    self.log_and_seal(&Record::Failed {
+                        sender,
+                        op,
+                        sui_digest,
+                        code: abort.code,
+                        description: abort.description,
+                    })?;
+                }
+                return Err(SubmitError::Refused(error));
             }
-        }
-        let checkpoint = if self.auto_seal > 0 && self.pending.len() >= self.auto_seal {
-            self.seal()?
-        } else {
-            None
         };
+        let checkpoint = self.log_and_seal(&Record::Tx {
+            sender,
+            op,
+            sui_digest,
+        })?;
         Ok(Receipt {
             tx_index,
             checkpoint,
@@ -423,6 +468,13 @@ impl Localnet {
                         .execute(sender, &op, sui_digest)
                         .map_err(|error| LedgerError::Replay { index, kind, error })?;
                 }
+                Record::Failed {
+                    sender,
+                    op,
+                    sui_digest,
+                    code,
+                    description,
+                } => ledger.record_failed(sender, &op, sui_digest, MoveAbort { code, description }),
                 Record::Seal { seq, timestamp_ms } => {
                     let expected = ledger.checkpoints.len() as u64;
                     if seq != expected {

@@ -26,6 +26,20 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sui_digest: Option<Id>,
     },
+    /// A Sui transaction the contracts refused: it changed nothing, but like on Sui it is in
+    /// the next checkpoint, as failed.
+    Failed {
+        /// Its sender.
+        sender: Id,
+        /// Its operation.
+        op: Operation,
+        /// The digest of the Sui transaction.
+        sui_digest: Id,
+        /// The abort code.
+        code: u64,
+        /// The refusal, as the executor described it.
+        description: String,
+    },
     /// The transactions since the previous seal form checkpoint `seq`.
     Seal {
         /// The checkpoint's sequence number.
