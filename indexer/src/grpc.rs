@@ -2,9 +2,9 @@
 //!
 //! - [`LedgerApi`] serves a [`Localnet`] the way a Sui full node serves its chain:
 //!   `LedgerService.GetServiceInfo`, `LedgerService.GetCheckpoint` (by sequence number, by
-//!   digest or the latest, honouring the read mask) and `SubscriptionService.SubscribeCheckpoints` (from the
-//!   latest checkpoint on, as Sui does). [`serve`] runs it on a TCP listener until a shutdown
-//!   signal.
+//!   digest or the latest, honouring the read mask) and
+//!   `SubscriptionService.SubscribeCheckpoints` (from the latest checkpoint on, as Sui does).
+//!   [`serve`] runs it on a TCP listener until a shutdown signal.
 //!   `TransactionExecutionService.ExecuteTransaction` executes the signed programmable
 //!   transactions of Floe's Sui chain client ([`crate::localnet::sui_exec`] reads them back
 //!   into operations): a refusal is a failed transaction whose effects carry the Move abort

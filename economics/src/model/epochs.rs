@@ -7,8 +7,8 @@
 //! apportions the next committee's shards by the stake active next epoch (and fixes the next
 //! capacity); [`System::advance_epoch`] closes the epoch: its pot and committee are kept for
 //! settlement (or, with a fallback delay of 0, paid by base weight on the spot), pools process
-//! activations and withdrawals, the new committee takes over, and
-//! the next USD prices are the quorum-below of the new committee's votes through the guard.
+//! activations and withdrawals, the new committee takes over, and the next USD prices are the
+//! quorum-below of the new committee's votes through the guard.
 
 use super::committee::{dhondt_capped, max_shards_per_node, transition};
 use super::{EndedEpoch, Error, FutureEpoch, ObjectId, Result, System};
