@@ -622,7 +622,7 @@ fn commission_takes_effect_two_epochs_later() {
 /// after the committee selection (active 4); 1000 MiB bought for one epoch in epochs 1 to 5
 /// (900_000 FROST of rewards each). A withdraws at 4, B at 5, C at 6 and they receive
 /// 1_800_004, 1_349_998 and 1_349_998 FROST of rewards: all 4_500_000 paid out, the pool
-/// empty.
+/// empty; its exchange rate at epoch 4 is 200_002_700_000 FROST / 199_999_100_008 shares.
 #[test]
 fn three_delegators_across_epochs() {
     let (a, b, c) = (id(0xA1), id(0xB1), id(0xC1));
@@ -677,6 +677,12 @@ fn three_delegators_across_epochs() {
         (0, 0, 0)
     );
     assert_eq!(pool.commission_balance, 0);
+    // The rate recorded at the change to epoch 4 (rewards of epoch 3 in, A not yet out).
+    let rate = pool.exchange_rates[&4];
+    assert_eq!(
+        (rate.frost, rate.shares),
+        (200_002_700_000, 199_999_100_008)
+    );
     assert_conserved(&sys);
 }
 

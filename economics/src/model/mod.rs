@@ -137,6 +137,10 @@ pub struct Pool {
     pub vote: PriceVote,
     /// The node's last WAL/USD report (nano-USD per WAL).
     pub rate_report: Option<u64>,
+    /// The exchange rate at the start of each epoch since registration: after the rewards
+    /// credited at that epoch change, before its withdrawals and activations (the contracts'
+    /// `exchange_rates`).
+    pub exchange_rates: BTreeMap<Epoch, crate::rewards::ExchangeRate>,
 }
 
 /// What a chain is priced at before its first committee (the arguments of Move's

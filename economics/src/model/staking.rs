@@ -50,6 +50,7 @@ impl System {
                 commission_receiver: operator,
                 vote,
                 rate_report: None,
+                exchange_rates: Default::default(),
             },
         );
         Ok(id)
@@ -245,6 +246,12 @@ impl System {
         let epoch = self.epoch;
         let ids: Vec<ObjectId> = self.pools.keys().copied().collect();
         for id in ids {
+            let p = self.pools.get_mut(&id).expect("exists");
+            let rate = ExchangeRate {
+                frost: p.active_frost as u128,
+                shares: p.shares,
+            };
+            p.exchange_rates.insert(epoch, rate);
             // Withdrawals due now leave at the current rate (after the last epoch's rewards).
             let due: Vec<ObjectId> = self
                 .stakes
