@@ -31,8 +31,8 @@ use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
 use crate::chain::{
-    Checkpoint, CheckpointSource, Event, Id, MoveAbort, Operation, Outcome, SourceError,
-    SubmitError, Transaction,
+    Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
+    Transaction,
 };
 use crate::localnet::{sui_exec, Localnet};
 use crate::proto;
@@ -295,22 +295,13 @@ impl TransactionExecutionService for LedgerApi {
                 executed
             }
             Err(SubmitError::Refused(e)) => {
-                let abort = MoveAbort {
-                    code: e.code(),
-                    description: e.to_string(),
-                };
-                let mut effects = rpc::TransactionEffects::default();
-                effects.status = Some(proto::execution_status(
-                    Some(&abort),
-                    &self.package,
-                    op.move_function(),
-                ));
-                effects.epoch = Some(epoch.into());
-                effects.transaction_digest = Some(proto::base58(digest));
-                let mut executed = rpc::ExecutedTransaction::default();
-                executed.digest = Some(proto::base58(digest));
-                executed.effects = Some(effects);
-                executed
+                // The ledger put the failed transaction on chain, as Sui does: it is pending or
+                // in one of the newest checkpoints.
+                let (failed, checkpoint) = self
+                    .net
+                    .recent_transaction(&digest)
+                    .ok_or_else(|| Status::internal(format!("refused transaction lost: {e}")))?;
+                proto::executed_transaction(&failed, &self.package, epoch, checkpoint)
             }
             Err(e) => return Err(Status::unavailable(e.to_string())),
         };

@@ -516,3 +516,47 @@ async fn a_receipt_waits_for_the_checkpoint_that_seals_its_transaction() -> Resu
     assert_eq!(cp.transactions[0].sender, operator.address());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_transaction_reports_its_abort_and_checkpoint() -> Result<()> {
+    let op_key = key(1);
+    let f = Fixture::start(&[&op_key]).await?;
+    // No committee yet, so a rate sample has no report to take: the contracts refuse it.
+    let built = SuiTransactions::new(config()).build(
+        address(&op_key),
+        &Operation::SampleWalUsdRate,
+        &*f.wallet,
+    )?;
+    let signature = op_key.sign_transaction(&built)?;
+    let mut request = rpc::ExecuteTransactionRequest::default();
+    request.transaction = Some(built.into());
+    request.signatures = vec![signature.into()];
+    let mut raw = sui_rpc::Client::new(f.url.clone())?;
+    let executed = raw
+        .execution_client()
+        .execute_transaction(request)
+        .await?
+        .into_inner()
+        .transaction
+        .context("an executed transaction")?;
+    // The default read mask: the status and the checkpoint, which holds the failed transaction.
+    let status = executed
+        .effects
+        .and_then(|e| e.status)
+        .context("a status")?;
+    assert_eq!(status.success, Some(false));
+    let error = status.error.context("an error")?;
+    assert!(error.description().starts_with("ENoVotes"), "{error:?}");
+    match error.error_details {
+        Some(rpc::execution_error::ErrorDetails::Abort(abort)) => {
+            assert_eq!(abort.abort_code, Some(Error::ENoVotes.code()));
+        }
+        other => bail!("expected a Move abort, got {other:?}"),
+    }
+    assert_eq!(executed.checkpoint, Some(0));
+    let cp = f.net.try_checkpoint(0).context("checkpoint 0")?;
+    assert_eq!(cp.transactions.len(), 1);
+    assert!(cp.transactions[0].abort.is_some());
+    assert_eq!(f.net.transaction_count(), 1);
+    Ok(())
+}

@@ -579,6 +579,21 @@ impl Localnet {
             .and_then(|i| l.checkpoints.get(i).cloned())
     }
 
+    /// A recent transaction by digest, with the checkpoint holding it if it is sealed: the
+    /// pending transactions are searched first, then the checkpoints from the newest back.
+    pub fn recent_transaction(&self, digest: &[u8; 32]) -> Option<(Transaction, Option<u64>)> {
+        let l = self.lock();
+        if let Some(t) = l.pending.iter().find(|t| &t.digest == digest) {
+            return Some((t.clone(), None));
+        }
+        l.checkpoints.iter().rev().find_map(|cp| {
+            cp.transactions
+                .iter()
+                .find(|t| &t.digest == digest)
+                .map(|t| (t.clone(), Some(cp.sequence_number)))
+        })
+    }
+
     /// Reads the model's state (e.g. balances, pools) under the ledger's lock.
     pub fn with_state<T>(&self, f: impl FnOnce(&System) -> T) -> T {
         f(&self.lock().system)
