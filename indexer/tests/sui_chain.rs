@@ -369,7 +369,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
         },
     )
     .await?;
-    // The storage comes back to the owner (as a new resource in the reference model).
+    // The storage comes back to the owner, under the id it had before registration.
     let returned = created(&deleted)?;
     assert!(f
         .net
