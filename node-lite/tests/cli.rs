@@ -7,6 +7,8 @@ use std::{
 
 use serde_json::Value;
 
+mod common;
+
 fn floe(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_floe"))
         .args(args)
@@ -49,8 +51,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn reference_vectors() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/rs2.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("vectors present")).expect("JSON")
+    common::load_vectors("rs2.json")
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Reproduces every reference result of Walrus's own RS2 encoder in `../shared/vectors/`.
+//! Reproduces every reference result of Walrus's own RS2 encoder in `tests/vectors/`.
 
-use std::path::PathBuf;
+mod common;
 
 use floe_node::encoding::{
     encode, BlobId, EncodingConfig, EncodingConfigError, Primary, Secondary, SliverIndex,
@@ -9,18 +9,8 @@ use floe_node::encoding::{
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("FLOE_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir).join("vectors"),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
-
 fn load(name: &str) -> Value {
-    let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+    common::load_vectors(name)
 }
 
 fn sha256_hex(parts: &[&[u8]]) -> String {
