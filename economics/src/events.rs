@@ -236,6 +236,12 @@ macro_rules! move_events {
                 }
             }
 
+            impl From<$name> for FloeEvent {
+                fn from(e: $name) -> Self {
+                    FloeEvent::$name(e)
+                }
+            }
+
             impl MoveEvent for $name {
                 const NAME: &'static str = stringify!($name);
                 const MODULE: &'static str = $module;

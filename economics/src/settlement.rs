@@ -18,7 +18,7 @@
 //! - leaves are the entries sorted by `pool_id` (bytewise ascending, no duplicates); a level
 //!   with an odd number of nodes is padded with one node of 32 zero bytes; the root of one
 //!   leaf is that leaf; the root of no leaf is 32 zero bytes.
-//! - header (60 bytes): `epoch: u32 ‖ n_entries: u32 ‖ pot: u64 ‖ burned: u64 ‖ paid: u64 ‖
+//! - header (64 bytes): `epoch: u32 ‖ n_entries: u32 ‖ pot: u64 ‖ burned: u64 ‖ paid: u64 ‖
 //!   entries_root: [u8; 32]`; its digest, the message the committee signs, is
 //!   `H(0x02 ‖ DOMAIN ‖ header)`.
 //! - a proof is the leaf index (`u32`) and the sibling at each level from the leaves up; it has
@@ -84,6 +84,24 @@ impl SettlementEntry {
         b
     }
 
+    /// Reads the 56-byte encoding.
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
+        use crate::events::Bcs;
+        let mut input = b;
+        let e = SettlementEntry {
+            epoch: Bcs::decode(&mut input)?,
+            pool_id: Bcs::decode(&mut input)?,
+            shards: Bcs::decode(&mut input)?,
+            performance_bps: Bcs::decode(&mut input)?,
+            staker_reward: Bcs::decode(&mut input)?,
+            commission: Bcs::decode(&mut input)?,
+        };
+        input
+            .is_empty()
+            .then_some(e)
+            .ok_or(crate::events::BcsError::TrailingBytes)
+    }
+
     /// The leaf hash `H(0x00 ‖ DOMAIN ‖ entry)`.
     pub fn leaf(&self) -> Digest {
         hash(&[&[LEAF_PREFIX], DOMAIN, &self.to_bytes()])
@@ -113,16 +131,34 @@ pub struct SettlementHeader {
 }
 
 impl SettlementHeader {
-    /// The 60-byte encoding (BCS of the Move struct).
-    pub fn to_bytes(&self) -> [u8; 60] {
-        let mut b = [0u8; 60];
+    /// The 64-byte encoding (BCS of the Move struct).
+    pub fn to_bytes(&self) -> [u8; 64] {
+        let mut b = [0u8; 64];
         b[0..4].copy_from_slice(&self.epoch.to_le_bytes());
         b[4..8].copy_from_slice(&self.n_entries.to_le_bytes());
         b[8..16].copy_from_slice(&self.pot.to_le_bytes());
         b[16..24].copy_from_slice(&self.burned.to_le_bytes());
         b[24..32].copy_from_slice(&self.paid.to_le_bytes());
-        b[32..60].copy_from_slice(&self.entries_root);
+        b[32..64].copy_from_slice(&self.entries_root);
         b
+    }
+
+    /// Reads the 64-byte encoding.
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
+        use crate::events::Bcs;
+        let mut input = b;
+        let h = SettlementHeader {
+            epoch: Bcs::decode(&mut input)?,
+            n_entries: Bcs::decode(&mut input)?,
+            pot: Bcs::decode(&mut input)?,
+            burned: Bcs::decode(&mut input)?,
+            paid: Bcs::decode(&mut input)?,
+            entries_root: Bcs::decode(&mut input)?,
+        };
+        input
+            .is_empty()
+            .then_some(h)
+            .ok_or(crate::events::BcsError::TrailingBytes)
     }
 
     /// The digest the committee signs: `H(0x02 ‖ DOMAIN ‖ header)`.
@@ -138,6 +174,30 @@ pub struct MerkleProof {
     pub index: u32,
     /// Siblings from the leaf level up.
     pub siblings: Vec<Digest>,
+}
+
+impl MerkleProof {
+    /// The BCS bytes (`index: u32 ‖ siblings: vector<[u8; 32]>`).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        use crate::events::Bcs;
+        let mut out = self.index.to_bcs();
+        self.siblings.encode(&mut out);
+        out
+    }
+
+    /// Reads the BCS bytes.
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
+        use crate::events::Bcs;
+        let mut input = b;
+        let p = MerkleProof {
+            index: Bcs::decode(&mut input)?,
+            siblings: Bcs::decode(&mut input)?,
+        };
+        input
+            .is_empty()
+            .then_some(p)
+            .ok_or(crate::events::BcsError::TrailingBytes)
+    }
 }
 
 /// Number of levels above the leaves: `ceil(log2(n))`, 0 for `n ≤ 1`.
