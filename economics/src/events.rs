@@ -12,9 +12,11 @@
 //! `move/EVENTS.md`. Blob and epoch lifecycle events keep Walrus's names and field order, so the
 //! same decoders read Walrus's events.
 //!
-//! BCS is implemented here (a few lines) so this crate needs no serialization dependency.
+//! Encoding is `serde` + the `bcs` crate, as for Sui's own types: the Move field types map to
+//! serde's data model exactly as BCS lays them out (fixed 32-byte arrays without a length,
+//! ULEB128 lengths before vectors and strings, a tag byte before an option).
 
-use std::fmt;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// A Sui address (32 bytes).
 pub type Address = [u8; 32];
@@ -23,186 +25,20 @@ pub type ObjectId = [u8; 32];
 /// A Move `u256`, as its 32 little-endian BCS bytes.
 pub type U256 = [u8; 32];
 
-/// Why BCS bytes could not be decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why an event's contents could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BcsError {
-    /// The input ended before the value did.
-    Eof,
-    /// A `bool` byte other than 0 or 1, an option tag other than 0 or 1, or an overlong length.
-    Invalid(&'static str),
-    /// A `String` that is not UTF-8.
-    Utf8,
-    /// Bytes left over after the value.
-    TrailingBytes,
+    /// The bytes are not the BCS of the event's type (too short, trailing bytes, a `bool` or
+    /// option tag other than 0 or 1, a non-minimal length, a string that is not UTF-8…).
+    #[error("invalid BCS: {0}")]
+    Bcs(#[from] bcs::Error),
     /// No Floe event of that name.
+    #[error("unknown Floe event {0}")]
     UnknownEvent(String),
 }
 
-impl fmt::Display for BcsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BcsError::Eof => write!(f, "unexpected end of BCS input"),
-            BcsError::Invalid(what) => write!(f, "invalid BCS: {what}"),
-            BcsError::Utf8 => write!(f, "BCS string is not UTF-8"),
-            BcsError::TrailingBytes => write!(f, "trailing bytes after BCS value"),
-            BcsError::UnknownEvent(name) => write!(f, "unknown Floe event {name}"),
-        }
-    }
-}
-
-impl std::error::Error for BcsError {}
-
-/// A value with a BCS encoding.
-pub trait Bcs: Sized {
-    /// Appends the BCS bytes of `self` to `out`.
-    fn encode(&self, out: &mut Vec<u8>);
-    /// Reads one value from the front of `input`, advancing it.
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError>;
-
-    /// The BCS bytes of `self`.
-    fn to_bcs(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.encode(&mut out);
-        out
-    }
-
-    /// Decodes exactly one value from `bytes`.
-    fn from_bcs(bytes: &[u8]) -> Result<Self, BcsError> {
-        let mut input = bytes;
-        let v = Self::decode(&mut input)?;
-        if input.is_empty() {
-            Ok(v)
-        } else {
-            Err(BcsError::TrailingBytes)
-        }
-    }
-}
-
-fn take<'a>(input: &mut &'a [u8], n: usize) -> Result<&'a [u8], BcsError> {
-    if input.len() < n {
-        return Err(BcsError::Eof);
-    }
-    let (head, rest) = input.split_at(n);
-    *input = rest;
-    Ok(head)
-}
-
-macro_rules! bcs_int {
-    ($($t:ty),*) => {$(
-        impl Bcs for $t {
-            fn encode(&self, out: &mut Vec<u8>) {
-                out.extend_from_slice(&self.to_le_bytes());
-            }
-            fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-                let b = take(input, std::mem::size_of::<$t>())?;
-                Ok(<$t>::from_le_bytes(b.try_into().expect("length checked")))
-            }
-        }
-    )*};
-}
-bcs_int!(u8, u16, u32, u64, u128);
-
-impl Bcs for bool {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.push(*self as u8);
-    }
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-        match take(input, 1)?[0] {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(BcsError::Invalid("bool")),
-        }
-    }
-}
-
-impl Bcs for [u8; 32] {
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self);
-    }
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-        Ok(take(input, 32)?.try_into().expect("length checked"))
-    }
-}
-
-fn encode_len(mut n: usize, out: &mut Vec<u8>) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn decode_len(input: &mut &[u8]) -> Result<usize, BcsError> {
-    let mut n: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = take(input, 1)?[0];
-        n |= ((byte & 0x7f) as u64) << shift;
-        if byte & 0x80 == 0 {
-            // BCS lengths are u32 and minimally encoded.
-            if n > u32::MAX as u64 || (shift > 0 && byte == 0) {
-                return Err(BcsError::Invalid("length"));
-            }
-            return usize::try_from(n).map_err(|_| BcsError::Invalid("length"));
-        }
-    }
-    Err(BcsError::Invalid("length"))
-}
-
-impl<T: Bcs> Bcs for Vec<T> {
-    fn encode(&self, out: &mut Vec<u8>) {
-        encode_len(self.len(), out);
-        for v in self {
-            v.encode(out);
-        }
-    }
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-        let n = decode_len(input)?;
-        // Every element takes at least one byte: do not trust a huge length.
-        let mut v = Vec::with_capacity(n.min(input.len()));
-        for _ in 0..n {
-            v.push(T::decode(input)?);
-        }
-        Ok(v)
-    }
-}
-
-impl Bcs for String {
-    fn encode(&self, out: &mut Vec<u8>) {
-        encode_len(self.len(), out);
-        out.extend_from_slice(self.as_bytes());
-    }
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-        let n = decode_len(input)?;
-        let b = take(input, n)?;
-        String::from_utf8(b.to_vec()).map_err(|_| BcsError::Utf8)
-    }
-}
-
-impl<T: Bcs> Bcs for Option<T> {
-    fn encode(&self, out: &mut Vec<u8>) {
-        match self {
-            None => out.push(0),
-            Some(v) => {
-                out.push(1);
-                v.encode(out);
-            }
-        }
-    }
-    fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-        match take(input, 1)?[0] {
-            0 => Ok(None),
-            1 => Ok(Some(T::decode(input)?)),
-            _ => Err(BcsError::Invalid("option tag")),
-        }
-    }
-}
-
 /// A Floe event type: its Move struct name, its fields in order and their Rust types.
-pub trait MoveEvent: Bcs {
+pub trait MoveEvent: Serialize + DeserializeOwned {
     /// The Move struct name (the last part of the event's type tag).
     const NAME: &'static str;
     /// The Move module defining it.
@@ -211,6 +47,16 @@ pub trait MoveEvent: Bcs {
     const FIELDS: &'static [&'static str];
     /// Rust field types, as written in the declaration, in the same order.
     const RUST_TYPES: &'static [&'static str];
+
+    /// The BCS bytes of the event.
+    fn to_bcs(&self) -> Vec<u8> {
+        bcs::to_bytes(self).expect("events are plain data and always serialize")
+    }
+
+    /// Decodes exactly one event (no trailing bytes) from its BCS bytes.
+    fn from_bcs(bytes: &[u8]) -> Result<Self, BcsError> {
+        Ok(bcs::from_bytes(bytes)?)
+    }
 }
 
 /// One event's description: `(module, name, [(field, rust type)])`.
@@ -224,17 +70,8 @@ macro_rules! move_events {
     ($module:literal; $( $(#[$m:meta])* $name:ident { $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)? } )*) => {
         $(
             $(#[$m])*
-            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
             pub struct $name { $( $(#[$fm])* pub $field: $ty ),* }
-
-            impl Bcs for $name {
-                fn encode(&self, out: &mut Vec<u8>) {
-                    $( self.$field.encode(out); )*
-                }
-                fn decode(input: &mut &[u8]) -> Result<Self, BcsError> {
-                    Ok($name { $( $field: <$ty as Bcs>::decode(input)? ),* })
-                }
-            }
 
             impl From<$name> for FloeEvent {
                 fn from(e: $name) -> Self {
@@ -543,17 +380,46 @@ mod tests {
         long.push(0);
         assert_eq!(
             NodeRegistered::from_bcs(&long),
-            Err(BcsError::TrailingBytes)
+            Err(BcsError::Bcs(bcs::Error::RemainingInput))
         );
         assert_eq!(
             NodeRegistered::from_bcs(&n.to_bcs()[..10]),
-            Err(BcsError::Eof)
+            Err(BcsError::Bcs(bcs::Error::Eof))
         );
-        assert_eq!(bool::from_bcs(&[2]), Err(BcsError::Invalid("bool")));
+        let mut bad_bool = e_bytes_with_flag(2);
+        assert_eq!(
+            BlobCertified::from_bcs(&bad_bool),
+            Err(BcsError::Bcs(bcs::Error::ExpectedBoolean))
+        );
+        // A length written with a redundant continuation byte is not canonical BCS.
+        bad_bool = CommitteeSelected {
+            epoch: 1,
+            node_ids: vec![],
+            shards: vec![],
+        }
+        .to_bcs();
+        bad_bool[4] = 0x80;
+        bad_bool.insert(5, 0x00);
+        assert!(CommitteeSelected::from_bcs(&bad_bool).is_err());
         assert!(matches!(
             FloeEvent::decode("Nope", &[]),
             Err(BcsError::UnknownEvent(_))
         ));
+    }
+
+    /// A `BlobCertified` whose `deletable` byte is `flag`.
+    fn e_bytes_with_flag(flag: u8) -> Vec<u8> {
+        let mut b = BlobCertified {
+            epoch: 1,
+            blob_id: [0; 32],
+            end_epoch: 2,
+            deletable: false,
+            object_id: [0; 32],
+            is_extension: false,
+        }
+        .to_bcs();
+        b[40] = flag;
+        b
     }
 
     #[test]

@@ -14,9 +14,12 @@
 //! - [`rewards`]: epoch pots, burn, base weights, withheld rewards, commission, exchange rates, APY.
 //! - [`settlement`]: per-pool settlement entries, their Merkle root, proofs and verification.
 //! - [`model`]: the reference model of the contracts' state machine, with the Move refusals.
-//! - [`sim`]: the `floe sim` what-if simulator (pure: inputs → per-epoch rows, CSV, PNG bytes).
+//! - [`events`]: the on-chain events, field for field the Move structs, in BCS.
+//! - [`hex_serde`]: the text (hex) and binary (raw) serde forms of ids and digests.
+//! - [`sim`]: the `floe sim` what-if simulator (pure: inputs → per-epoch rows and CSV; the chart is drawn by the CLI).
 
 pub mod events;
+pub mod hex_serde;
 pub mod model;
 pub mod performance;
 pub mod price;

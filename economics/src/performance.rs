@@ -34,8 +34,11 @@ pub fn pass_rate_bps(passed: u32, challenged: u32) -> u16 {
 }
 
 /// The governed curve mapping a pass rate to a performance factor (both in bps): 0 below
-/// `zero_below_bps`, 100% at or above `full_at_bps`, linear (rounded down) in between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `zero_below_bps`, 100% at or above `full_at_bps`, linear (rounded down) in between. Its
+/// serde form is the pair `(zero_below_bps, full_at_bps)` (in BCS, the same bytes as the
+/// struct).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "(u16, u16)", into = "(u16, u16)")]
 pub struct PerformanceCurve {
     /// Pass rates strictly below this earn nothing.
     pub zero_below_bps: u16,
@@ -50,6 +53,21 @@ impl Default for PerformanceCurve {
             zero_below_bps: 5_000,
             full_at_bps: 9_500,
         }
+    }
+}
+
+impl From<(u16, u16)> for PerformanceCurve {
+    fn from((zero_below_bps, full_at_bps): (u16, u16)) -> Self {
+        PerformanceCurve {
+            zero_below_bps,
+            full_at_bps,
+        }
+    }
+}
+
+impl From<PerformanceCurve> for (u16, u16) {
+    fn from(c: PerformanceCurve) -> Self {
+        (c.zero_below_bps, c.full_at_bps)
     }
 }
 

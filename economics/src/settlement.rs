@@ -28,6 +28,8 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+
 use crate::performance::{performance_factors, ChallengerResults, PerformanceCurve};
 use crate::rewards::{distribute, EpochRewards, NodeInput};
 use crate::{Epoch, Error, Frost, Result};
@@ -55,11 +57,12 @@ fn hash(parts: &[&[u8]]) -> Digest {
 }
 
 /// One pool's settled rewards for an epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SettlementEntry {
     /// The settled epoch.
     pub epoch: Epoch,
     /// The staking pool (node) id.
+    #[serde(with = "crate::hex_serde::bytes32")]
     pub pool_id: [u8; 32],
     /// Shards the node held in the epoch.
     pub shards: u16,
@@ -73,33 +76,13 @@ pub struct SettlementEntry {
 
 impl SettlementEntry {
     /// The 56-byte encoding (BCS of the Move struct).
-    pub fn to_bytes(&self) -> [u8; 56] {
-        let mut b = [0u8; 56];
-        b[0..4].copy_from_slice(&self.epoch.to_le_bytes());
-        b[4..36].copy_from_slice(&self.pool_id);
-        b[36..38].copy_from_slice(&self.shards.to_le_bytes());
-        b[38..40].copy_from_slice(&self.performance_bps.to_le_bytes());
-        b[40..48].copy_from_slice(&self.staker_reward.to_le_bytes());
-        b[48..56].copy_from_slice(&self.commission.to_le_bytes());
-        b
+    pub fn to_bytes(&self) -> Vec<u8> {
+        bcs::to_bytes(self).expect("plain data always serializes")
     }
 
-    /// Reads the 56-byte encoding.
-    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
-        use crate::events::Bcs;
-        let mut input = b;
-        let e = SettlementEntry {
-            epoch: Bcs::decode(&mut input)?,
-            pool_id: Bcs::decode(&mut input)?,
-            shards: Bcs::decode(&mut input)?,
-            performance_bps: Bcs::decode(&mut input)?,
-            staker_reward: Bcs::decode(&mut input)?,
-            commission: Bcs::decode(&mut input)?,
-        };
-        input
-            .is_empty()
-            .then_some(e)
-            .ok_or(crate::events::BcsError::TrailingBytes)
+    /// Reads the 56-byte encoding (exactly: no trailing bytes).
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, bcs::Error> {
+        bcs::from_bytes(b)
     }
 
     /// The leaf hash `H(0x00 ‖ DOMAIN ‖ entry)`.
@@ -114,7 +97,7 @@ impl SettlementEntry {
 }
 
 /// The summary the committee signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementHeader {
     /// The settled epoch.
     pub epoch: Epoch,
@@ -127,38 +110,19 @@ pub struct SettlementHeader {
     /// FROST paid to pools (Σ of the entries' totals); `pot = burned + paid`.
     pub paid: Frost,
     /// Merkle root of the entries.
+    #[serde(with = "crate::hex_serde::bytes32")]
     pub entries_root: Digest,
 }
 
 impl SettlementHeader {
     /// The 64-byte encoding (BCS of the Move struct).
-    pub fn to_bytes(&self) -> [u8; 64] {
-        let mut b = [0u8; 64];
-        b[0..4].copy_from_slice(&self.epoch.to_le_bytes());
-        b[4..8].copy_from_slice(&self.n_entries.to_le_bytes());
-        b[8..16].copy_from_slice(&self.pot.to_le_bytes());
-        b[16..24].copy_from_slice(&self.burned.to_le_bytes());
-        b[24..32].copy_from_slice(&self.paid.to_le_bytes());
-        b[32..64].copy_from_slice(&self.entries_root);
-        b
+    pub fn to_bytes(&self) -> Vec<u8> {
+        bcs::to_bytes(self).expect("plain data always serializes")
     }
 
-    /// Reads the 64-byte encoding.
-    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
-        use crate::events::Bcs;
-        let mut input = b;
-        let h = SettlementHeader {
-            epoch: Bcs::decode(&mut input)?,
-            n_entries: Bcs::decode(&mut input)?,
-            pot: Bcs::decode(&mut input)?,
-            burned: Bcs::decode(&mut input)?,
-            paid: Bcs::decode(&mut input)?,
-            entries_root: Bcs::decode(&mut input)?,
-        };
-        input
-            .is_empty()
-            .then_some(h)
-            .ok_or(crate::events::BcsError::TrailingBytes)
+    /// Reads the 64-byte encoding (exactly: no trailing bytes).
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, bcs::Error> {
+        bcs::from_bytes(b)
     }
 
     /// The digest the committee signs: `H(0x02 ‖ DOMAIN ‖ header)`.
@@ -168,35 +132,24 @@ impl SettlementHeader {
 }
 
 /// A Merkle proof of one entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MerkleProof {
     /// The leaf index (position in pool-id order).
     pub index: u32,
     /// Siblings from the leaf level up.
+    #[serde(with = "crate::hex_serde::bytes32_vec")]
     pub siblings: Vec<Digest>,
 }
 
 impl MerkleProof {
     /// The BCS bytes (`index: u32 ‖ siblings: vector<[u8; 32]>`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        use crate::events::Bcs;
-        let mut out = self.index.to_bcs();
-        self.siblings.encode(&mut out);
-        out
+        bcs::to_bytes(self).expect("plain data always serializes")
     }
 
-    /// Reads the BCS bytes.
-    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, crate::events::BcsError> {
-        use crate::events::Bcs;
-        let mut input = b;
-        let p = MerkleProof {
-            index: Bcs::decode(&mut input)?,
-            siblings: Bcs::decode(&mut input)?,
-        };
-        input
-            .is_empty()
-            .then_some(p)
-            .ok_or(crate::events::BcsError::TrailingBytes)
+    /// Reads the BCS bytes (exactly: no trailing bytes).
+    pub fn from_bytes(b: &[u8]) -> std::result::Result<Self, bcs::Error> {
+        bcs::from_bytes(b)
     }
 }
 

@@ -1,8 +1,8 @@
 //! `floe sim`: a what-if simulator of Floe's economy for operators, analysts and voters.
 //!
 //! Pure: [`run`] turns a [`SimConfig`] into per-epoch [`SimRow`]s and a [`SimSummary`];
-//! [`to_csv`] and [`chart::render_png`] turn them into bytes. The command line (file reading
-//! and writing) lives in `floe`'s `cli/sim.rs`.
+//! [`to_csv`] turns them into bytes. The command line (file reading and writing, and the
+//! chart, drawn with `plotters`) lives in `floe`'s `cli/sim.rs` and `cli/sim_chart.rs`.
 //!
 //! Each epoch is cut into `samples_per_epoch` sampling steps. At every step:
 //! - WAL/USD takes its next value (a given path, or a seeded geometric random walk);
@@ -23,8 +23,6 @@
 //!
 //! Floats appear only in the price path generation and in the reported statistics; every
 //! amount of FROST is computed with the crate's integer rules.
-
-pub mod chart;
 
 use rust_decimal::Decimal;
 

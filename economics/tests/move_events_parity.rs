@@ -12,7 +12,7 @@
 #[allow(dead_code)]
 mod events;
 
-use events::{Bcs, MoveEvent, EVENTS};
+use events::{MoveEvent, EVENTS};
 use std::fs;
 use std::path::{Path, PathBuf};
 

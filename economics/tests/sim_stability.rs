@@ -1,6 +1,6 @@
 //! Acceptance 4: stability of the USD price under a volatile WAL/USD path, and the guard.
 
-use floe_economics::sim::{chart, run, to_csv, SimConfig, VoteShock, WalPath};
+use floe_economics::sim::{run, to_csv, SimConfig, VoteShock, WalPath};
 use floe_economics::FROST_PER_WAL;
 
 fn cfg(seed: u64) -> SimConfig {
@@ -173,9 +173,6 @@ fn outputs_are_deterministic_and_well_formed() {
     let second: u64 = a.rows[1].pools.iter().map(|p| p.stake).sum();
     assert_eq!(second, first + rewards);
     assert!(first >= 20 * 5_000_000 * FROST_PER_WAL);
-    let png = chart::render_png(&a, "TEST");
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(png.len() > 960 * 540);
     // A different seed gives a different path.
     assert_ne!(
         run(&SimConfig {

@@ -10,279 +10,20 @@
 //! The operations mirror the Move entry functions; their arguments are plain serde values
 //! (ids as `0x`-prefixed hex) so scenario files and logs can hold them.
 
-use std::fmt;
 use std::future::Future;
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 
-use floe_economics::events::{Bcs, BcsError, FloeEvent};
-use floe_economics::model::governance::ParamChange as ModelParamChange;
-use floe_economics::model::ObjectId;
-use floe_economics::performance::PerformanceCurve;
+use floe_economics::events::{BcsError, FloeEvent, MoveEvent};
+pub use floe_economics::model::governance::ParamChange;
 use floe_economics::settlement::{MerkleProof, SettlementEntry, SettlementHeader};
 use floe_economics::{Epoch, Error, Frost};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// Runs a future to completion on the current thread (for synchronous callers and tests;
+/// async callers simply `.await` the trait methods).
+pub use futures::executor::block_on;
+use serde::{Deserialize, Serialize};
 
 /// A 32-byte Sui object id or address, written as `0x` + 64 hex digits in text formats.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Id(pub [u8; 32]);
-
-impl Id {
-    /// An id whose last 8 bytes are `n` big-endian (the convention of the reference model).
-    pub fn from_u64(n: u64) -> Self {
-        Id(ObjectId::from_u64(n).0)
-    }
-}
-
-impl From<ObjectId> for Id {
-    fn from(o: ObjectId) -> Self {
-        Id(o.0)
-    }
-}
-
-impl From<Id> for ObjectId {
-    fn from(i: Id) -> Self {
-        ObjectId(i.0)
-    }
-}
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("0x")?;
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-/// Parses hex digits (an optional `0x` prefix, an even number of digits).
-pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    let s = s.strip_prefix("0x").unwrap_or(s);
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    let mut s = String::with_capacity(2 + 2 * b.len());
-    s.push_str("0x");
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
-}
-
-impl std::str::FromStr for Id {
-    type Err = String;
-    /// Parses `0x` + up to 64 hex digits (shorter values are left-padded with zeros, as Sui
-    /// addresses are).
-    fn from_str(s: &str) -> Result<Self, String> {
-        let digits = s.strip_prefix("0x").unwrap_or(s);
-        if digits.is_empty() || digits.len() > 64 {
-            return Err(format!("not a 32-byte hex id: {s:?}"));
-        }
-        let padded = format!("{digits:0>64}");
-        let bytes = parse_hex(&padded).ok_or_else(|| format!("not a 32-byte hex id: {s:?}"))?;
-        let mut out = [0u8; 32];
-        out.copy_from_slice(&bytes);
-        Ok(Id(out))
-    }
-}
-
-impl Serialize for Id {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
-    }
-}
-
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Serde helper: `Vec<u8>` as a `0x` hex string.
-pub mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Writes the bytes as `0x` hex.
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::to_hex(b))
-    }
-
-    /// Reads `0x` hex.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let s = String::deserialize(d)?;
-        super::parse_hex(&s).ok_or_else(|| serde::de::Error::custom("invalid hex"))
-    }
-}
-
-/// A change of one governed parameter (the proposal payload).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamChange {
-    /// `max_price_step_bps`.
-    MaxPriceStepBps(u32),
-    /// `burn_bps`.
-    BurnBps(u16),
-    /// The performance curve: `(zero_below_bps, full_at_bps)`.
-    Curve(u16, u16),
-    /// `challenges_per_shard`.
-    ChallengesPerShard(u32),
-    /// `min_stake`, FROST.
-    MinStake(Frost),
-    /// `commission_cap_bps`.
-    CommissionCapBps(u16),
-    /// `settlement_fallback_epochs`.
-    SettlementFallbackEpochs(u32),
-}
-
-impl From<ParamChange> for ModelParamChange {
-    fn from(c: ParamChange) -> Self {
-        match c {
-            ParamChange::MaxPriceStepBps(x) => ModelParamChange::MaxPriceStepBps(x),
-            ParamChange::BurnBps(x) => ModelParamChange::BurnBps(x),
-            ParamChange::Curve(zero_below_bps, full_at_bps) => {
-                ModelParamChange::Curve(PerformanceCurve {
-                    zero_below_bps,
-                    full_at_bps,
-                })
-            }
-            ParamChange::ChallengesPerShard(x) => ModelParamChange::ChallengesPerShard(x),
-            ParamChange::MinStake(x) => ModelParamChange::MinStake(x),
-            ParamChange::CommissionCapBps(x) => ModelParamChange::CommissionCapBps(x),
-            ParamChange::SettlementFallbackEpochs(x) => {
-                ModelParamChange::SettlementFallbackEpochs(x)
-            }
-        }
-    }
-}
-
-/// A certified settlement header (see `economics::settlement::SettlementHeader`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settlement {
-    /// The settled epoch.
-    pub epoch: Epoch,
-    /// Number of entries.
-    pub n_entries: u32,
-    /// The epoch's pot.
-    pub pot: Frost,
-    /// FROST burned.
-    pub burned: Frost,
-    /// FROST paid to pools.
-    pub paid: Frost,
-    /// Merkle root of the entries.
-    pub entries_root: Id,
-}
-
-impl From<SettlementHeader> for Settlement {
-    fn from(h: SettlementHeader) -> Self {
-        Settlement {
-            epoch: h.epoch,
-            n_entries: h.n_entries,
-            pot: h.pot,
-            burned: h.burned,
-            paid: h.paid,
-            entries_root: Id(h.entries_root),
-        }
-    }
-}
-
-impl From<Settlement> for SettlementHeader {
-    fn from(s: Settlement) -> Self {
-        SettlementHeader {
-            epoch: s.epoch,
-            n_entries: s.n_entries,
-            pot: s.pot,
-            burned: s.burned,
-            paid: s.paid,
-            entries_root: s.entries_root.0,
-        }
-    }
-}
-
-/// One pool's settlement entry (see `economics::settlement::SettlementEntry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// The settled epoch.
-    pub epoch: Epoch,
-    /// The pool (node id).
-    pub pool_id: Id,
-    /// Shards held.
-    pub shards: u16,
-    /// Performance factor, bps.
-    pub performance_bps: u16,
-    /// Reward to the stakers.
-    pub staker_reward: Frost,
-    /// Commission.
-    pub commission: Frost,
-}
-
-impl From<SettlementEntry> for Entry {
-    fn from(e: SettlementEntry) -> Self {
-        Entry {
-            epoch: e.epoch,
-            pool_id: Id(e.pool_id),
-            shards: e.shards,
-            performance_bps: e.performance_bps,
-            staker_reward: e.staker_reward,
-            commission: e.commission,
-        }
-    }
-}
-
-impl From<Entry> for SettlementEntry {
-    fn from(e: Entry) -> Self {
-        SettlementEntry {
-            epoch: e.epoch,
-            pool_id: e.pool_id.0,
-            shards: e.shards,
-            performance_bps: e.performance_bps,
-            staker_reward: e.staker_reward,
-            commission: e.commission,
-        }
-    }
-}
-
-/// A Merkle proof of one settlement entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proof {
-    /// Leaf index.
-    pub index: u32,
-    /// Siblings from the leaf level up.
-    pub siblings: Vec<Id>,
-}
-
-impl From<MerkleProof> for Proof {
-    fn from(p: MerkleProof) -> Self {
-        Proof {
-            index: p.index,
-            siblings: p.siblings.into_iter().map(Id).collect(),
-        }
-    }
-}
-
-impl From<&Proof> for MerkleProof {
-    fn from(p: &Proof) -> Self {
-        MerkleProof {
-            index: p.index,
-            siblings: p.siblings.iter().map(|s| s.0).collect(),
-        }
-    }
-}
+pub use floe_economics::model::ObjectId as Id;
 
 /// A Floe operation: one Move entry function call. The sender is given separately.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,7 +36,7 @@ pub enum Operation {
         /// Network address of the node's REST API.
         network_address: String,
         /// BLS public key.
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "floe_economics::hex_serde::bytes")]
         public_key: Vec<u8>,
         /// Commission, bps.
         commission_bps: u16,
@@ -426,7 +167,7 @@ pub enum Operation {
     /// A settlement certified by `signers_shards` shards.
     SubmitSettlement {
         /// The header.
-        settlement: Settlement,
+        settlement: SettlementHeader,
         /// Shards behind the certificate.
         signers_shards: u64,
     },
@@ -435,9 +176,9 @@ pub enum Operation {
         /// The settled epoch claimed from.
         epoch: Epoch,
         /// The entry.
-        entry: Entry,
+        entry: SettlementEntry,
         /// Its proof against the certified root.
-        proof: Proof,
+        proof: MerkleProof,
     },
     /// The fallback distribution of an unsettled epoch.
     SettleFallback {
@@ -775,34 +516,8 @@ pub trait ChainClient {
     ) -> impl Future<Output = Result<Receipt, SubmitError>> + Send;
 }
 
-struct ThreadWaker(std::thread::Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Runs a future to completion on the current thread (for synchronous callers and tests;
-/// async callers simply `.await` the trait methods).
-pub fn block_on<F: Future>(fut: F) -> F::Output {
-    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut fut = pin!(fut);
-    loop {
-        match fut.as_mut().poll(&mut cx) {
-            Poll::Ready(v) => return v,
-            Poll::Pending => std::thread::park(),
-        }
-    }
-}
-
 /// Decodes a BCS value, for callers holding [`Event::contents`] of a known type.
-pub fn decode_as<T: Bcs>(e: &Event) -> Result<T, BcsError> {
+pub fn decode_as<T: MoveEvent>(e: &Event) -> Result<T, BcsError> {
     T::from_bcs(&e.contents)
 }
 

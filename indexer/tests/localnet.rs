@@ -7,10 +7,11 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use floe_economics::events::*;
 use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::Params;
 use floe_indexer::chain::{
     block_on, ChainClient, Checkpoint, CheckpointSource, Id, Operation, Outcome, SubmitError,
 };
-use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::localnet::{Genesis, Localnet};
 
 const WAL: u64 = 1_000_000_000;
 const START_MS: u64 = 1_700_000_000_000;
@@ -32,14 +33,14 @@ fn genesis() -> Genesis {
     Genesis {
         package_id: package(),
         start_time_ms: START_MS,
-        params: GenesisParams {
+        params: Params {
             n_shards: 10,
             max_epochs_ahead: 5,
             rate_window_samples: 3,
             settlement_fallback_epochs: 1,
             gov_voting_epochs: 1,
             gov_timelock_epochs: 1,
-            ..GenesisParams::default()
+            ..Params::default()
         },
         accounts: vec![
             (op1(), 1000 * WAL),
@@ -794,7 +795,7 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
         Some("EFallbackTooEarly")
     );
     let settlement = net.with_state(|s| s.compute_settlement(1))?;
-    let header: floe_indexer::chain::Settlement = settlement.header.into();
+    let header = settlement.header;
     assert_eq!(
         refusal(net.execute(
             user(),
@@ -827,8 +828,8 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
         .context("pool1 has an entry")?;
     let claim = Operation::Claim {
         epoch: 1,
-        entry: entry.into(),
-        proof: proof.into(),
+        entry,
+        proof,
     };
     let paid = net.execute(user(), claim.clone())?;
     assert_eq!(
@@ -985,7 +986,7 @@ fn stake_that_never_became_active_is_withdrawn_at_once() -> Result<()> {
             amount: 7 * WAL,
         },
     )?)?;
-    let before = net.with_state(|s| s.balance(&user().into()));
+    let before = net.with_state(|s| s.balance(&user()));
     let r = net.execute(
         user(),
         Operation::Withdraw {
@@ -1001,10 +1002,7 @@ fn stake_that_never_became_active_is_withdrawn_at_once() -> Result<()> {
         }
         other => bail!("expected one StakeWithdrawn, got {other:?}"),
     }
-    assert_eq!(
-        net.with_state(|s| s.balance(&user().into())),
-        before + 7 * WAL
-    );
+    assert_eq!(net.with_state(|s| s.balance(&user())), before + 7 * WAL);
     Ok(())
 }
 
@@ -1040,7 +1038,7 @@ fn epochs_without_stake_keep_an_empty_committee() -> Result<()> {
     )?;
     net.execute(user(), Operation::AdvanceEpoch)?;
     assert_eq!(
-        net.with_state(|s| s.committee.get(&pool.into()).map(Vec::len)),
+        net.with_state(|s| s.committee.get(&pool).map(Vec::len)),
         Some(10)
     );
     Ok(())
@@ -1052,7 +1050,7 @@ fn epochs_without_stake_keep_an_empty_committee() -> Result<()> {
 fn a_priced_genesis_sells_storage_from_epoch_0() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let mut g = genesis();
-    g.pricing = Some(floe_indexer::localnet::GenesisPrices {
+    g.pricing = Some(floe_economics::model::GenesisPricing {
         storage_price_usd: 1_000,
         write_price_usd: 10_000,
         wal_usd_rate: 500_000_000,
@@ -1102,7 +1100,7 @@ fn a_pot_paid_at_the_epoch_change_is_in_the_events() -> Result<()> {
     assert!(pot > 0);
     let before = net.with_state(|s| {
         [setup.pool1, setup.pool2].map(|p| {
-            let p = &s.pools[&p.into()];
+            let p = &s.pools[&p];
             (p.active_frost, p.commission_balance)
         })
     });
@@ -1133,7 +1131,7 @@ fn a_pot_paid_at_the_epoch_change_is_in_the_events() -> Result<()> {
         // Commission 10% of what the pool earned, the rest raised its stake.
         assert_eq!(adv.commission, (adv.rewards + adv.commission) / 10);
         let (active, commission) = net.with_state(|s| {
-            let p = &s.pools[&pool.into()];
+            let p = &s.pools[&pool];
             (p.active_frost, p.commission_balance)
         });
         assert_eq!(active, before[i].0 + adv.rewards);

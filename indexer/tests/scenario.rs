@@ -3,8 +3,9 @@
 use anyhow::{bail, Result};
 use floe_economics::events::FloeEvent;
 use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::Params;
 use floe_indexer::chain::Id;
-use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::localnet::{Genesis, Localnet};
 use floe_indexer::scenario::{run, Scenario, ScenarioError};
 
 const SCENARIO: &str = r#"{
@@ -32,9 +33,9 @@ fn genesis() -> Genesis {
     Genesis {
         package_id: "0xf10e".parse().expect("literal id"),
         start_time_ms: 0,
-        params: GenesisParams {
+        params: Params {
             n_shards: 10,
-            ..GenesisParams::default()
+            ..Params::default()
         },
         accounts: vec![
             ("0x1".parse().expect("literal id"), 10_000_000_000),

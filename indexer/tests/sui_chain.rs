@@ -11,13 +11,14 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use floe_economics::events::FloeEvent;
 use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::Params;
 use floe_economics::Error;
 use floe_indexer::chain::{
     ChainClient, CheckpointSource, Id, Operation, Outcome, Receipt, SubmitError,
 };
 use floe_indexer::grpc::serve;
 use floe_indexer::grpc::GrpcSource;
-use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::localnet::{Genesis, Localnet};
 use floe_indexer::sui_chain::SuiChainClient;
 use floe_indexer::sui_client::{
     BlobCertificate, NodeRegistration, ObjectRef, ObjectResolver, SharedObject, SuiConfig,
@@ -131,9 +132,9 @@ impl Fixture {
         let genesis = Genesis {
             package_id: Id::from_u64(PACKAGE),
             start_time_ms: 1_700_000_000_000,
-            params: GenesisParams {
+            params: Params {
                 n_shards: N_SHARDS,
-                ..GenesisParams::default()
+                ..Params::default()
             },
             accounts: accounts.iter().map(|k| (address(k), 1000 * WAL)).collect(),
             pricing: None,
@@ -238,7 +239,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
         )
         .await?,
     )?;
-    assert!(f.net.with_state(|s| s.pools.contains_key(&node.into())));
+    assert!(f.net.with_state(|s| s.pools.contains_key(&node)));
     let staked = created(
         &submit(
             &f,
@@ -252,7 +253,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     )?;
     assert_eq!(
         f.net
-            .with_state(|s| s.stakes.get(&staked.into()).map(|x| x.principal)),
+            .with_state(|s| s.stakes.get(&staked).map(|x| x.principal)),
         Some(100 * WAL)
     );
 
@@ -371,9 +372,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     .await?;
     // The storage comes back to the owner, under the id it had before registration.
     let returned = created(&deleted)?;
-    assert!(f
-        .net
-        .with_state(|s| s.storages.contains_key(&returned.into())));
+    assert!(f.net.with_state(|s| s.storages.contains_key(&returned)));
 
     submit(
         &f,
@@ -384,7 +383,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     )
     .await?;
     submit(&f, &operator, Operation::AdvanceEpoch).await?;
-    let balance = |who: Id| f.net.with_state(|s| s.balance(&who.into()));
+    let balance = |who: Id| f.net.with_state(|s| s.balance(&who));
     let before = balance(operator.address());
     let paid = submit(
         &f,

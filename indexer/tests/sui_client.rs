@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
+use floe_economics::settlement::{MerkleProof, SettlementEntry, SettlementHeader};
 use floe_economics::Epoch;
-use floe_indexer::chain::{Entry, Id, Operation, ParamChange, Proof, Settlement};
+use floe_indexer::chain::{Id, Operation, ParamChange};
 use floe_indexer::sui_client::{
     sign, BlobCertificate, BuildError, NodeRegistration, ObjectRef, ObjectResolver, SharedObject,
     SuiConfig, SuiTransactions, CLOCK,
@@ -522,13 +523,13 @@ fn operations_without_a_move_function_are_unsupported() {
         ),
         (
             Operation::SubmitSettlement {
-                settlement: Settlement {
+                settlement: SettlementHeader {
                     epoch: 3,
                     n_entries: 1,
                     pot: 10,
                     burned: 1,
                     paid: 9,
-                    entries_root: id,
+                    entries_root: id.0,
                 },
                 signers_shards: 700,
             },
@@ -537,15 +538,15 @@ fn operations_without_a_move_function_are_unsupported() {
         (
             Operation::Claim {
                 epoch: 3,
-                entry: Entry {
+                entry: SettlementEntry {
                     epoch: 3,
-                    pool_id: id,
+                    pool_id: id.0,
                     shards: 1,
                     performance_bps: 10_000,
                     staker_reward: 8,
                     commission: 1,
                 },
-                proof: Proof {
+                proof: MerkleProof {
                     index: 0,
                     siblings: vec![],
                 },

@@ -4,3 +4,4 @@ pub mod blob;
 pub mod demo;
 pub mod ledger;
 pub mod sim;
+pub mod sim_chart;

@@ -1,38 +1,12 @@
 //! Writing files so that they survive a crash before we report success.
 
-use std::{
-    fs::{self, File},
-    io::{self, Write},
-    path::Path,
-};
+use std::{fs::File, io, path::Path};
 
-/// Writes `bytes` to `path` atomically and durably: a temporary file in the same directory is
-/// written and synced, renamed over `path`, and the directory is synced. A crash leaves either the
-/// old file or the new one, never a torn one.
+/// Writes `bytes` to `path` atomically and durably (the ledger's `write_atomic`: temporary
+/// file, fsync, rename, directory fsync); the error names the file.
 pub fn write_file_durably(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+    floe_indexer::localnet::store::write_atomic(path, bytes)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
 }
 
 /// Flushes everything written to the filesystem that holds `path` (one `syncfs` call instead of

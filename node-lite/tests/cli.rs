@@ -189,3 +189,62 @@ fn demo_runs_end_to_end() {
         "{text}"
     );
 }
+
+#[test]
+fn sim_writes_csv_and_a_png_and_svg_chart_with_every_series() {
+    let dir = scratch("sim");
+    let (csv, png, svg) = (dir.join("s.csv"), dir.join("s.png"), dir.join("s.svg"));
+    let out = floe(&[
+        "sim",
+        "--epochs",
+        "12",
+        "--quiet",
+        "--csv",
+        path(&csv),
+        "--png",
+        path(&png),
+        "--svg",
+        path(&svg),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("stability over 12 epochs"));
+    let rows = std::fs::read_to_string(&csv).expect("csv written");
+    assert_eq!(rows.lines().count(), 13, "a header and one row per epoch");
+
+    // The PNG decodes at the chart's size and shows every series in its colour.
+    let image = image::open(&png).expect("a PNG").to_rgb8();
+    assert_eq!(image.dimensions(), (1200, 675));
+    for (name, rgb) in [
+        ("WAL/USD", [110, 110, 110]),
+        ("Floe paid", [31, 94, 200]),
+        ("Floe target", [200, 30, 30]),
+        ("fixed FROST", [230, 120, 20]),
+        ("Walrus rule", [40, 160, 70]),
+    ] {
+        let pixels = image.pixels().filter(|p| p.0 == rgb).count();
+        assert!(pixels > 100, "{name}: {pixels} pixels of its colour");
+    }
+    // Text is drawn (dark pixels outside the lines: labels, title, legend).
+    let dark = image
+        .pixels()
+        .filter(|p| p.0.iter().all(|c| *c < 60))
+        .count();
+    assert!(dark > 2000, "{dark} dark pixels");
+
+    // The SVG holds the same chart: title, axis descriptions and the legend's names.
+    let svg = std::fs::read_to_string(&svg).expect("svg written");
+    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
+    for text in [
+        "floe sim: the USD a builder pays vs WAL/USD",
+        "epoch",
+        "log scale",
+        "WAL/USD",
+        "Floe: USD paid",
+        "Floe: USD target",
+        "fixed FROST price (= WAL/USD)",
+        "Walrus rule: USD paid",
+    ] {
+        assert!(svg.contains(text), "the SVG lacks {text:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,8 +13,9 @@ use super::{validate_params, Error, ObjectId, Params, Result, StakeState, Staked
 use crate::performance::PerformanceCurve;
 use crate::{Epoch, Frost, BPS_DENOMINATOR};
 
-/// A change of one governed parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A change of one governed parameter (serde: `{"burn_bps": 700}`, `{"curve": [5000, 9500]}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ParamChange {
     /// `max_price_step_bps`.
     MaxPriceStepBps(u32),

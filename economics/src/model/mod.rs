@@ -26,6 +26,10 @@ pub mod staking;
 pub mod storage;
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
 
 use crate::performance::{ChallengerResults, PerformanceCurve};
 use crate::price::{usd_to_frost, PriceVote, UsdPrices};
@@ -35,9 +39,10 @@ use crate::{Epoch, Frost};
 
 pub use errors::{Error, Result};
 
-/// A 32-byte object id or address (Sui's `ID` / `address`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ObjectId(pub [u8; 32]);
+/// A 32-byte object id or address (Sui's `ID` / `address`): `0x` + 64 hex digits as text
+/// (shorter values are left-padded with zeros, as Sui addresses are), the 32 raw bytes in BCS.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+pub struct ObjectId(#[serde(with = "crate::hex_serde::bytes32")] pub [u8; 32]);
 
 impl ObjectId {
     /// An id whose last 8 bytes are `n` big-endian (handy for tests and accounts).
@@ -48,8 +53,32 @@ impl ObjectId {
     }
 }
 
-/// Governed parameters of the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::hex_serde::to_hex(&self.0))
+    }
+}
+
+impl fmt::Debug for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for ObjectId {
+    type Err = String;
+
+    /// Parses `0x` + 1 to 64 hex digits.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        crate::hex_serde::parse_hex32(s).map(ObjectId)
+    }
+}
+
+/// Governed parameters of the system. Their serde form (a chain's genesis file) names every
+/// field as here, with the curve as `curve_zero_below_bps` / `curve_full_at_bps`; a missing
+/// field takes its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Params {
     /// Number of shards.
     pub n_shards: u16,
@@ -64,6 +93,7 @@ pub struct Params {
     /// Stability guard: largest USD price move per epoch, bps (0 = off).
     pub max_price_step_bps: u32,
     /// Performance curve.
+    #[serde(flatten, with = "curve_fields")]
     pub curve: PerformanceCurve,
     /// Challenges per shard and epoch (used by the nodes; governed here).
     pub challenges_per_shard: u32,
@@ -112,6 +142,50 @@ impl Default for Params {
     }
 }
 
+/// The curve as two flat fields of [`Params`]' serde form.
+mod curve_fields {
+    use super::*;
+
+    /// A field left out takes the default curve's value.
+    #[derive(Serialize, Deserialize)]
+    #[serde(default)]
+    struct Fields {
+        curve_zero_below_bps: u16,
+        curve_full_at_bps: u16,
+    }
+
+    impl Default for Fields {
+        fn default() -> Self {
+            let c = PerformanceCurve::default();
+            Fields {
+                curve_zero_below_bps: c.zero_below_bps,
+                curve_full_at_bps: c.full_at_bps,
+            }
+        }
+    }
+
+    pub fn serialize<S: serde::Serializer>(
+        c: &PerformanceCurve,
+        s: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        Fields {
+            curve_zero_below_bps: c.zero_below_bps,
+            curve_full_at_bps: c.full_at_bps,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<PerformanceCurve, D::Error> {
+        let f = Fields::deserialize(d)?;
+        Ok(PerformanceCurve {
+            zero_below_bps: f.curve_zero_below_bps,
+            full_at_bps: f.curve_full_at_bps,
+        })
+    }
+}
+
 /// A node's staking pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
@@ -145,7 +219,7 @@ pub struct Pool {
 
 /// What a chain is priced at before its first committee (the arguments of Move's
 /// `system::create` after the parameters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenesisPricing {
     /// Storage price, nano-USD per unit per epoch.
     pub storage_price_usd: u64,

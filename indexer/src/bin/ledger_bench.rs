@@ -2,14 +2,15 @@
 //! with a blob-heavy workload until it has emitted the requested number of events, and prints
 //! the measured time and rate.
 //!
-//! Usage: `ledger_bench [EVENTS] [DIR]` (defaults: 1000000, a fresh directory under the
-//! system temp dir). Checkpoints are sealed (and fsynced) every 100 transactions.
+//! Usage: `ledger_bench [EVENTS] [DIR]` (defaults: 1000000, a temporary directory removed at
+//! the end). Checkpoints are sealed (and fsynced) every 100 transactions.
 
 use std::time::Instant;
 
 use floe_economics::model::storage::derive_blob_id;
+use floe_economics::model::Params;
 use floe_indexer::chain::{Id, Operation, SubmitError};
-use floe_indexer::localnet::{Genesis, GenesisParams, Localnet};
+use floe_indexer::localnet::{Genesis, Localnet};
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -19,9 +20,16 @@ fn main() -> BenchResult<()> {
         Some(a) => a.parse()?,
         None => 1_000_000,
     };
+    // A temporary directory (removed at the end) unless one is given.
+    let temp;
     let dir = match args.next() {
         Some(d) => std::path::PathBuf::from(d),
-        None => std::env::temp_dir().join(format!("floe-ledger-bench-{}", std::process::id())),
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("floe-ledger-bench-")
+                .tempdir()?;
+            temp.path().to_owned()
+        }
     };
     if dir.join("ledger.log").exists() {
         return Err(format!("{} already holds a ledger", dir.display()).into());
@@ -33,9 +41,9 @@ fn main() -> BenchResult<()> {
     let genesis = Genesis {
         package_id: Id::from_u64(0xf10e),
         start_time_ms: 1_700_000_000_000,
-        params: GenesisParams {
+        params: Params {
             n_shards: 100,
-            ..GenesisParams::default()
+            ..Params::default()
         },
         accounts,
         pricing: None,
@@ -171,7 +179,7 @@ fn main() -> BenchResult<()> {
         Genesis {
             package_id: Id::default(),
             start_time_ms: 0,
-            params: GenesisParams::default(),
+            params: Params::default(),
             accounts: vec![],
             pricing: None,
         },

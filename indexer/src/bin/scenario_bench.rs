@@ -18,12 +18,16 @@ type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 fn main() -> BenchResult<()> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: scenario_bench SCENARIO [DIR]")?;
-    let (dir, keep) = match args.next() {
-        Some(d) => (std::path::PathBuf::from(d), true),
-        None => (
-            std::env::temp_dir().join(format!("floe-scenario-bench-{}", std::process::id())),
-            false,
-        ),
+    // A temporary directory (removed when dropped) unless one is given.
+    let temp;
+    let dir = match args.next() {
+        Some(d) => std::path::PathBuf::from(d),
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("floe-scenario-bench-")
+                .tempdir()?;
+            temp.path().to_owned()
+        }
     };
     if dir.join("ledger.log").exists() {
         return Err(format!("{} already holds a ledger", dir.display()).into());
@@ -55,8 +59,5 @@ fn main() -> BenchResult<()> {
         dir.display()
     );
     drop(net);
-    if !keep {
-        std::fs::remove_dir_all(&dir)?;
-    }
     Ok(())
 }

@@ -12,7 +12,7 @@ use floe_economics::events::{
     PriceVoted, PricesUpdated, StakeDeposited, StakeWithdrawn, StorageReserved, UsdPricesSelected,
     WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
 };
-use floe_economics::model::{ObjectId, System};
+use floe_economics::model::System;
 use floe_economics::price::{next_usd_prices, PriceVote, UsdPrices};
 use floe_economics::{Error, Result};
 
@@ -20,7 +20,7 @@ use crate::chain::{Id, Operation, Outcome};
 
 /// Applies `op` sent by `sender` to `s`. On `Err` the state is unchanged.
 pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec<FloeEvent>)> {
-    let me = ObjectId::from(sender);
+    let me = sender;
     let epoch = s.epoch;
     let mut ev = Vec::new();
     let outcome = match op {
@@ -48,10 +48,10 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 public_key: public_key.clone(),
                 commission_rate: *commission_bps,
             }));
-            Outcome::Created(id.into())
+            Outcome::Created(id)
         }
         Operation::Stake { node_id, amount } => {
-            let id = s.stake(me, (*node_id).into(), *amount)?;
+            let id = s.stake(me, *node_id, *amount)?;
             let activation_epoch = s.stakes.get(&id).map_or(0, |x| x.activation_epoch);
             ev.push(FloeEvent::StakeDeposited(StakeDeposited {
                 epoch,
@@ -61,10 +61,10 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 amount: *amount,
                 activation_epoch,
             }));
-            Outcome::Created(id.into())
+            Outcome::Created(id)
         }
         Operation::RequestWithdrawal { staked_wal_id } => {
-            let sid = ObjectId::from(*staked_wal_id);
+            let sid = *staked_wal_id;
             let before = s.stakes.get(&sid).copied();
             let withdraw_epoch = s.request_withdraw_stake(me, sid)?;
             let before = before.ok_or(Error::EUnknownStake)?;
@@ -78,7 +78,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::Withdraw { staked_wal_id } => {
-            let sid = ObjectId::from(*staked_wal_id);
+            let sid = *staked_wal_id;
             let before = s.stakes.get(&sid).copied();
             let early = before.is_some_and(|b| s.can_withdraw_early(&b));
             let amount = s.withdraw_stake(me, sid)?;
@@ -98,7 +98,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             node_id,
             commission_bps,
         } => {
-            let pool = ObjectId::from(*node_id);
+            let pool = *node_id;
             s.set_commission(me, pool, *commission_bps)?;
             let effective_epoch = s
                 .pools
@@ -114,7 +114,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::SetCommissionReceiver { node_id, receiver } => {
-            s.set_commission_receiver(me, (*node_id).into(), (*receiver).into())?;
+            s.set_commission_receiver(me, *node_id, *receiver)?;
             ev.push(FloeEvent::CommissionReceiverSet(CommissionReceiverSet {
                 epoch,
                 node_id: node_id.0,
@@ -123,7 +123,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::CollectCommission { node_id } => {
-            let amount = s.collect_commission(me, (*node_id).into())?;
+            let amount = s.collect_commission(me, *node_id)?;
             ev.push(FloeEvent::CommissionCollected(CommissionCollected {
                 epoch,
                 node_id: node_id.0,
@@ -137,7 +137,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             storage_price_usd,
             write_price_usd,
         } => {
-            let pool = ObjectId::from(*node_id);
+            let pool = *node_id;
             let capacity = s.pools.get(&pool).map_or(0, |p| p.vote.capacity);
             let vote = PriceVote {
                 storage_nano_usd: *storage_price_usd,
@@ -154,7 +154,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::VoteCapacity { node_id, capacity } => {
-            let pool = ObjectId::from(*node_id);
+            let pool = *node_id;
             let vote = s.pools.get(&pool).map(|p| PriceVote {
                 capacity: *capacity,
                 ..p.vote
@@ -173,7 +173,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::ReportWalUsdRate { node_id, rate } => {
-            s.report_rate(me, (*node_id).into(), *rate)?;
+            s.report_rate(me, *node_id, *rate)?;
             ev.push(FloeEvent::WalUsdReported(WalUsdReported {
                 epoch,
                 node_id: node_id.0,
@@ -233,7 +233,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 end_epoch: st.end,
                 cost: before - s.balance(&me),
             }));
-            Outcome::Created(id.into())
+            Outcome::Created(id)
         }
         Operation::RegisterBlob {
             storage_id,
@@ -246,7 +246,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             let before = s.balance(&me);
             let id = s.register_blob(
                 me,
-                (*storage_id).into(),
+                *storage_id,
                 blob_id.0,
                 root_hash.0,
                 *size,
@@ -269,14 +269,14 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 object_id: id.0,
                 fee: before - s.balance(&me),
             }));
-            Outcome::Created(id.into())
+            Outcome::Created(id)
         }
         Operation::CertifyBlob {
             blob_object_id,
             epoch: cert_epoch,
             signers_shards,
         } => {
-            let id = ObjectId::from(*blob_object_id);
+            let id = *blob_object_id;
             s.certify_blob(id, *cert_epoch, *signers_shards)?;
             let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
             ev.push(FloeEvent::BlobCertified(BlobCertified {
@@ -293,7 +293,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             blob_object_id,
             epochs,
         } => {
-            let id = ObjectId::from(*blob_object_id);
+            let id = *blob_object_id;
             let before_balance = s.balance(&me);
             let old_end = s.blobs.get(&id).map_or(0, |b| b.storage.end);
             s.extend_blob(me, id, *epochs)?;
@@ -321,7 +321,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             Outcome::Done
         }
         Operation::DeleteBlob { blob_object_id } => {
-            let id = ObjectId::from(*blob_object_id);
+            let id = *blob_object_id;
             let before = s.blobs.get(&id).copied();
             let storage = s.delete_blob(me, id)?;
             let b = before.ok_or(Error::EUnknownBlob)?;
@@ -332,21 +332,21 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 object_id: id.0,
                 was_certified: b.certified_epoch.is_some(),
             }));
-            Outcome::Created(storage.into())
+            Outcome::Created(storage)
         }
         Operation::SubmitChallengeResults {
             node_id,
             epoch: results_epoch,
             results,
         } => {
-            s.submit_challenge_results(me, (*node_id).into(), *results_epoch, results.clone())?;
+            s.submit_challenge_results(me, *node_id, *results_epoch, results.clone())?;
             Outcome::Done
         }
         Operation::SubmitSettlement {
             settlement,
             signers_shards,
         } => {
-            s.submit_settlement((*settlement).into(), *signers_shards)?;
+            s.submit_settlement(*settlement, *signers_shards)?;
             Outcome::Done
         }
         Operation::Claim {
@@ -354,7 +354,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             entry,
             proof,
         } => {
-            let paid = s.claim(*claim_epoch, &(*entry).into(), &proof.into())?;
+            let paid = s.claim(*claim_epoch, entry, proof)?;
             Outcome::Paid(paid)
         }
         Operation::SettleFallback { epoch: e } => {
@@ -365,7 +365,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             staked_wal_id,
             change,
         } => {
-            let id = s.propose(me, (*staked_wal_id).into(), (*change).into())?;
+            let id = s.propose(me, *staked_wal_id, *change)?;
             Outcome::Proposal(id)
         }
         Operation::Vote {
@@ -373,7 +373,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             staked_wal_id,
             support,
         } => {
-            s.vote(me, *proposal_id, (*staked_wal_id).into(), *support)?;
+            s.vote(me, *proposal_id, *staked_wal_id, *support)?;
             Outcome::Done
         }
         Operation::ExecuteProposal { proposal_id } => {

@@ -31,7 +31,6 @@ use std::task::{Context, Poll, Waker};
 
 use floe_economics::events::FloeEvent;
 use floe_economics::model::{GenesisPricing, ObjectId, Params, System};
-use floe_economics::performance::PerformanceCurve;
 use floe_economics::{Epoch, Frost};
 use serde::{Deserialize, Serialize};
 
@@ -40,102 +39,6 @@ use crate::chain::{
     SourceError, SubmitError, Transaction,
 };
 use store::{LogWriter, Record, StoreError};
-
-/// The governed parameters at genesis (mirror of `economics::model::Params`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct GenesisParams {
-    /// Number of shards.
-    pub n_shards: u16,
-    /// Farthest epoch storage can be bought for.
-    pub max_epochs_ahead: u32,
-    /// Minimum stake, FROST.
-    pub min_stake: Frost,
-    /// Largest commission, bps.
-    pub commission_cap_bps: u16,
-    /// Burn share, bps.
-    pub burn_bps: u16,
-    /// Stability guard, bps (0 = off).
-    pub max_price_step_bps: u32,
-    /// Performance curve: zero below, bps.
-    pub curve_zero_below_bps: u16,
-    /// Performance curve: full at, bps.
-    pub curve_full_at_bps: u16,
-    /// Challenges per shard and epoch.
-    pub challenges_per_shard: u32,
-    /// Epochs after an epoch's end before the fallback.
-    pub settlement_fallback_epochs: u32,
-    /// Rate samples averaged.
-    pub rate_window_samples: u32,
-    /// Largest committee (the active set).
-    pub max_active_nodes: u32,
-    /// Largest number of shards per node.
-    pub max_shards_per_node: u16,
-    /// Governance quorum, bps.
-    pub gov_quorum_bps: u16,
-    /// Governance threshold, bps.
-    pub gov_threshold_bps: u16,
-    /// Governance voting period, epochs.
-    pub gov_voting_epochs: u32,
-    /// Governance timelock, epochs.
-    pub gov_timelock_epochs: u32,
-}
-
-impl From<Params> for GenesisParams {
-    fn from(p: Params) -> Self {
-        GenesisParams {
-            n_shards: p.n_shards,
-            max_epochs_ahead: p.max_epochs_ahead,
-            min_stake: p.min_stake,
-            commission_cap_bps: p.commission_cap_bps,
-            burn_bps: p.burn_bps,
-            max_price_step_bps: p.max_price_step_bps,
-            curve_zero_below_bps: p.curve.zero_below_bps,
-            curve_full_at_bps: p.curve.full_at_bps,
-            challenges_per_shard: p.challenges_per_shard,
-            settlement_fallback_epochs: p.settlement_fallback_epochs,
-            rate_window_samples: p.rate_window_samples,
-            max_active_nodes: p.max_active_nodes,
-            max_shards_per_node: p.max_shards_per_node,
-            gov_quorum_bps: p.gov_quorum_bps,
-            gov_threshold_bps: p.gov_threshold_bps,
-            gov_voting_epochs: p.gov_voting_epochs,
-            gov_timelock_epochs: p.gov_timelock_epochs,
-        }
-    }
-}
-
-impl From<GenesisParams> for Params {
-    fn from(g: GenesisParams) -> Self {
-        Params {
-            n_shards: g.n_shards,
-            max_epochs_ahead: g.max_epochs_ahead,
-            min_stake: g.min_stake,
-            commission_cap_bps: g.commission_cap_bps,
-            burn_bps: g.burn_bps,
-            max_price_step_bps: g.max_price_step_bps,
-            curve: PerformanceCurve {
-                zero_below_bps: g.curve_zero_below_bps,
-                full_at_bps: g.curve_full_at_bps,
-            },
-            challenges_per_shard: g.challenges_per_shard,
-            settlement_fallback_epochs: g.settlement_fallback_epochs,
-            rate_window_samples: g.rate_window_samples,
-            max_active_nodes: g.max_active_nodes,
-            max_shards_per_node: g.max_shards_per_node,
-            gov_quorum_bps: g.gov_quorum_bps,
-            gov_threshold_bps: g.gov_threshold_bps,
-            gov_voting_epochs: g.gov_voting_epochs,
-            gov_timelock_epochs: g.gov_timelock_epochs,
-        }
-    }
-}
-
-impl Default for GenesisParams {
-    fn default() -> Self {
-        Params::default().into()
-    }
-}
 
 /// Everything that defines a chain at its start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,37 +49,13 @@ pub struct Genesis {
     pub start_time_ms: u64,
     /// Parameters.
     #[serde(default)]
-    pub params: GenesisParams,
+    pub params: Params,
     /// Initial WAL balances, FROST.
     pub accounts: Vec<(Id, Frost)>,
     /// Prices, WAL/USD rate and capacity in force before the first committee (what Move's
     /// `system::create` takes); without them nothing can be sold until the first rate sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pricing: Option<GenesisPrices>,
-}
-
-/// The genesis pricing of a chain (serde form of `economics::model::GenesisPricing`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GenesisPrices {
-    /// Storage price, nano-USD per MiB per epoch.
-    pub storage_price_usd: u64,
-    /// Write price, nano-USD per MiB.
-    pub write_price_usd: u64,
-    /// WAL/USD rate, nano-USD per WAL.
-    pub wal_usd_rate: u64,
-    /// Total capacity, bytes.
-    pub capacity: u64,
-}
-
-impl From<GenesisPrices> for GenesisPricing {
-    fn from(g: GenesisPrices) -> Self {
-        GenesisPricing {
-            storage_price_usd: g.storage_price_usd,
-            write_price_usd: g.write_price_usd,
-            wal_usd_rate: g.wal_usd_rate,
-            capacity: g.capacity,
-        }
-    }
+    pub pricing: Option<GenesisPricing>,
 }
 
 /// Why a ledger could not be opened or created.
@@ -230,14 +109,11 @@ struct Ledger {
 
 impl Ledger {
     fn new(genesis: Genesis) -> Result<Self, LedgerError> {
-        let accounts: Vec<(ObjectId, Frost)> = genesis
-            .accounts
-            .iter()
-            .map(|(a, f)| ((*a).into(), *f))
-            .collect();
+        let accounts: Vec<(ObjectId, Frost)> =
+            genesis.accounts.iter().map(|(a, f)| ((*a), *f)).collect();
         let system = match genesis.pricing {
-            Some(p) => System::new_priced(genesis.params.into(), &accounts, p.into()),
-            None => System::new(genesis.params.into(), &accounts),
+            Some(p) => System::new_priced(genesis.params, &accounts, p),
+            None => System::new(genesis.params, &accounts),
         }
         .map_err(LedgerError::Genesis)?;
         Ok(Ledger {

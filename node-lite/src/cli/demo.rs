@@ -156,29 +156,6 @@ struct LedgerStats {
     supply: u64,
 }
 
-/// A temporary directory removed when dropped (also on errors).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<Self> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!("floe-demo-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&path)
-            .with_context(|| format!("cannot create the ledger directory {}", path.display()))?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_dir_all(&self.0) {
-            tracing::warn!(dir = %self.0.display(), "cannot remove the demo ledger: {e}");
-        }
-    }
-}
-
 /// The demo's actors and objects, by id, with their display names.
 #[derive(Default)]
 pub(crate) struct Names(BTreeMap<[u8; 32], String>);
@@ -381,8 +358,11 @@ fn ledger_demo(
     let dir: &Path = match &args.dir {
         Some(d) => d,
         None => {
-            temp = TempDir::new()?;
-            &temp.0
+            temp = tempfile::Builder::new()
+                .prefix("floe-demo-")
+                .tempdir()
+                .context("cannot create a temporary ledger directory")?;
+            temp.path()
         }
     };
 
@@ -469,7 +449,7 @@ fn ledger_demo(
             _ => None,
         })
         .context("the ledger emitted no BlobCertified event for the blob")?;
-    let after = net.with_state(|s| s.balance(&builder.into()));
+    let after = net.with_state(|s| s.balance(&builder));
     println!(
         "   {BUILDER} paid {} in all (storage + write fee); balance now {}",
         amount(builder_start.saturating_sub(after)),

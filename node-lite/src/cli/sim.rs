@@ -1,7 +1,7 @@
 //! `floe sim`: the what-if simulator of Floe's economy (stable USD prices, pots, burn,
 //! rewards, APY, performance factors). The simulation itself is the pure
 //! `floe_economics::sim`; this file only parses arguments, reads the WAL/USD CSV, prints the
-//! table and writes the CSV and PNG.
+//! table and writes the CSV, and the chart as PNG and SVG (`sim_chart`).
 
 use std::path::PathBuf;
 
@@ -95,6 +95,9 @@ pub struct SimArgs {
     /// Where to write the PNG chart.
     #[arg(long, default_value = "floe-sim.png")]
     pub png: PathBuf,
+    /// Where to write the same chart as SVG.
+    #[arg(long, default_value = "floe-sim.svg")]
+    pub svg: PathBuf,
     /// Print only the summary, not the per-epoch table.
     #[arg(long)]
     pub quiet: bool,
@@ -228,11 +231,17 @@ pub fn run(args: &SimArgs) -> anyhow::Result<()> {
     );
     std::fs::write(&args.csv, sim::to_csv(&out))
         .with_context(|| format!("writing {}", args.csv.display()))?;
-    std::fs::write(
+    super::sim_chart::write_charts(
+        &out,
+        "floe sim: the USD a builder pays vs WAL/USD",
         &args.png,
-        sim::chart::render_png(&out, "FLOE SIM: STORAGE PRICE IN USD VS WAL/USD"),
-    )
-    .with_context(|| format!("writing {}", args.png.display()))?;
-    println!("wrote {} and {}", args.csv.display(), args.png.display());
+        &args.svg,
+    )?;
+    println!(
+        "wrote {}, {} and {}",
+        args.csv.display(),
+        args.png.display(),
+        args.svg.display()
+    );
     Ok(())
 }

@@ -127,7 +127,7 @@ impl BlobId {
 
     /// The ID as lowercase hex.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 }
 
