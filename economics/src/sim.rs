@@ -7,8 +7,9 @@
 //! Each epoch is cut into `samples_per_epoch` sampling steps. At every step:
 //! - WAL/USD takes its next value (a given path, or a seeded geometric random walk);
 //! - every node reports the rate it sees (honest ones with a little noise, a configured
-//!   fraction of liars a wildly wrong value); the shard-weighted median is pushed into a
-//!   one-epoch [`RateWindow`], whose mean converts the epoch's USD price into FROST;
+//!   fraction of liars a wildly wrong value); every `rate_sample_steps` the shard-weighted
+//!   median is pushed into a [`RateWindow`] of `rate_window_samples`, whose mean converts the
+//!   epoch's USD price into FROST;
 //! - builders buy storage for `purchase_epochs` epochs at the current FROST price, paying into
 //!   the per-epoch pots, and pay write fees into the current pot.
 //!
@@ -17,9 +18,18 @@
 //! [`crate::settlement::settle`] (challenge pass rates drawn from each node's failure rate,
 //! optionally with lying challengers), and each pool's stake compounds its rewards.
 //!
-//! Beside Floe's rule the run tracks two references: a **fixed FROST price** (the first
-//! epoch's price, never changed) and **Walrus's rule** (each epoch the nodes vote FROST prices
-//! retargeted from the spot rate they see, quorum-below, no guard).
+//! Beside Floe's rule the run tracks three references: a **fixed FROST price** (the first
+//! epoch's price, never changed), **Walrus's old rule** (each epoch the nodes vote FROST prices
+//! retargeted from the spot rate they see, quorum-below, no guard) and **Walrus's shipped rule**
+//! (walrus 1.56: each node's WAL price monitor is checked every `walrus_monitor_steps`; a node
+//! whose retargeted FROST vote `ceil(target / rate)` differs from the on-chain price by more than
+//! `walrus_vote_threshold_bps` sends it, and the quorum-below price is recomputed at once on that
+//! vote, as `update_prices` does).
+//!
+//! Each node sees WAL/USD through its own feed: the spot of `i mod (feed_delay_steps + 1)` steps
+//! ago with ±`rate_noise_bps` noise (liars: 10× the spot). Floe samples the committee's weighted
+//! median every `rate_sample_steps` and converts USD to FROST at the mean of the last
+//! `rate_window_samples` samples, at once (Move's `sample_wal_usd_rate`).
 //!
 //! Floats appear only in the price path generation and in the reported statistics; every
 //! amount of FROST is computed with the crate's integer rules.
@@ -117,8 +127,19 @@ pub struct SimConfig {
     pub lying_challengers_bps: u16,
     /// Share of the shards (bps, nodes from the end) reporting a WAL/USD rate 10× off.
     pub lying_rate_reporters_bps: u16,
-    /// Noise of honest rate reports (bps, uniform ±).
+    /// Noise of honest rate reports (bps, uniform ±), drawn per node and step.
     pub rate_noise_bps: u16,
+    /// Feed delay: node `i` sees the WAL/USD of `i % (feed_delay_steps + 1)` steps ago.
+    pub feed_delay_steps: u32,
+    /// Floe: the committee's rate is sampled every this many steps (`rate_sample_interval_ms`).
+    pub rate_sample_steps: u32,
+    /// Floe: samples averaged into the rate (`rate_window_samples`).
+    pub rate_window_samples: u32,
+    /// Walrus's shipped rule: steps between two checks of a node's WAL price monitor.
+    pub walrus_monitor_steps: u32,
+    /// Walrus's shipped rule: a node sends a new FROST vote only when it differs from the
+    /// on-chain price by more than this (bps).
+    pub walrus_vote_threshold_bps: u16,
     /// Target USD storage price the nodes vote, nano-USD per MiB per epoch.
     pub storage_nano_usd: u64,
     /// Target USD write price, nano-USD per MiB.
@@ -142,11 +163,13 @@ pub struct SimConfig {
 }
 
 impl Default for SimConfig {
-    /// 104 two-week epochs, 100% volatility from $0.40, 20 nodes, 1000 shards.
+    /// 104 two-week epochs in 10-minute steps, 100% volatility from $0.40, 20 nodes, 1000
+    /// shards; Floe samples the rate hourly and averages the last `rate_window_samples`;
+    /// Walrus's shipped rule with its defaults (monitor every 10 minutes, 10% threshold).
     fn default() -> Self {
         SimConfig {
             epochs: 104,
-            samples_per_epoch: 14,
+            samples_per_epoch: STEPS_PER_EPOCH,
             epochs_per_year: 26,
             wal_usd: WalPath::Generated {
                 seed: 1,
@@ -159,7 +182,12 @@ impl Default for SimConfig {
             failure_rates_bps: vec![100],
             lying_challengers_bps: 0,
             lying_rate_reporters_bps: 2000,
-            rate_noise_bps: 100,
+            rate_noise_bps: 50,
+            feed_delay_steps: 1,
+            rate_sample_steps: 6,
+            rate_window_samples: DEFAULT_RATE_WINDOW_SAMPLES,
+            walrus_monitor_steps: 1,
+            walrus_vote_threshold_bps: 1000,
             storage_nano_usd: 10_000,
             write_nano_usd: 20_000,
             demand_units_per_epoch: 50_000_000,
@@ -173,6 +201,12 @@ impl Default for SimConfig {
         }
     }
 }
+
+/// Ten-minute steps in a two-week epoch (the resolution of Walrus's price monitor).
+pub const STEPS_PER_EPOCH: u32 = 2016;
+
+/// Floe's default rate window: the mean of the last 3 hourly samples (see `examples/price_stability.rs`).
+pub const DEFAULT_RATE_WINDOW_SAMPLES: u32 = 3;
 
 /// One pool's figures for an epoch.
 #[derive(Debug, Clone, PartialEq)]
@@ -212,6 +246,8 @@ pub struct SimRow {
     pub walrus_frost_price: u64,
     /// Mean USD paid per MiB-epoch under Walrus's rule.
     pub walrus_usd_paid: f64,
+    /// Mean USD paid per MiB-epoch under Walrus's shipped rule.
+    pub walrus_shipped_usd_paid: f64,
     /// The epoch's pot, FROST.
     pub pot: u64,
     /// FROST burned by its settlement.
@@ -231,8 +267,12 @@ pub struct SimSummary {
     pub std_log_floe: f64,
     /// The same for a fixed FROST price (relative to the initial USD price).
     pub std_log_fixed: f64,
-    /// The same for Walrus's rule (relative to the voted USD target).
+    /// The same for Walrus's old rule, FROST votes retargeted once per epoch (relative to
+    /// the voted USD target).
     pub std_log_walrus: f64,
+    /// The same for Walrus's shipped rule: per-node price monitors, votes sent past a
+    /// threshold, the quorum price recomputed at each vote (relative to the voted USD target).
+    pub std_log_walrus_shipped: f64,
 }
 
 impl SimSummary {
@@ -266,8 +306,10 @@ pub struct Sample {
     pub usd_paid: f64,
     /// What a builder pays in USD under a fixed FROST price.
     pub fixed_usd_paid: f64,
-    /// What a builder pays in USD under Walrus's rule.
+    /// What a builder pays in USD under Walrus's old rule (retargeted per epoch).
     pub walrus_usd_paid: f64,
+    /// What a builder pays in USD under Walrus's shipped rule.
+    pub walrus_shipped_usd_paid: f64,
 }
 
 fn std_dev(xs: &[f64]) -> f64 {
@@ -337,6 +379,9 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
     if cfg.purchase_epochs == 0 || cfg.failure_rates_bps.is_empty() {
         return Err(Error::EInvalidParameter);
     }
+    if cfg.rate_sample_steps == 0 || cfg.rate_window_samples == 0 || cfg.walrus_monitor_steps == 0 {
+        return Err(Error::EInvalidParameter);
+    }
     let path = wal_path(cfg)?;
     let mut rng = SplitMix64::new(cfg.seed);
     let spe = cfg.samples_per_epoch as usize;
@@ -369,11 +414,15 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
 
     let ring = cfg.purchase_epochs as usize + 1;
     let mut pots: Vec<u64> = vec![0; cfg.epochs as usize + ring];
-    let mut window = RateWindow::new(spe);
+    let mut window = RateWindow::new(cfg.rate_window_samples as usize);
+    // Walrus's shipped rule: each node's FROST vote, and the quorum price they give.
+    let mut shipped_votes: Vec<u64> = Vec::new();
+    let mut shipped_price = 0u64;
     let mut usd_prev: Option<u64> = None;
     let mut rows = Vec::with_capacity(cfg.epochs as usize);
-    let (mut logs_wal, mut logs_floe, mut logs_fixed, mut logs_walrus) =
-        (vec![], vec![], vec![], vec![]);
+    let (mut logs_wal, mut logs_floe, mut logs_fixed, mut logs_walrus, mut logs_shipped) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let delay = |i: usize| i % (cfg.feed_delay_steps as usize + 1);
     let wal0 = path[0];
     let mut fixed_frost = 0u64;
     let mut samples = Vec::with_capacity(cfg.epochs as usize * spe);
@@ -428,27 +477,54 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
 
         let (mut sum_frost, mut sum_paid, mut sum_fixed, mut sum_walrus, mut sum_wal) =
             (0u128, 0.0, 0.0, 0.0, 0.0);
+        let mut sum_shipped = 0.0;
+        let shipped_weights: Vec<u64> = shards.iter().map(|s| *s as u64).collect();
         for k in 0..spe {
             let t = e as usize * spe + k + 1;
             let spot = path[t];
-            let reports: Vec<RateReport> = (0..n_nodes)
-                .filter(|i| shards[*i] > 0)
+            // What each node's price feed shows now: its own delay and noise, or a lie.
+            let seen: Vec<f64> = (0..n_nodes)
                 .map(|i| {
                     let noise =
                         1.0 + (rng.next_f64() * 2.0 - 1.0) * cfg.rate_noise_bps as f64 / 10_000.0;
-                    let seen = if rate_liars[i] {
+                    if rate_liars[i] {
                         spot * 10.0
                     } else {
-                        spot * noise
-                    };
-                    RateReport {
-                        rate: nano_usd(seen),
-                        weight: shards[i] as u64,
+                        path[t - delay(i).min(t)] * noise
                     }
                 })
                 .collect();
-            window.push(weighted_median(&reports)?);
+            // Floe: the committee's rate sampled every `rate_sample_steps`.
+            if window.is_empty() || t % cfg.rate_sample_steps as usize == 0 {
+                let reports: Vec<RateReport> = (0..n_nodes)
+                    .filter(|i| shards[*i] > 0)
+                    .map(|i| RateReport {
+                        rate: nano_usd(seen[i]),
+                        weight: shards[i] as u64,
+                    })
+                    .collect();
+                window.push(weighted_median(&reports)?);
+            }
             let rate = window.average().ok_or(Error::EInvalidRate)?;
+            // Walrus's shipped rule: every monitor check, a node whose retargeted FROST vote
+            // differs from the on-chain price by more than the threshold sends it, and the
+            // quorum price is recomputed at once.
+            if shipped_votes.is_empty() {
+                shipped_votes = (0..n_nodes)
+                    .map(|i| usd_to_frost(vote_of(i), nano_usd(seen[i])))
+                    .collect::<Result<_>>()?;
+                shipped_price = shipped_quorum(&shipped_votes, &shipped_weights, n_shards)?;
+            } else if t % cfg.walrus_monitor_steps as usize == 0 {
+                for i in 0..n_nodes {
+                    let v = usd_to_frost(vote_of(i), nano_usd(seen[i]))?;
+                    let diff = v.abs_diff(shipped_price) as u128;
+                    if diff * 10_000 > shipped_price as u128 * cfg.walrus_vote_threshold_bps as u128
+                    {
+                        shipped_votes[i] = v;
+                        shipped_price = shipped_quorum(&shipped_votes, &shipped_weights, n_shards)?;
+                    }
+                }
+            }
             let frost_price = usd_to_frost(usd_price, rate)?;
             if fixed_frost == 0 {
                 fixed_frost = usd_to_frost(cfg.storage_nano_usd, nano_usd(wal0))?;
@@ -472,21 +548,25 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
             let paid = frost_price as f64 * spot; // nano-USD per unit-epoch
             let fixed_paid = fixed_frost as f64 * spot;
             let walrus_paid = walrus_frost as f64 * spot;
+            let shipped_paid = shipped_price as f64 * spot;
             logs_wal.push((spot / wal0).ln());
             logs_floe.push((paid / usd_price as f64).ln());
             logs_fixed.push((fixed_paid / cfg.storage_nano_usd as f64).ln());
             logs_walrus.push((walrus_paid / usd_target as f64).ln());
+            logs_shipped.push((shipped_paid / usd_target as f64).ln());
             samples.push(Sample {
                 wal_usd: spot,
                 usd_price,
                 usd_paid: paid,
                 fixed_usd_paid: fixed_paid,
                 walrus_usd_paid: walrus_paid,
+                walrus_shipped_usd_paid: shipped_paid,
             });
             sum_frost += frost_price as u128;
             sum_paid += paid;
             sum_fixed += fixed_paid;
             sum_walrus += walrus_paid;
+            sum_shipped += shipped_paid;
             sum_wal += spot;
         }
 
@@ -560,6 +640,7 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
             fixed_usd_paid: sum_fixed / n,
             walrus_frost_price: walrus_frost,
             walrus_usd_paid: sum_walrus / n,
+            walrus_shipped_usd_paid: sum_shipped / n,
             pot,
             burned: s.header.burned,
             paid: s.header.paid,
@@ -571,6 +652,7 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
         std_log_floe: std_dev(&logs_floe),
         std_log_fixed: std_dev(&logs_fixed),
         std_log_walrus: std_dev(&logs_walrus),
+        std_log_walrus_shipped: std_dev(&logs_shipped),
     };
     Ok(SimOutput {
         rows,
@@ -580,12 +662,23 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
     })
 }
 
+/// The quorum-below price of the votes of the nodes holding shards.
+fn shipped_quorum(votes: &[u64], weights: &[u64], n_shards: u64) -> Result<u64> {
+    let v: Vec<Vote> = votes
+        .iter()
+        .zip(weights)
+        .filter(|(_, w)| **w > 0)
+        .map(|(v, w)| Vote::new(*v, *w))
+        .collect();
+    quorum_below(&v, n_shards)
+}
+
 /// The per-epoch table as CSV (header line first; USD amounts in USD, FROST as integers).
 pub fn to_csv(out: &SimOutput) -> String {
     let n_pools = out.rows.first().map_or(0, |r| r.pools.len());
     let mut s = String::from(
         "epoch,wal_usd,usd_price_per_mib_epoch,frost_price_per_mib_epoch,usd_paid_per_mib_epoch,\
-fixed_frost_price,fixed_usd_paid,walrus_frost_price,walrus_usd_paid,pot_frost,burned_frost,paid_frost",
+fixed_frost_price,fixed_usd_paid,walrus_frost_price,walrus_usd_paid,walrus_shipped_usd_paid,pot_frost,burned_frost,paid_frost",
     );
     for p in 0..n_pools {
         s.push_str(&format!(",pool{p}_shards,pool{p}_stake_frost,pool{p}_perf_bps,pool{p}_reward_frost,pool{p}_commission_frost,pool{p}_apy"));
@@ -594,7 +687,7 @@ fixed_frost_price,fixed_usd_paid,walrus_frost_price,walrus_usd_paid,pot_frost,bu
     let usd = |nano: f64| nano / NANO_USD_PER_USD as f64;
     for r in &out.rows {
         s.push_str(&format!(
-            "{},{:.6},{:.9},{},{:.9},{},{:.9},{},{:.9},{},{},{}",
+            "{},{:.6},{:.9},{},{:.9},{},{:.9},{},{:.9},{:.9},{},{},{}",
             r.epoch,
             r.wal_usd,
             usd(r.usd_price as f64),
@@ -604,6 +697,7 @@ fixed_frost_price,fixed_usd_paid,walrus_frost_price,walrus_usd_paid,pot_frost,bu
             usd(r.fixed_usd_paid),
             r.walrus_frost_price,
             usd(r.walrus_usd_paid),
+            usd(r.walrus_shipped_usd_paid),
             r.pot,
             r.burned,
             r.paid

@@ -3,6 +3,7 @@
 use floe_economics::sim::{run, to_csv, SimConfig, VoteShock, WalPath};
 use floe_economics::FROST_PER_WAL;
 
+/// Hourly steps (the guard and accounting tests need no finer resolution).
 fn cfg(seed: u64) -> SimConfig {
     SimConfig {
         wal_usd: WalPath::Generated {
@@ -10,60 +11,86 @@ fn cfg(seed: u64) -> SimConfig {
             start: 0.40,
             annual_volatility: 1.0,
         },
+        samples_per_epoch: 336,
+        rate_sample_steps: 1,
         ..SimConfig::default()
     }
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    (v[(n - 1) / 2] + v[n / 2]) / 2.0
+}
+
 #[test]
-fn usd_price_stays_near_target_at_100pct_volatility() {
-    // The default run (seed 1) must meet the bound; over 50 independent paths, nearly all
-    // must (the denominator is the spread of one random walk, which some calm paths lack).
-    let mut ratios = Vec::new();
-    for seed in 1..=50 {
-        let out = run(&cfg(seed)).expect("runs");
-        assert_eq!(out.rows.len(), 104);
-        let s = out.summary;
-        // The path really has the requested volatility: per-step log returns ≈ 1/sqrt(26·14).
-        let r: Vec<f64> = out
-            .samples
-            .windows(2)
-            .map(|w| (w[1].wal_usd / w[0].wal_usd).ln())
-            .collect();
-        let m = r.iter().sum::<f64>() / r.len() as f64;
-        let sd = (r.iter().map(|x| (x - m).powi(2)).sum::<f64>() / r.len() as f64).sqrt();
-        let annual = sd * ((26 * 14) as f64).sqrt();
-        assert!(
-            (0.85..1.15).contains(&annual),
-            "seed {seed}: annualised volatility {annual}"
-        );
-        let ratio = s.stability_ratio();
-        eprintln!(
-            "seed {seed}: std log(WAL) {:.3}  floe {:.3}  fixed {:.3}  walrus {:.3}  ratio {ratio:.3}",
-            s.std_log_wal, s.std_log_floe, s.std_log_fixed, s.std_log_walrus
-        );
-        if seed == 1 {
-            assert!(ratio <= 0.25, "default path: ratio {ratio}");
+fn floe_stays_at_least_twice_as_close_to_target_as_walrus_shipped_rule() {
+    // Acceptance 1 of issue 17 on a smaller set (the full table, 50 paths of 26 epochs, is
+    // `examples/price_stability.rs`, in economics/README.md): 7 paths of 6 two-week epochs in
+    // 10-minute steps at each volatility, Floe's default rule against Walrus's shipped rule
+    // (per-node monitors every 10 minutes, 10% threshold, quorum recomputed on each vote), in the
+    // same runs.
+    for vol in [0.5, 1.0, 1.5] {
+        let (mut floe, mut shipped, mut per_epoch) = (Vec::new(), Vec::new(), Vec::new());
+        for seed in 1..=7 {
+            let out = run(&SimConfig {
+                epochs: 6,
+                wal_usd: WalPath::Generated {
+                    seed,
+                    start: 0.40,
+                    annual_volatility: vol,
+                },
+                seed: seed + 1000,
+                ..SimConfig::default()
+            })
+            .expect("runs");
+            // The path has the requested volatility (per-step sd × sqrt(steps per year)).
+            let r: Vec<f64> = out
+                .samples
+                .windows(2)
+                .map(|w| (w[1].wal_usd / w[0].wal_usd).ln())
+                .collect();
+            let m = r.iter().sum::<f64>() / r.len() as f64;
+            let sd = (r.iter().map(|x| (x - m).powi(2)).sum::<f64>() / r.len() as f64).sqrt();
+            let annual = sd * ((26 * 2016) as f64).sqrt() / vol;
+            assert!(
+                (0.95..1.05).contains(&annual),
+                "vol {vol} seed {seed}: {annual}"
+            );
+            let s = out.summary;
+            assert!(s.stability_ratio() <= 0.25, "vol {vol} seed {seed}: {s:?}");
+            floe.push(s.std_log_floe);
+            shipped.push(s.std_log_walrus_shipped);
+            per_epoch.push(s.std_log_walrus);
         }
-        // Floe's own error is path-independent: about 0.58 (= sqrt(1/3), the lag of a one-epoch moving average) of one epoch's volatility
-        // (1/sqrt(26) ≈ 0.196), whatever the path does.
-        assert!(
-            s.std_log_floe < 0.7 * (1.0f64 / 26.0).sqrt(),
-            "seed {seed}: {}",
-            s.std_log_floe
-        );
-        // Walrus's rule (retargeted each epoch, no averaging) tracks worse than Floe's.
-        assert!(s.std_log_walrus > s.std_log_floe);
-        // A fixed FROST price follows WAL exactly: no stability at all.
-        assert!((s.std_log_fixed / s.std_log_wal - 1.0).abs() < 0.05);
-        ratios.push(ratio);
+        let (f, w, p) = (median(floe), median(shipped), median(per_epoch));
+        eprintln!("vol {vol}: Floe {f:.4}, Walrus shipped {w:.4}, Walrus per-epoch {p:.4}");
+        assert!(f <= 0.5 * w, "vol {vol}: Floe {f} vs Walrus shipped {w}");
+        // The shipped rule itself beats retargeting once per epoch.
+        assert!(w < p, "vol {vol}: shipped {w} vs per-epoch {p}");
     }
-    let passing = ratios.iter().filter(|r| **r <= 0.25).count();
-    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
-    eprintln!("{passing}/50 paths within 1/4, mean ratio {mean:.3}");
-    // Measured: 43/50 within the bound, mean ratio 0.17; the misses are paths whose own
-    // spread is under ~0.4 (a calm path), where Floe's error (~0.11) is unchanged.
-    assert!(passing >= 40, "{passing}/50 paths within the bound");
-    assert!(mean <= 0.2, "mean ratio {mean}");
+}
+
+#[test]
+fn a_minority_of_lying_rate_reporters_moves_nothing_beyond_the_honest_spread() {
+    // Acceptance 2 of issue 17: 30% of the shards report a rate 10x off. The honest nodes'
+    // feeds are the same draws in both runs, so Floe's FROST price may differ only within the
+    // spread of the honest reports (±0.5% noise, up to one step of feed delay).
+    let honest = SimConfig {
+        epochs: 4,
+        lying_rate_reporters_bps: 0,
+        ..cfg(11)
+    };
+    let lying = SimConfig {
+        lying_rate_reporters_bps: 3000,
+        ..honest.clone()
+    };
+    let (a, b) = (run(&honest).unwrap(), run(&lying).unwrap());
+    let spread = 0.01 + 2.0 * 1.0 / ((26 * 336) as f64).sqrt(); // noise band + a step's move
+    for (x, y) in a.samples.iter().zip(&b.samples) {
+        let d = (x.usd_paid / y.usd_paid).ln().abs();
+        assert!(d <= spread, "{d} > {spread}");
+    }
 }
 
 fn usd_prices(cfg: &SimConfig) -> Vec<u64> {

@@ -219,7 +219,8 @@ fn sim_writes_csv_and_a_png_and_svg_chart_with_every_series() {
         ("Floe paid", [31, 94, 200]),
         ("Floe target", [200, 30, 30]),
         ("fixed FROST", [230, 120, 20]),
-        ("Walrus rule", [40, 160, 70]),
+        ("Walrus per-epoch rule", [40, 160, 70]),
+        ("Walrus shipped rule", [150, 60, 170]),
     ] {
         let pixels = image.pixels().filter(|p| p.0 == rgb).count();
         assert!(pixels > 100, "{name}: {pixels} pixels of its colour");
@@ -242,7 +243,8 @@ fn sim_writes_csv_and_a_png_and_svg_chart_with_every_series() {
         "Floe: USD paid",
         "Floe: USD target",
         "fixed FROST price (= WAL/USD)",
-        "Walrus rule: USD paid",
+        "Walrus, votes per epoch: USD paid",
+        "Walrus, shipped rule: USD paid",
     ] {
         assert!(svg.contains(text), "the SVG lacks {text:?}");
     }

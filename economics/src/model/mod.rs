@@ -102,7 +102,8 @@ pub struct Params {
     /// weight, before the pools process withdrawals and activations (the core contracts' rule
     /// until the settlement contracts land). Genesis only: governance cannot set `0`.
     pub settlement_fallback_epochs: u32,
-    /// Rate samples averaged (one epoch's worth).
+    /// Rate samples averaged: the last 3, sampled hourly on chain (Move's
+    /// `rate_sample_interval_ms`); see `examples/price_stability.rs`.
     pub rate_window_samples: u32,
     /// Largest number of nodes in a committee: the candidates with the most stake.
     pub max_active_nodes: u32,
@@ -131,7 +132,7 @@ impl Default for Params {
             curve: PerformanceCurve::default(),
             challenges_per_shard: 10,
             settlement_fallback_epochs: 2,
-            rate_window_samples: 14,
+            rate_window_samples: 3,
             max_active_nodes: 100,
             max_shards_per_node: 1000,
             gov_quorum_bps: 3_334,

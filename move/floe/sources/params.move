@@ -33,8 +33,8 @@ public struct Params has copy, drop, store {
     max_shards_per_node: u16,
     /// Smallest time between two samples of the committee's WAL/USD rate.
     rate_sample_interval_ms: u64,
-    /// Samples in the WAL/USD rate window whose mean prices storage in FROST (one epoch's
-    /// worth of samples averages the rate over the last epoch).
+    /// Samples in the WAL/USD rate window whose mean prices storage in FROST (3 hourly samples:
+    /// the rate follows WAL within hours; `floe sim` and `economics/README.md` show why).
     rate_window_samples: u64,
 }
 
@@ -79,7 +79,7 @@ public fun new(
 
 /// Defaults: 1000 shards, 14-day epochs, 53 epochs ahead, a 5% price step, 10% burn, 1 WAL
 /// minimum stake, 50% commission cap, 100 nodes, 1000 shards per node, an hourly rate sample
-/// and a window of one epoch of samples (336).
+/// and a window of the last 3 samples.
 public fun default(): Params {
     new(
         1000,
@@ -92,7 +92,7 @@ public fun default(): Params {
         100,
         1000,
         3600 * 1000,
-        14 * 24,
+        3,
     )
 }
 
@@ -148,7 +148,8 @@ fun defaults_are_valid() {
     assert!(p.n_shards() == 1000);
     assert!(p.min_stake() == 1_000_000_000);
     assert!(p.max_epochs_ahead() == 53);
-    assert!(p.rate_window_samples() == 336);
+    assert!(p.rate_window_samples() == 3);
+    assert!(p.rate_sample_interval_ms() == 3600 * 1000);
 }
 
 #[test]

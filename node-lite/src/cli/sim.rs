@@ -16,8 +16,9 @@ pub struct SimArgs {
     /// Number of epochs to simulate.
     #[arg(long, default_value_t = 104)]
     pub epochs: u32,
-    /// Sampling steps per epoch (rate reports and purchases).
-    #[arg(long, default_value_t = 14)]
+    /// Steps per epoch (price feeds, rate reports and purchases); 2016 = 10-minute steps in a
+    /// two-week epoch, the resolution of Walrus's price monitor.
+    #[arg(long, default_value_t = sim::STEPS_PER_EPOCH)]
     pub samples_per_epoch: u32,
     /// Epochs per year (26 = two-week epochs); scales volatility and APY.
     #[arg(long, default_value_t = 26)]
@@ -53,6 +54,26 @@ pub struct SimArgs {
     /// Share of shards (bps) whose nodes report a WAL/USD rate 10x off.
     #[arg(long, default_value_t = 2000)]
     pub lying_rate_reporters_bps: u16,
+    /// Noise of the honest nodes' price feeds (bps, uniform ±, per node and step).
+    #[arg(long, default_value_t = 50)]
+    pub rate_noise_bps: u16,
+    /// Feed delay: node i sees the rate of `i mod (N + 1)` steps ago.
+    #[arg(long, default_value_t = 1)]
+    pub feed_delay_steps: u32,
+    /// Floe: steps between two samples of the committee's rate (6 = hourly at 10-minute steps).
+    #[arg(long, default_value_t = 6)]
+    pub rate_sample_steps: u32,
+    /// Floe: samples averaged into the rate that converts USD prices to FROST.
+    #[arg(long, default_value_t = sim::DEFAULT_RATE_WINDOW_SAMPLES)]
+    pub rate_window_samples: u32,
+    /// Walrus's shipped rule: steps between two checks of a node's price monitor (walrus's
+    /// default is 10 minutes).
+    #[arg(long, default_value_t = 1)]
+    pub walrus_monitor_steps: u32,
+    /// Walrus's shipped rule: a node sends a new vote only past this difference from the
+    /// on-chain price (bps; walrus's default is 10%).
+    #[arg(long, default_value_t = 1000)]
+    pub walrus_vote_threshold_bps: u16,
     /// Target storage price voted by the nodes, USD per MiB per epoch.
     #[arg(long, default_value_t = 0.00001)]
     pub storage_usd: f64,
@@ -150,7 +171,12 @@ pub fn config(args: &SimArgs) -> anyhow::Result<SimConfig> {
         failure_rates_bps: args.failure_rates_bps.clone(),
         lying_challengers_bps: args.lying_challengers_bps,
         lying_rate_reporters_bps: args.lying_rate_reporters_bps,
-        rate_noise_bps: defaults.rate_noise_bps,
+        rate_noise_bps: args.rate_noise_bps,
+        feed_delay_steps: args.feed_delay_steps,
+        rate_sample_steps: args.rate_sample_steps,
+        rate_window_samples: args.rate_window_samples,
+        walrus_monitor_steps: args.walrus_monitor_steps,
+        walrus_vote_threshold_bps: args.walrus_vote_threshold_bps,
         storage_nano_usd: nano_usd(args.storage_usd, "--storage-usd")?,
         write_nano_usd: nano_usd(args.write_usd, "--write-usd")?,
         demand_units_per_epoch: args.demand_mib_per_epoch,
@@ -221,13 +247,16 @@ pub fn run(args: &SimArgs) -> anyhow::Result<()> {
     let s = out.summary;
     println!(
         "stability over {} epochs: std log(WAL_t/WAL_0) = {:.4}; std log(USD paid / USD target): Floe {:.4} \
-         (ratio {:.3}, bound 0.25), fixed FROST price {:.4}, Walrus rule {:.4}",
+         (ratio {:.3}, bound 0.25), Walrus shipped rule {:.4} (Floe/Walrus {:.2}), Walrus per-epoch rule {:.4}, \
+         fixed FROST price {:.4}",
         out.rows.len(),
         s.std_log_wal,
         s.std_log_floe,
         s.stability_ratio(),
-        s.std_log_fixed,
-        s.std_log_walrus
+        s.std_log_walrus_shipped,
+        s.std_log_floe / s.std_log_walrus_shipped,
+        s.std_log_walrus,
+        s.std_log_fixed
     );
     std::fs::write(&args.csv, sim::to_csv(&out))
         .with_context(|| format!("writing {}", args.csv.display()))?;

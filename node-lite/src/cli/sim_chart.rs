@@ -33,8 +33,14 @@ pub const FLOE_PAID: RGBColor = RGBColor(31, 94, 200);
 pub const FLOE_TARGET: RGBColor = RGBColor(200, 30, 30);
 /// A fixed FROST price.
 pub const FIXED_FROST: RGBColor = RGBColor(230, 120, 20);
-/// Walrus's rule.
+/// Walrus's old rule (FROST votes retargeted once per epoch).
 pub const WALRUS: RGBColor = RGBColor(40, 160, 70);
+/// Walrus's shipped rule (per-node monitors, threshold, quorum recomputed on each vote).
+pub const WALRUS_SHIPPED: RGBColor = RGBColor(150, 60, 170);
+
+/// Most points drawn per line (a run has up to hundreds of thousands of steps; the chart keeps
+/// every `n`-th).
+const MAX_POINTS: usize = 6000;
 
 fn register_bundled_font() -> anyhow::Result<()> {
     static ONCE: Once = Once::new();
@@ -66,8 +72,8 @@ pub fn write_charts(out: &SimOutput, title: &str, png: &Path, svg: &Path) -> any
 /// One line of the chart: its legend name, colour and `(epoch, value)` points.
 type Series = (&'static str, RGBColor, Vec<(f64, f64)>);
 
-/// The five series, each normalised to its starting value.
-fn series(out: &SimOutput) -> [Series; 5] {
+/// The six series, each normalised to its starting value.
+fn series(out: &SimOutput) -> [Series; 6] {
     let per_epoch = (out.samples.len() / out.rows.len().max(1)).max(1) as f64;
     let target0 = out
         .samples
@@ -75,10 +81,12 @@ fn series(out: &SimOutput) -> [Series; 5] {
         .map_or(1.0, |s| s.usd_price as f64)
         .max(1e-9);
     let wal0 = out.wal0.max(1e-12);
+    let every = out.samples.len().div_ceil(MAX_POINTS).max(1);
     let points = |f: &dyn Fn(&floe_economics::sim::Sample) -> f64| -> Vec<(f64, f64)> {
         out.samples
             .iter()
             .enumerate()
+            .step_by(every)
             .map(|(i, s)| (i as f64 / per_epoch, f(s)))
             .filter(|(_, v)| v.is_finite() && *v > 0.0)
             .collect()
@@ -91,9 +99,14 @@ fn series(out: &SimOutput) -> [Series; 5] {
         ),
         ("WAL/USD", WAL_USD, points(&|s| s.wal_usd / wal0)),
         (
-            "Walrus rule: USD paid",
+            "Walrus, votes per epoch: USD paid",
             WALRUS,
             points(&|s| s.walrus_usd_paid / target0),
+        ),
+        (
+            "Walrus, shipped rule: USD paid",
+            WALRUS_SHIPPED,
+            points(&|s| s.walrus_shipped_usd_paid / target0),
         ),
         (
             "Floe: USD target",
@@ -188,7 +201,7 @@ fn draw<DB: DrawingBackend>(
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerRight)
         .label_font((FONT, 16))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
