@@ -65,6 +65,10 @@ pub const MAX_ENTRIES_PER_REQUEST: u64 = 1 << 14;
 /// envelope.
 pub const MAX_RESPONSE_BYTES: usize = MAX_CHECKPOINT_BYTES + (1 << 20);
 
+/// The zstd window a checkpoint file may ask for, log2 bytes: 2^26 = 64 MiB, the decompressed
+/// limit (a compressor never needs a window larger than its input; zstd's default cap is 2^27).
+pub const MAX_ZSTD_WINDOW_LOG: u32 = 26;
+
 /// Why an input is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
@@ -100,4 +104,59 @@ pub enum LimitError {
         /// The path.
         what: String,
     },
+}
+
+/// Why a file from outside could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is over a limit, or not a regular file.
+    #[error(transparent)]
+    Refused(#[from] LimitError),
+}
+
+/// Reads `path` whole if it is a regular file (after following symbolic links) of at most `max`
+/// bytes. A FIFO, a device or a directory is refused without blocking on it (the file is opened
+/// non-blocking and checked on the open descriptor, so it cannot be swapped in between), and at
+/// most `max` + 1 bytes are ever read, even from a file that grows.
+pub fn read_regular_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let what = path.display().to_string();
+    let io = |source| ReadError::Io {
+        path: what.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    if !metadata.is_file() {
+        return Err(LimitError::NotAFile { what }.into());
+    }
+    let too_large = || LimitError::TooLarge {
+        what: what.clone(),
+        limit: max,
+    };
+    if metadata.len() > max {
+        return Err(too_large().into());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large().into());
+    }
+    Ok(bytes)
 }
