@@ -50,7 +50,13 @@ pub fn read_file(path: &Path) -> Result<rpc::Checkpoint, SourceError> {
         Err(ReadError::Refused(e)) => return Err(e.into()),
     };
     let bytes = decompress(&compressed, &what)?;
-    Ok(proto::decode(&bytes, &what)?)
+    proto::decode(&bytes, &what).map_err(|e| match e {
+        LimitError::Malformed { reason, .. } => SourceError::Malformed {
+            what,
+            reason: format!("not a sui.rpc.v2.Checkpoint: {reason}"),
+        },
+        e => e.into(),
+    })
 }
 
 /// Decompresses a checkpoint file's zstd frames, stopping past [`limits::MAX_CHECKPOINT_BYTES`].

@@ -30,10 +30,12 @@ use sui_rpc::proto::sui::rpc::v2::transaction_execution_service_server::{
 use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
+use crate::bounded::{BoundedCodec, RequestLimitLayer};
 use crate::chain::{
     Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
     Transaction,
 };
+use crate::limits;
 use crate::localnet::{sui_exec, Localnet};
 use crate::proto;
 
@@ -312,17 +314,24 @@ impl TransactionExecutionService for LedgerApi {
 }
 
 /// Serves `net` over Sui's gRPC API (ledger, subscription and transaction execution services)
-/// on `listener` until `shutdown` completes.
+/// on `listener` until `shutdown` completes. Requests are bounded by [`crate::limits`] (see
+/// [`RequestLimitLayer`]): one over a limit is refused with `RESOURCE_EXHAUSTED` before it is
+/// decoded, and the server goes on serving.
 pub async fn serve(
     net: Localnet,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
     let api = LedgerApi::new(net);
+    // Every request is bounded twice: the layer reads at most `MAX_REQUEST_BYTES` of body and
+    // checks the entry counts on the wire before any service decodes it; the services' own
+    // decoding limit is the same size.
+    let max = limits::MAX_REQUEST_BYTES;
     tonic::transport::Server::builder()
-        .add_service(LedgerServiceServer::new(api.clone()))
-        .add_service(SubscriptionServiceServer::new(api.clone()))
-        .add_service(TransactionExecutionServiceServer::new(api))
+        .layer(RequestLimitLayer)
+        .add_service(LedgerServiceServer::new(api.clone()).max_decoding_message_size(max))
+        .add_service(SubscriptionServiceServer::new(api.clone()).max_decoding_message_size(max))
+        .add_service(TransactionExecutionServiceServer::new(api).max_decoding_message_size(max))
         .serve_with_incoming_shutdown(
             tonic::transport::server::TcpIncoming::from(listener),
             shutdown,
@@ -345,13 +354,15 @@ pub(crate) async fn subscribe(
         .into_inner())
 }
 
-/// The largest message a [`GrpcSource`] accepts (a checkpoint full of Floe events).
-const MAX_MESSAGE: usize = 256 << 20;
-
 /// A [`CheckpointSource`] over Sui's gRPC API (a full node or the local ledger).
+///
+/// Every response is bounded by [`crate::limits`]: at most [`limits::MAX_RESPONSE_BYTES`], and
+/// its entry counts (transactions per checkpoint, events and signatures per transaction, all
+/// entries together) are checked on the wire before it is decoded ([`BoundedCodec`]); a
+/// response over a limit is an error naming the call and the limit.
 #[derive(Clone)]
 pub struct GrpcSource {
-    client: sui_rpc::Client,
+    channel: tonic::transport::Channel,
     package: Option<Id>,
     mask: prost_types::FieldMask,
 }
@@ -360,16 +371,76 @@ impl GrpcSource {
     /// A source reading `url` (e.g. `http://127.0.0.1:9000`), keeping the transactions and
     /// events of `package` (all `system` calls if `None`). Connects lazily.
     pub fn new(url: &str, package: Option<Id>) -> Result<Self, SourceError> {
-        let client = sui_rpc::Client::new(url.to_owned())
-            .map_err(|e| SourceError::Rpc(format!("{url}: {}", e.message())))?
-            .with_max_decoding_message_size(MAX_MESSAGE);
+        let invalid = |e: &dyn std::fmt::Display| SourceError::Rpc(format!("{url}: {e}"));
+        let uri: tonic::codegen::http::Uri = url.parse().map_err(|e| invalid(&e))?;
+        let https = uri.scheme_str() == Some("https");
+        let mut endpoint = tonic::transport::Endpoint::from(uri);
+        if https {
+            endpoint = endpoint
+                .tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
+                .map_err(|e| invalid(&e))?;
+        }
+        let channel = endpoint
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy();
         let mask = proto::field_mask(proto::READ_MASK)
             .ok_or_else(|| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
         Ok(GrpcSource {
-            client,
+            channel,
             package,
             mask,
         })
+    }
+
+    /// A client of the channel that decodes responses up to [`limits::MAX_RESPONSE_BYTES`].
+    async fn grpc(&self) -> Result<tonic::client::Grpc<tonic::transport::Channel>, Status> {
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone())
+            .max_decoding_message_size(limits::MAX_RESPONSE_BYTES);
+        grpc.ready()
+            .await
+            .map_err(|e| Status::unavailable(format!("cannot connect: {e}")))?;
+        Ok(grpc)
+    }
+
+    /// Calls the unary method `path`, whose response message is `message` (full name).
+    async fn unary<Req, Resp>(
+        &self,
+        path: &'static str,
+        message: &'static str,
+        request: Req,
+    ) -> Result<Resp, Status>
+    where
+        Req: prost::Message + Send + 'static,
+        Resp: prost::Message + Default + Send + 'static,
+    {
+        let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+        let codec = BoundedCodec::<Req, Resp>::new(message);
+        let response = self
+            .grpc()
+            .await?
+            .unary(Request::new(request), path, codec)
+            .await?;
+        Ok(response.into_inner())
+    }
+
+    /// Opens `SubscribeCheckpoints`, every response checked before it is decoded.
+    async fn subscribe(
+        &self,
+    ) -> Result<tonic::Streaming<rpc::SubscribeCheckpointsResponse>, Status> {
+        let mut request = rpc::SubscribeCheckpointsRequest::default();
+        request.read_mask = Some(self.mask.clone());
+        let path = tonic::codegen::http::uri::PathAndQuery::from_static(
+            "/sui.rpc.v2.SubscriptionService/SubscribeCheckpoints",
+        );
+        let codec = BoundedCodec::<_, rpc::SubscribeCheckpointsResponse>::new(
+            "sui.rpc.v2.SubscribeCheckpointsResponse",
+        );
+        let response = self
+            .grpc()
+            .await?
+            .server_streaming(Request::new(request), path, codec)
+            .await?;
+        Ok(response.into_inner())
     }
 
     fn convert(&self, cp: &rpc::Checkpoint, what: String) -> Result<Checkpoint, SourceError> {
@@ -386,22 +457,20 @@ impl GrpcSource {
         request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
             seq,
         ));
-        match self
-            .client
-            .clone()
-            .ledger_client()
-            .get_checkpoint(request)
-            .await
-        {
+        let response = self
+            .unary::<_, rpc::GetCheckpointResponse>(
+                "/sui.rpc.v2.LedgerService/GetCheckpoint",
+                "sui.rpc.v2.GetCheckpointResponse",
+                request,
+            )
+            .await;
+        match response {
             Ok(r) => {
                 let what = format!("GetCheckpoint({seq})");
-                let cp = r
-                    .into_inner()
-                    .checkpoint
-                    .ok_or_else(|| SourceError::Malformed {
-                        what: what.clone(),
-                        reason: "the response has no checkpoint".into(),
-                    })?;
+                let cp = r.checkpoint.ok_or_else(|| SourceError::Malformed {
+                    what: what.clone(),
+                    reason: "the response has no checkpoint".into(),
+                })?;
                 let cp = self.convert(&cp, what)?;
                 Ok(Some(cp))
             }
@@ -412,7 +481,8 @@ impl GrpcSource {
 
     /// Waits on the subscription until the server has checkpoint `seq`.
     async fn wait_for(&self, seq: u64) -> Result<Checkpoint, SourceError> {
-        let mut stream = subscribe(&self.client, self.mask.clone())
+        let mut stream = self
+            .subscribe()
             .await
             .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?;
         // It may have been sealed between the failed get and the subscription.
@@ -453,12 +523,13 @@ impl CheckpointSource for GrpcSource {
 
     async fn latest_sequence(&self) -> Result<Option<u64>, SourceError> {
         let info = self
-            .client
-            .clone()
-            .ledger_client()
-            .get_service_info(rpc::GetServiceInfoRequest::default())
+            .unary::<_, rpc::GetServiceInfoResponse>(
+                "/sui.rpc.v2.LedgerService/GetServiceInfo",
+                "sui.rpc.v2.GetServiceInfoResponse",
+                rpc::GetServiceInfoRequest::default(),
+            )
             .await
             .map_err(|s| rpc_error("GetServiceInfo", &s))?;
-        Ok(info.into_inner().checkpoint_height)
+        Ok(info.checkpoint_height)
     }
 }
