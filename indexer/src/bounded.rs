@@ -536,7 +536,7 @@ where
                 Ok(c) => c.to_bytes(),
                 Err(e) if e.is::<http_body_util::LengthLimitError>() => {
                     return refused(Status::resource_exhausted(format!(
-                        "the request to {path} is larger than the limit of {} bytes",
+                        "the request to {path} is too large: the limit is {} bytes",
                         limits::MAX_REQUEST_BYTES
                     )))
                 }

@@ -73,7 +73,7 @@ pub const MAX_ZSTD_WINDOW_LOG: u32 = 26;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
     /// The input is larger than its limit.
-    #[error("{what} is larger than the limit of {limit} bytes")]
+    #[error("{what} is too large: the limit is {limit} bytes")]
     TooLarge {
         /// The input (a file path, a gRPC method, a message type).
         what: String,
