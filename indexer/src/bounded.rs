@@ -440,6 +440,116 @@ fn status_of(e: LimitError) -> Status {
     }
 }
 
+/// A gRPC client of Sui's API whose every response is checked against the [`RESPONSE`]
+/// budget before it is decoded ([`BoundedCodec`]), and at most
+/// [`limits::MAX_RESPONSE_BYTES`]. Connects lazily; a cheap handle.
+#[derive(Debug, Clone)]
+pub struct BoundedClient {
+    channel: tonic::transport::Channel,
+}
+
+impl BoundedClient {
+    /// A client of `url` (`http://…`, or `https://…` with the web PKI roots).
+    pub fn new(url: &str) -> Result<Self, String> {
+        let invalid = |e: &dyn std::fmt::Display| format!("{url}: {e}");
+        let uri: http::Uri = url.parse().map_err(|e| invalid(&e))?;
+        let https = uri.scheme_str() == Some("https");
+        let mut endpoint = tonic::transport::Endpoint::from(uri);
+        if https {
+            endpoint = endpoint
+                .tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
+                .map_err(|e| invalid(&e))?;
+        }
+        let channel = endpoint
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .http2_keep_alive_interval(std::time::Duration::from_secs(5))
+            .keep_alive_timeout(std::time::Duration::from_secs(20))
+            .connect_lazy();
+        Ok(BoundedClient { channel })
+    }
+
+    async fn grpc(&self) -> Result<tonic::client::Grpc<tonic::transport::Channel>, Status> {
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone())
+            .max_decoding_message_size(limits::MAX_RESPONSE_BYTES);
+        grpc.ready()
+            .await
+            .map_err(|e| Status::unavailable(format!("cannot connect: {e}")))?;
+        Ok(grpc)
+    }
+
+    /// Calls the unary method `path` (`/package.Service/Method`), whose response message is
+    /// `message` (its protobuf full name).
+    pub async fn unary<Req, Resp>(
+        &self,
+        path: &'static str,
+        message: &'static str,
+        request: Req,
+    ) -> Result<Resp, Status>
+    where
+        Req: Message + Send + 'static,
+        Resp: Message + Default + Send + 'static,
+    {
+        let path = http::uri::PathAndQuery::from_static(path);
+        let codec = BoundedCodec::<Req, Resp>::new(message);
+        let response = self
+            .grpc()
+            .await?
+            .unary(tonic::Request::new(request), path, codec)
+            .await?;
+        Ok(response.into_inner())
+    }
+
+    /// Calls the server-streaming method `path`, whose response messages are `message`.
+    pub async fn server_streaming<Req, Resp>(
+        &self,
+        path: &'static str,
+        message: &'static str,
+        request: Req,
+    ) -> Result<tonic::Streaming<Resp>, Status>
+    where
+        Req: Message + Send + 'static,
+        Resp: Message + Default + Send + 'static,
+    {
+        let path = http::uri::PathAndQuery::from_static(path);
+        let codec = BoundedCodec::<Req, Resp>::new(message);
+        let response = self
+            .grpc()
+            .await?
+            .server_streaming(tonic::Request::new(request), path, codec)
+            .await?;
+        Ok(response.into_inner())
+    }
+
+    /// `LedgerService.GetCheckpoint`.
+    pub async fn get_checkpoint(
+        &self,
+        request: sui_rpc::proto::sui::rpc::v2::GetCheckpointRequest,
+    ) -> Result<sui_rpc::proto::sui::rpc::v2::GetCheckpointResponse, Status> {
+        self.unary(
+            "/sui.rpc.v2.LedgerService/GetCheckpoint",
+            "sui.rpc.v2.GetCheckpointResponse",
+            request,
+        )
+        .await
+    }
+
+    /// `SubscriptionService.SubscribeCheckpoints` with `read_mask`.
+    pub async fn subscribe_checkpoints(
+        &self,
+        read_mask: prost_types::FieldMask,
+    ) -> Result<tonic::Streaming<sui_rpc::proto::sui::rpc::v2::SubscribeCheckpointsResponse>, Status>
+    {
+        let mut request = sui_rpc::proto::sui::rpc::v2::SubscribeCheckpointsRequest::default();
+        request.read_mask = Some(read_mask);
+        self.server_streaming(
+            "/sui.rpc.v2.SubscriptionService/SubscribeCheckpoints",
+            "sui.rpc.v2.SubscribeCheckpointsResponse",
+            request,
+        )
+        .await
+    }
+}
+
 /// A server layer bounding every gRPC request: the body is read up to [`REQUEST`]'s size (plus
 /// gRPC framing), and each message of a method of Sui's API is checked against [`REQUEST`]
 /// before the service decodes it. A refused request gets `RESOURCE_EXHAUSTED` (or

@@ -30,7 +30,7 @@ use sui_rpc::proto::sui::rpc::v2::transaction_execution_service_server::{
 use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
-use crate::bounded::{BoundedCodec, RequestLimitLayer};
+use crate::bounded::{BoundedClient, RequestLimitLayer};
 use crate::chain::{
     Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
     Transaction,
@@ -339,21 +339,6 @@ pub async fn serve(
         .await
 }
 
-/// Opens `SubscribeCheckpoints` on `client`, with `read_mask`.
-pub(crate) async fn subscribe(
-    client: &sui_rpc::Client,
-    read_mask: prost_types::FieldMask,
-) -> Result<tonic::Streaming<rpc::SubscribeCheckpointsResponse>, Status> {
-    let mut request = rpc::SubscribeCheckpointsRequest::default();
-    request.read_mask = Some(read_mask);
-    Ok(client
-        .clone()
-        .subscription_client()
-        .subscribe_checkpoints(request)
-        .await?
-        .into_inner())
-}
-
 /// A [`CheckpointSource`] over Sui's gRPC API (a full node or the local ledger).
 ///
 /// Every response is bounded by [`crate::limits`]: at most [`limits::MAX_RESPONSE_BYTES`], and
@@ -362,7 +347,7 @@ pub(crate) async fn subscribe(
 /// response over a limit is an error naming the call and the limit.
 #[derive(Clone)]
 pub struct GrpcSource {
-    channel: tonic::transport::Channel,
+    client: BoundedClient,
     package: Option<Id>,
     mask: prost_types::FieldMask,
 }
@@ -371,76 +356,14 @@ impl GrpcSource {
     /// A source reading `url` (e.g. `http://127.0.0.1:9000`), keeping the transactions and
     /// events of `package` (all `system` calls if `None`). Connects lazily.
     pub fn new(url: &str, package: Option<Id>) -> Result<Self, SourceError> {
-        let invalid = |e: &dyn std::fmt::Display| SourceError::Rpc(format!("{url}: {e}"));
-        let uri: tonic::codegen::http::Uri = url.parse().map_err(|e| invalid(&e))?;
-        let https = uri.scheme_str() == Some("https");
-        let mut endpoint = tonic::transport::Endpoint::from(uri);
-        if https {
-            endpoint = endpoint
-                .tls_config(tonic::transport::ClientTlsConfig::new().with_enabled_roots())
-                .map_err(|e| invalid(&e))?;
-        }
-        let channel = endpoint
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .connect_lazy();
+        let client = BoundedClient::new(url).map_err(SourceError::Rpc)?;
         let mask = proto::field_mask(proto::READ_MASK)
             .ok_or_else(|| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
         Ok(GrpcSource {
-            channel,
+            client,
             package,
             mask,
         })
-    }
-
-    /// A client of the channel that decodes responses up to [`limits::MAX_RESPONSE_BYTES`].
-    async fn grpc(&self) -> Result<tonic::client::Grpc<tonic::transport::Channel>, Status> {
-        let mut grpc = tonic::client::Grpc::new(self.channel.clone())
-            .max_decoding_message_size(limits::MAX_RESPONSE_BYTES);
-        grpc.ready()
-            .await
-            .map_err(|e| Status::unavailable(format!("cannot connect: {e}")))?;
-        Ok(grpc)
-    }
-
-    /// Calls the unary method `path`, whose response message is `message` (full name).
-    async fn unary<Req, Resp>(
-        &self,
-        path: &'static str,
-        message: &'static str,
-        request: Req,
-    ) -> Result<Resp, Status>
-    where
-        Req: prost::Message + Send + 'static,
-        Resp: prost::Message + Default + Send + 'static,
-    {
-        let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
-        let codec = BoundedCodec::<Req, Resp>::new(message);
-        let response = self
-            .grpc()
-            .await?
-            .unary(Request::new(request), path, codec)
-            .await?;
-        Ok(response.into_inner())
-    }
-
-    /// Opens `SubscribeCheckpoints`, every response checked before it is decoded.
-    async fn subscribe(
-        &self,
-    ) -> Result<tonic::Streaming<rpc::SubscribeCheckpointsResponse>, Status> {
-        let mut request = rpc::SubscribeCheckpointsRequest::default();
-        request.read_mask = Some(self.mask.clone());
-        let path = tonic::codegen::http::uri::PathAndQuery::from_static(
-            "/sui.rpc.v2.SubscriptionService/SubscribeCheckpoints",
-        );
-        let codec = BoundedCodec::<_, rpc::SubscribeCheckpointsResponse>::new(
-            "sui.rpc.v2.SubscribeCheckpointsResponse",
-        );
-        let response = self
-            .grpc()
-            .await?
-            .server_streaming(Request::new(request), path, codec)
-            .await?;
-        Ok(response.into_inner())
     }
 
     fn convert(&self, cp: &rpc::Checkpoint, what: String) -> Result<Checkpoint, SourceError> {
@@ -457,14 +380,7 @@ impl GrpcSource {
         request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
             seq,
         ));
-        let response = self
-            .unary::<_, rpc::GetCheckpointResponse>(
-                "/sui.rpc.v2.LedgerService/GetCheckpoint",
-                "sui.rpc.v2.GetCheckpointResponse",
-                request,
-            )
-            .await;
-        match response {
+        match self.client.get_checkpoint(request).await {
             Ok(r) => {
                 let what = format!("GetCheckpoint({seq})");
                 let cp = r.checkpoint.ok_or_else(|| SourceError::Malformed {
@@ -482,7 +398,8 @@ impl GrpcSource {
     /// Waits on the subscription until the server has checkpoint `seq`.
     async fn wait_for(&self, seq: u64) -> Result<Checkpoint, SourceError> {
         let mut stream = self
-            .subscribe()
+            .client
+            .subscribe_checkpoints(self.mask.clone())
             .await
             .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?;
         // It may have been sealed between the failed get and the subscription.
@@ -523,6 +440,7 @@ impl CheckpointSource for GrpcSource {
 
     async fn latest_sequence(&self) -> Result<Option<u64>, SourceError> {
         let info = self
+            .client
             .unary::<_, rpc::GetServiceInfoResponse>(
                 "/sui.rpc.v2.LedgerService/GetServiceInfo",
                 "sui.rpc.v2.GetServiceInfoResponse",
