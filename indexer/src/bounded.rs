@@ -26,19 +26,19 @@ use tonic::Status;
 
 use crate::limits::{self, LimitError};
 
-/// The resource budget of one kind of protobuf message.
+/// The resource budget of one kind of protobuf message. Besides its two numbers, every budget
+/// applies Sui's per-field limits (transactions per checkpoint, events, signatures and commands
+/// per transaction, per message holding them), wherever the message appears.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     /// Largest encoded size, bytes.
     pub max_bytes: usize,
     /// Most entries of all repeated fields together, at every depth.
     pub max_entries: u64,
-    /// Most entries of particular repeated fields, per message holding them:
-    /// `(message full name, field name, limit)`.
-    pub per_field: &'static [(&'static str, &'static str, u64)],
 }
 
-/// The per-field limits that hold wherever the message appears (Sui's protocol limits).
+/// The per-field limits that hold wherever the message appears (Sui's protocol limits):
+/// `(message full name, field name, limit)`.
 const SUI_FIELD_LIMITS: &[(&str, &str, u64)] = &[
     (
         "sui.rpc.v2.Checkpoint",
@@ -81,7 +81,6 @@ const SUI_FIELD_LIMITS: &[(&str, &str, u64)] = &[
 pub const CHECKPOINT: Budget = Budget {
     max_bytes: limits::MAX_CHECKPOINT_BYTES,
     max_entries: limits::MAX_ENTRIES_PER_CHECKPOINT,
-    per_field: SUI_FIELD_LIMITS,
 };
 
 /// The budget of a gRPC response carrying a checkpoint.
@@ -94,7 +93,6 @@ pub const RESPONSE: Budget = Budget {
 pub const REQUEST: Budget = Budget {
     max_bytes: limits::MAX_REQUEST_BYTES,
     max_entries: limits::MAX_ENTRIES_PER_REQUEST,
-    per_field: SUI_FIELD_LIMITS,
 };
 
 /// How prost decodes a field, as far as memory goes.
@@ -311,7 +309,9 @@ impl Scan<'_> {
             }
         };
         *count = count.saturating_add(n);
-        let (_, field, limit) = self.budget.per_field[limit_index];
+        let Some((_, field, limit)) = SUI_FIELD_LIMITS.get(limit_index).copied() else {
+            return Ok(());
+        };
         if *count > limit {
             return Err(LimitError::TooMany {
                 what: self.what.to_owned(),
@@ -324,12 +324,11 @@ impl Scan<'_> {
 }
 
 /// Checks that `bytes`, a protobuf `message` (full name, e.g. `sui.rpc.v2.Checkpoint`) read from
-/// `what`, fits `budget`: its size, its entry counts (all repeated fields together and the
-/// budget's particular fields, per message holding them) and its wire format. Runs in one pass,
+/// `what`, fits `budget`: its size, its entry counts (all repeated fields together and Sui's
+/// per-field limits, per message holding them) and its wire format. Runs in one pass,
 /// allocating nothing per entry; a message that passes decodes within the budget's bound.
 ///
-/// `budget.per_field` must be [`CHECKPOINT`]'s (the schema numbers its limits); a message the
-/// schema does not know is checked for size only.
+/// A message the schema does not know is checked for size only.
 pub fn check(bytes: &[u8], message: &str, what: &str, budget: &Budget) -> Result<(), LimitError> {
     if bytes.len() > budget.max_bytes {
         return Err(LimitError::TooLarge {
