@@ -24,6 +24,8 @@ struct Run {
 }
 
 /// Runs `floe args…`, returning its exit, stderr and peak resident set; kills it after LIMIT.
+// The child is reaped by wait4(2) (for its resource usage), or killed and waited on.
+#[allow(clippy::zombie_processes)]
 fn floe(args: &[&Path]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
         .args(args)
