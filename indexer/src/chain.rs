@@ -492,6 +492,10 @@ pub enum SourceError {
     /// The remote source answered with an error or could not be reached.
     #[error("checkpoint source: {0}")]
     Rpc(String),
+    /// What the source returned is over a limit of [`crate::limits`] (refused before it was
+    /// decompressed or decoded past the limit).
+    #[error("refused: {0}")]
+    Refused(#[from] crate::limits::LimitError),
 }
 
 /// Yields checkpoints in order from a given sequence number.

@@ -6,7 +6,7 @@
 //! [`CheckpointSource`] over such a directory, waiting for files that do not exist yet; and
 //! [`export`] copies checkpoints from any source into a directory.
 
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use std::time::Duration;
 use sui_rpc::proto::sui::rpc::v2 as rpc;
 
 use crate::chain::{Checkpoint, CheckpointSource, Id, SourceError};
+use crate::limits::{self, LimitError, ReadError};
 use crate::localnet::store::write_atomic;
 use crate::proto;
 
@@ -22,19 +23,66 @@ pub fn file_name(seq: u64) -> String {
     format!("{seq}.binpb.zst")
 }
 
+/// The sequence number a checkpoint file name stands for: `{seq}.binpb.zst` exactly, `seq` in
+/// decimal digits only (no sign, no leading zero but in `0`) and within `u64`. Any other name
+/// is not a checkpoint file.
+pub fn parse_file_name(name: &str) -> Option<u64> {
+    let digits = name.strip_suffix(".binpb.zst")?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
 /// The zstd level of written files (Sui's archives use the default level too).
 const ZSTD_LEVEL: i32 = 3;
 
-/// Reads and parses one checkpoint file.
+/// Reads and parses one checkpoint file, within the limits of [`crate::limits`]: a regular
+/// file of at most [`limits::MAX_CHECKPOINT_FILE_BYTES`], decompressing to at most
+/// [`limits::MAX_CHECKPOINT_BYTES`] (the decoder stops there), whose protobuf fits the
+/// checkpoint budget before it is decoded. A refusal is [`SourceError::Refused`], naming the
+/// file and the limit.
 pub fn read_file(path: &Path) -> Result<rpc::Checkpoint, SourceError> {
-    let compressed = std::fs::read(path)?;
-    let malformed = |reason: String| SourceError::Malformed {
-        what: path.display().to_string(),
-        reason,
+    let what = path.display().to_string();
+    let compressed = match limits::read_regular_file(path, limits::MAX_CHECKPOINT_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io { source, .. }) => return Err(SourceError::Io(source)),
+        Err(ReadError::Refused(e)) => return Err(e.into()),
     };
-    let bytes =
-        zstd::decode_all(compressed.as_slice()).map_err(|e| malformed(format!("not zstd: {e}")))?;
-    proto::decode(&bytes).map_err(|e| malformed(format!("not a sui.rpc.v2.Checkpoint: {e}")))
+    let bytes = decompress(&compressed, &what)?;
+    proto::decode(&bytes, &what).map_err(|e| match e {
+        LimitError::Malformed { reason, .. } => SourceError::Malformed {
+            what,
+            reason: format!("not a sui.rpc.v2.Checkpoint: {reason}"),
+        },
+        e => e.into(),
+    })
+}
+
+/// Decompresses a checkpoint file's zstd frames, stopping past [`limits::MAX_CHECKPOINT_BYTES`].
+fn decompress(compressed: &[u8], what: &str) -> Result<Vec<u8>, SourceError> {
+    let malformed = |e: io::Error| SourceError::Malformed {
+        what: what.to_owned(),
+        reason: format!("not zstd: {e}"),
+    };
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(compressed).map_err(malformed)?;
+    decoder
+        .window_log_max(limits::MAX_ZSTD_WINDOW_LOG)
+        .map_err(malformed)?;
+    let limit = limits::MAX_CHECKPOINT_BYTES as u64;
+    let mut bytes = Vec::new();
+    decoder
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(malformed)?;
+    if bytes.len() as u64 > limit {
+        return Err(LimitError::TooLarge {
+            what: format!("{what} (decompressed)"),
+            limit,
+        }
+        .into());
+    }
+    Ok(bytes)
 }
 
 /// Writes checkpoints as `{seq}.binpb.zst` files into a directory.
@@ -122,17 +170,75 @@ impl CheckpointFiles {
         Ok(Some(cp))
     }
 
-    fn highest(&self) -> Result<Option<u64>, SourceError> {
-        let mut highest = None;
+    /// The checkpoint files of the directory by name: checkpoints `0..next` all have a file,
+    /// and `stray` lists the other `*.binpb.zst` names (past a gap, or not a canonical
+    /// checkpoint file name), which a reader never reads.
+    pub fn list(&self) -> Result<Listing, SourceError> {
+        let mut present = std::collections::BTreeSet::new();
+        let mut stray = Vec::new();
         for entry in std::fs::read_dir(&self.dir)? {
             let name = entry?.file_name();
-            let seq = name
-                .to_str()
-                .and_then(|n| n.strip_suffix(".binpb.zst"))
-                .and_then(|n| n.parse::<u64>().ok());
-            highest = highest.max(seq);
+            let Some(name) = name.to_str() else { continue };
+            match parse_file_name(name) {
+                Some(seq) => {
+                    present.insert(seq);
+                }
+                None if name.ends_with(".binpb.zst") => stray.push(name.to_owned()),
+                None => {}
+            }
         }
-        Ok(highest)
+        let mut next = 0;
+        while present.remove(&next) {
+            next += 1;
+        }
+        stray.extend(present.into_iter().map(file_name));
+        stray.sort();
+        Ok(Listing { next, stray })
+    }
+
+    /// Where an export into the directory resumes: the end of its valid contiguous prefix, the
+    /// first `k` such that checkpoints `0..k` all have a file that reads as its checkpoint.
+    /// Stray files (see [`CheckpointFiles::list`]) and an invalid file (which the export
+    /// writes again) are reported as warnings.
+    pub fn resume_point(&self) -> Result<u64, SourceError> {
+        let listing = match self.list() {
+            Err(SourceError::Io(e)) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            r => r?,
+        };
+        listing.warn(&self.dir);
+        for seq in 0..listing.next {
+            match self.try_checkpoint(seq) {
+                Ok(Some(_)) => {}
+                Ok(None) => return Ok(seq),
+                Err(e) => {
+                    tracing::warn!("{e}: checkpoint {seq} is written again from here");
+                    return Ok(seq);
+                }
+            }
+        }
+        Ok(listing.next)
+    }
+}
+
+/// The checkpoint files of a directory (see [`CheckpointFiles::list`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// Checkpoints `0..next` all have a file.
+    pub next: u64,
+    /// The other `*.binpb.zst` file names, sorted.
+    pub stray: Vec<String>,
+}
+
+impl Listing {
+    fn warn(&self, dir: &Path) {
+        for name in &self.stray {
+            tracing::warn!(
+                "ignoring {}: not part of the contiguous checkpoints 0..{} of {}",
+                dir.join(name).display(),
+                self.next,
+                dir.display()
+            );
+        }
     }
 }
 
@@ -146,10 +252,16 @@ impl CheckpointSource for CheckpointFiles {
         }
     }
 
+    /// The last checkpoint of the contiguous prefix `0..k` of files (stray files past a gap
+    /// are ignored and reported as warnings).
     async fn latest_sequence(&self) -> Result<Option<u64>, SourceError> {
-        match self.highest() {
+        match self.list() {
             Err(SourceError::Io(e)) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            r => r,
+            Err(e) => Err(e),
+            Ok(listing) => {
+                listing.warn(&self.dir);
+                Ok(listing.next.checked_sub(1))
+            }
         }
     }
 }

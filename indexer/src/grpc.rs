@@ -30,10 +30,12 @@ use sui_rpc::proto::sui::rpc::v2::transaction_execution_service_server::{
 use tonic::codegen::BoxStream;
 use tonic::{Code, Request, Response, Status};
 
+use crate::bounded::{BoundedClient, RequestLimitLayer};
 use crate::chain::{
     Checkpoint, CheckpointSource, Event, Id, Operation, Outcome, SourceError, SubmitError,
     Transaction,
 };
+use crate::limits;
 use crate::localnet::{sui_exec, Localnet};
 use crate::proto;
 
@@ -312,17 +314,24 @@ impl TransactionExecutionService for LedgerApi {
 }
 
 /// Serves `net` over Sui's gRPC API (ledger, subscription and transaction execution services)
-/// on `listener` until `shutdown` completes.
+/// on `listener` until `shutdown` completes. Requests are bounded by [`crate::limits`] (see
+/// [`RequestLimitLayer`]): one over a limit is refused with `RESOURCE_EXHAUSTED` before it is
+/// decoded, and the server goes on serving.
 pub async fn serve(
     net: Localnet,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
     let api = LedgerApi::new(net);
+    // Every request is bounded twice: the layer reads at most `MAX_REQUEST_BYTES` of body and
+    // checks the entry counts on the wire before any service decodes it; the services' own
+    // decoding limit is the same size.
+    let max = limits::MAX_REQUEST_BYTES;
     tonic::transport::Server::builder()
-        .add_service(LedgerServiceServer::new(api.clone()))
-        .add_service(SubscriptionServiceServer::new(api.clone()))
-        .add_service(TransactionExecutionServiceServer::new(api))
+        .layer(RequestLimitLayer)
+        .add_service(LedgerServiceServer::new(api.clone()).max_decoding_message_size(max))
+        .add_service(SubscriptionServiceServer::new(api.clone()).max_decoding_message_size(max))
+        .add_service(TransactionExecutionServiceServer::new(api).max_decoding_message_size(max))
         .serve_with_incoming_shutdown(
             tonic::transport::server::TcpIncoming::from(listener),
             shutdown,
@@ -330,28 +339,15 @@ pub async fn serve(
         .await
 }
 
-/// Opens `SubscribeCheckpoints` on `client`, with `read_mask`.
-pub(crate) async fn subscribe(
-    client: &sui_rpc::Client,
-    read_mask: prost_types::FieldMask,
-) -> Result<tonic::Streaming<rpc::SubscribeCheckpointsResponse>, Status> {
-    let mut request = rpc::SubscribeCheckpointsRequest::default();
-    request.read_mask = Some(read_mask);
-    Ok(client
-        .clone()
-        .subscription_client()
-        .subscribe_checkpoints(request)
-        .await?
-        .into_inner())
-}
-
-/// The largest message a [`GrpcSource`] accepts (a checkpoint full of Floe events).
-const MAX_MESSAGE: usize = 256 << 20;
-
 /// A [`CheckpointSource`] over Sui's gRPC API (a full node or the local ledger).
+///
+/// Every response is bounded by [`crate::limits`]: at most [`limits::MAX_RESPONSE_BYTES`], and
+/// its entry counts (transactions per checkpoint, events and signatures per transaction, all
+/// entries together) are checked on the wire before it is decoded ([`BoundedCodec`]); a
+/// response over a limit is an error naming the call and the limit.
 #[derive(Clone)]
 pub struct GrpcSource {
-    client: sui_rpc::Client,
+    client: BoundedClient,
     package: Option<Id>,
     mask: prost_types::FieldMask,
 }
@@ -360,9 +356,7 @@ impl GrpcSource {
     /// A source reading `url` (e.g. `http://127.0.0.1:9000`), keeping the transactions and
     /// events of `package` (all `system` calls if `None`). Connects lazily.
     pub fn new(url: &str, package: Option<Id>) -> Result<Self, SourceError> {
-        let client = sui_rpc::Client::new(url.to_owned())
-            .map_err(|e| SourceError::Rpc(format!("{url}: {}", e.message())))?
-            .with_max_decoding_message_size(MAX_MESSAGE);
+        let client = BoundedClient::new(url).map_err(SourceError::Rpc)?;
         let mask = proto::field_mask(proto::READ_MASK)
             .ok_or_else(|| SourceError::Rpc("the checkpoint read mask does not parse".into()))?;
         Ok(GrpcSource {
@@ -386,22 +380,13 @@ impl GrpcSource {
         request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
             seq,
         ));
-        match self
-            .client
-            .clone()
-            .ledger_client()
-            .get_checkpoint(request)
-            .await
-        {
+        match self.client.get_checkpoint(request).await {
             Ok(r) => {
                 let what = format!("GetCheckpoint({seq})");
-                let cp = r
-                    .into_inner()
-                    .checkpoint
-                    .ok_or_else(|| SourceError::Malformed {
-                        what: what.clone(),
-                        reason: "the response has no checkpoint".into(),
-                    })?;
+                let cp = r.checkpoint.ok_or_else(|| SourceError::Malformed {
+                    what: what.clone(),
+                    reason: "the response has no checkpoint".into(),
+                })?;
                 let cp = self.convert(&cp, what)?;
                 Ok(Some(cp))
             }
@@ -412,7 +397,9 @@ impl GrpcSource {
 
     /// Waits on the subscription until the server has checkpoint `seq`.
     async fn wait_for(&self, seq: u64) -> Result<Checkpoint, SourceError> {
-        let mut stream = subscribe(&self.client, self.mask.clone())
+        let mut stream = self
+            .client
+            .subscribe_checkpoints(self.mask.clone())
             .await
             .map_err(|s| rpc_error("SubscribeCheckpoints", &s))?;
         // It may have been sealed between the failed get and the subscription.
@@ -454,11 +441,13 @@ impl CheckpointSource for GrpcSource {
     async fn latest_sequence(&self) -> Result<Option<u64>, SourceError> {
         let info = self
             .client
-            .clone()
-            .ledger_client()
-            .get_service_info(rpc::GetServiceInfoRequest::default())
+            .unary::<_, rpc::GetServiceInfoResponse>(
+                "/sui.rpc.v2.LedgerService/GetServiceInfo",
+                "sui.rpc.v2.GetServiceInfoResponse",
+                rpc::GetServiceInfoRequest::default(),
+            )
             .await
             .map_err(|s| rpc_error("GetServiceInfo", &s))?;
-        Ok(info.into_inner().checkpoint_height)
+        Ok(info.checkpoint_height)
     }
 }

@@ -4,6 +4,8 @@
 //! submitting transactions (see `DESIGN.md`, "The chain boundary"). Modules, one per concept:
 //! - [`chain`]: the boundary itself: [`chain::CheckpointSource`], [`chain::ChainClient`], the
 //!   typed Floe operations, receipts, checkpoints and events, and the submission errors.
+//! - [`limits`]: the resource budget of every input from outside, in one place; [`bounded`]
+//!   checks protobuf against it on the wire, before decoding.
 //! - [`proto`]: checkpoints in Sui's wire form (`sui.rpc.v2.Checkpoint`), both ways.
 //! - [`checkpoint_files`]: `{seq}.binpb.zst` checkpoint files: writer, source, export.
 //! - [`grpc`]: Sui's gRPC API: the local ledger served as a full node, and the source that
@@ -17,9 +19,11 @@
 //! - [`sui_chain`]: the Sui [`chain::ChainClient`]: executes those transactions over gRPC
 //!   (`sui-rpc`) and reads receipts and refusals back.
 
+pub mod bounded;
 pub mod chain;
 pub mod checkpoint_files;
 pub mod grpc;
+pub mod limits;
 pub mod localnet;
 pub mod proto;
 pub mod scenario;

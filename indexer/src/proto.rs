@@ -384,10 +384,15 @@ pub fn encode(cp: &rpc::Checkpoint) -> Vec<u8> {
     prost::Message::encode_to_vec(cp)
 }
 
-/// Parses protobuf bytes of a `sui.rpc.v2.Checkpoint`.
-pub fn decode(bytes: &[u8]) -> Result<rpc::Checkpoint, prost::DecodeError> {
-    prost::Message::decode(bytes)
+/// Parses protobuf bytes of a `sui.rpc.v2.Checkpoint` read from `what`, within the checkpoint
+/// budget ([`crate::bounded::CHECKPOINT`]): sizes and entry counts are checked on the wire
+/// before anything is decoded.
+pub fn decode(bytes: &[u8], what: &str) -> Result<rpc::Checkpoint, crate::limits::LimitError> {
+    crate::bounded::decode(bytes, CHECKPOINT_MESSAGE, what, &crate::bounded::CHECKPOINT)
 }
+
+/// The protobuf full name of a checkpoint.
+pub const CHECKPOINT_MESSAGE: &str = "sui.rpc.v2.Checkpoint";
 
 /// The `FieldMask` of comma-separated field paths (`None` if they do not parse).
 pub fn field_mask(paths: &str) -> Option<prost_types::FieldMask> {

@@ -24,6 +24,7 @@ use sui_crypto::ed25519::Ed25519PrivateKey;
 use sui_rpc::proto::sui::rpc::v2 as rpc;
 use tonic::Status;
 
+use crate::bounded::BoundedClient;
 use crate::chain::{ChainClient, Event, Id, Operation, Outcome, Receipt, SubmitError};
 use crate::sui_client::{ObjectResolver, SuiTransactions};
 
@@ -36,7 +37,7 @@ events.events.event_type,events.events.contents,checkpoint";
 pub struct SuiChainClient {
     transactions: SuiTransactions,
     key: Arc<Ed25519PrivateKey>,
-    client: sui_rpc::Client,
+    client: BoundedClient,
     resolver: Arc<dyn ObjectResolver + Send + Sync>,
     checkpoint_timeout: Duration,
 }
@@ -50,8 +51,8 @@ impl SuiChainClient {
         key: Ed25519PrivateKey,
         resolver: Arc<dyn ObjectResolver + Send + Sync>,
     ) -> Result<Self, SubmitError> {
-        let client = sui_rpc::Client::new(url.to_owned())
-            .map_err(|e| SubmitError::Rpc(format!("{url}: {}", e.message())))?;
+        // Responses are bounded by `crate::limits` and checked before they are decoded.
+        let client = BoundedClient::new(url).map_err(SubmitError::Rpc)?;
         Ok(SuiChainClient {
             transactions,
             key: Arc::new(key),
@@ -82,14 +83,15 @@ impl SuiChainClient {
         request.transaction = Some(signed.transaction.into());
         request.signatures = vec![signed.signature.into()];
         request.read_mask = Some(mask(EXECUTE_MASK)?);
-        let response = self
+        let response: rpc::ExecuteTransactionResponse = self
             .client
-            .clone()
-            .execution_client()
-            .execute_transaction(request)
+            .unary(
+                "/sui.rpc.v2.TransactionExecutionService/ExecuteTransaction",
+                "sui.rpc.v2.ExecuteTransactionResponse",
+                request,
+            )
             .await
-            .map_err(|s| status_error("ExecuteTransaction", &s))?
-            .into_inner();
+            .map_err(|s| status_error("ExecuteTransaction", &s))?;
         let executed = response
             .transaction
             .ok_or_else(|| SubmitError::Rpc("ExecuteTransaction returned no transaction".into()))?;
@@ -154,7 +156,9 @@ impl SuiChainClient {
     async fn wait_for_checkpoint(&self, digest: &str) -> Result<u64, SubmitError> {
         let read_mask = mask("sequence_number,transactions.digest")?;
         let scan = async {
-            let mut stream = crate::grpc::subscribe(&self.client, read_mask)
+            let mut stream = self
+                .client
+                .subscribe_checkpoints(read_mask)
                 .await
                 .map_err(|s| status_error("SubscribeCheckpoints", &s))?;
             while let Some(item) = stream.next().await {
@@ -194,12 +198,9 @@ impl SuiChainClient {
         )?);
         let cp = self
             .client
-            .clone()
-            .ledger_client()
             .get_checkpoint(request)
             .await
             .map_err(|s| status_error("GetCheckpoint", &s))?
-            .into_inner()
             .checkpoint
             .ok_or_else(|| SubmitError::Rpc(format!("checkpoint {seq} was not returned")))?;
         let total = cp

@@ -25,9 +25,7 @@ pub mod sui_exec;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
 
 use floe_economics::events::FloeEvent;
 use floe_economics::model::{GenesisPricing, ObjectId, Params, System};
@@ -104,7 +102,9 @@ struct Ledger {
     log: Option<LogWriter>,
     broken: Option<String>,
     tags: HashMap<&'static str, Arc<str>>,
-    waiters: Vec<Waker>,
+    /// The number of sealed checkpoints, published at each seal: a waiting reader holds a
+    /// receiver, which it drops when it stops waiting (nothing is kept per waiter here).
+    sealed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Ledger {
@@ -127,7 +127,7 @@ impl Ledger {
             log: None,
             broken: None,
             tags: HashMap::new(),
-            waiters: Vec::new(),
+            sealed: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -196,9 +196,7 @@ impl Ledger {
             transactions: std::mem::take(&mut self.pending),
         };
         self.checkpoints.push(Arc::new(cp));
-        for w in self.waiters.drain(..) {
-            w.wake();
-        }
+        self.sealed.send_replace(self.checkpoints.len() as u64);
         seq
     }
 
@@ -486,38 +484,31 @@ impl ChainClient for Localnet {
     }
 }
 
-/// Waits for a checkpoint of a [`Localnet`].
-struct WaitCheckpoint {
-    net: Localnet,
-    seq: u64,
-}
-
-impl Future for WaitCheckpoint {
-    type Output = Result<Arc<Checkpoint>, SourceError>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut l = self.net.lock();
-        match usize::try_from(self.seq)
-            .ok()
-            .and_then(|i| l.checkpoints.get(i))
-        {
-            Some(cp) => Poll::Ready(Ok(cp.clone())),
-            None => {
-                l.waiters.push(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    }
-}
-
 impl CheckpointSource for Localnet {
     fn checkpoint(
         &self,
         seq: u64,
     ) -> impl Future<Output = Result<Arc<Checkpoint>, SourceError>> + Send {
-        WaitCheckpoint {
-            net: self.clone(),
-            seq,
+        let net = self.clone();
+        async move {
+            // Subscribed under the lock that sealing takes, so no seal falls between the look
+            // and the wait.
+            let mut sealed = {
+                let l = net.lock();
+                if let Some(cp) = usize::try_from(seq).ok().and_then(|i| l.checkpoints.get(i)) {
+                    return Ok(cp.clone());
+                }
+                l.sealed.subscribe()
+            };
+            loop {
+                if sealed.changed().await.is_err() {
+                    // The ledger holds the sender and `net` holds the ledger: unreachable.
+                    return Err(SourceError::Rpc("the ledger is gone".into()));
+                }
+                if let Some(cp) = net.try_checkpoint(seq) {
+                    return Ok(cp);
+                }
+            }
         }
     }
 

@@ -11,11 +11,12 @@ use std::{
 };
 
 use anyhow::{bail, Context, Result};
+use floe_indexer::limits::{read_regular_file, ReadError};
 use floe_node::{
     durable::{sync_filesystem, write_file_durably},
     encoding::{
         decode_with_report, encode, BlobMetadataWithId, EncodingAxis, EncodingConfig, Primary,
-        Secondary, SliverData, SliverIndex,
+        Secondary, SliverData, SliverIndex, SymbolSize,
     },
 };
 
@@ -56,14 +57,30 @@ fn config(shards: u16) -> Result<EncodingConfig> {
     EncodingConfig::new(shards).with_context(|| format!("invalid --shards {shards}"))
 }
 
-fn read_input(file: &Path) -> Result<Vec<u8>> {
-    fs::read(file).with_context(|| format!("cannot read {}", file.display()))
+/// Most bytes of BCS framing around a sliver's symbols: the ULEB128 length of the data (at most
+/// 10 bytes), the symbol size (2) and the index (2).
+pub const SLIVER_BCS_OVERHEAD: u64 = 14;
+
+/// Largest `metadata.bcs`, bytes: 8 MiB. The blob ID (32), the encoding type and length (a few
+/// bytes) and a pair of 33-byte hashes per shard: under 4.4 MB for the most shards a `u16`
+/// can count.
+pub const MAX_METADATA_BYTES: u64 = 8 << 20;
+
+/// Reads a file from outside: a regular file (a FIFO or device is refused without blocking)
+/// of at most `max` bytes, never reading past that.
+fn read_bounded(file: &Path, max: u64) -> Result<Vec<u8>> {
+    Ok(read_regular_file(file, max)?)
+}
+
+/// Reads the input of `blob-id` or `encode`: at most the largest blob `config` encodes.
+fn read_input(file: &Path, config: &EncodingConfig) -> Result<Vec<u8>> {
+    read_bounded(file, config.max_blob_size())
 }
 
 /// `floe blob-id`: prints the blob ID of a file.
 pub fn blob_id(args: &BlobIdArgs) -> Result<()> {
     let config = config(args.shards)?;
-    let blob = read_input(&args.file)?;
+    let blob = read_input(&args.file, &config)?;
     let encoded =
         encode(&config, blob).with_context(|| format!("cannot encode {}", args.file.display()))?;
     println!("{}", encoded.blob_id());
@@ -73,7 +90,7 @@ pub fn blob_id(args: &BlobIdArgs) -> Result<()> {
 /// `floe encode`: writes the metadata and all slivers of a file to a directory.
 pub fn encode_file(args: &EncodeArgs) -> Result<()> {
     let config = config(args.shards)?;
-    let blob = read_input(&args.file)?;
+    let blob = read_input(&args.file, &config)?;
     let len = blob.len();
     if args.out.exists()
         && fs::read_dir(&args.out)
@@ -135,7 +152,15 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Reads every sliver of axis `A` present in `dir/{axis}/`, naming any file that is malformed.
-fn read_slivers<A: EncodingAxis>(dir: &Path) -> Result<Vec<SliverData<A>>> {
+/// A file that is not a regular file, or larger than a sliver of `config` and `symbol_size`
+/// can be (its BCS framing included), is skipped with a warning naming it and the limit: it is
+/// never read past that, and decoding goes on with the other slivers.
+fn read_slivers<A: EncodingAxis>(
+    dir: &Path,
+    config: &EncodingConfig,
+    symbol_size: SymbolSize,
+) -> Result<Vec<SliverData<A>>> {
+    let max = config.sliver_len::<A>(symbol_size) as u64 + SLIVER_BCS_OVERHEAD;
     let axis_dir = dir.join(A::NAME);
     if !axis_dir.is_dir() {
         return Ok(Vec::new());
@@ -155,7 +180,14 @@ fn read_slivers<A: EncodingAxis>(dir: &Path) -> Result<Vec<SliverData<A>>> {
         let index: u16 = index
             .parse()
             .with_context(|| format!("{}: file name is not a sliver index", path.display()))?;
-        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = match read_regular_file(&path, max) {
+            Ok(bytes) => bytes,
+            Err(ReadError::Refused(e)) => {
+                eprintln!("warning: skipped a {} sliver: {e}", A::NAME);
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let sliver = SliverData::<A>::from_bcs(&bytes)
             .with_context(|| format!("{} is not a valid {} sliver", path.display(), A::NAME))?;
         if sliver.index() != SliverIndex(index) {
@@ -179,8 +211,7 @@ fn primary_count(dir: &Path) -> usize {
 /// `floe decode`: rebuilds the file from the slivers present in the directory.
 pub fn decode_dir(args: &DecodeArgs) -> Result<()> {
     let metadata_path = args.dir.join("metadata.bcs");
-    let metadata_bytes = fs::read(&metadata_path)
-        .with_context(|| format!("cannot read {}", metadata_path.display()))?;
+    let metadata_bytes = read_bounded(&metadata_path, MAX_METADATA_BYTES)?;
     let metadata = BlobMetadataWithId::from_bcs(&metadata_bytes)
         .with_context(|| format!("{} is not valid blob metadata", metadata_path.display()))?;
     let n = u16::try_from(metadata.metadata.hashes().len())
@@ -197,7 +228,11 @@ pub fn decode_dir(args: &DecodeArgs) -> Result<()> {
         .verify(&config)
         .with_context(|| format!("{} does not verify", metadata_path.display()))?;
 
-    let primary = read_slivers::<Primary>(&args.dir)?;
+    let symbol_size = metadata
+        .metadata
+        .symbol_size(&config)
+        .with_context(|| format!("{} lists an invalid length", metadata_path.display()))?;
+    let primary = read_slivers::<Primary>(&args.dir, &config, symbol_size)?;
     let needed_primary = usize::from(config.n_primary_source_symbols());
     let needed_secondary = usize::from(config.n_secondary_source_symbols());
     let from_primary = if primary.len() >= needed_primary {
@@ -208,7 +243,7 @@ pub fn decode_dir(args: &DecodeArgs) -> Result<()> {
     let report = match from_primary {
         Some(Ok(report)) => report,
         primary_outcome => {
-            let secondary = read_slivers::<Secondary>(&args.dir)?;
+            let secondary = read_slivers::<Secondary>(&args.dir, &config, symbol_size)?;
             match (primary_outcome, secondary.len() >= needed_secondary) {
                 (_, true) => decode_with_report(&config, &metadata, secondary)
                     .context("cannot decode from the secondary slivers")?,

@@ -129,10 +129,9 @@ async fn serve_ledger(args: &ServeArgs) -> Result<()> {
     if let Some(dir) = &args.checkpoint_dir {
         let writer = CheckpointWriter::new(dir, net.genesis().package_id)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        let from = CheckpointFiles::new(dir, None)
-            .latest_sequence()
-            .await?
-            .map_or(0, |s| s + 1);
+        // Resume after the valid contiguous prefix 0..k of files: a stray file past a gap
+        // (reported) does not make the export skip the checkpoints before it.
+        let from = CheckpointFiles::new(dir, None).resume_point()?;
         let source = net.clone();
         let target = dir.clone();
         tokio::spawn(async move {
