@@ -1,7 +1,7 @@
 //! Votes, the WAL/USD rate, committee selection and the epoch change.
 //!
 //! During an epoch the committee's nodes vote USD prices and capacity and report the WAL/USD
-//! rate they see; [`System::sample_rate`] (a permissionless crank, e.g. daily) pushes the
+//! rate they see; [`System::sample_rate`] (a permissionless crank, hourly on chain) pushes the
 //! shard-weighted median of the reports into the rate window and re-prices FROST: the FROST
 //! price is always the USD price in force ÷ the window's average. [`System::select_committee`]
 //! apportions the next committee's shards by the stake active next epoch (and fixes the next
