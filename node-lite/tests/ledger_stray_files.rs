@@ -3,77 +3,14 @@
 //! export skip checkpoints 0–17 and wait forever, or wrap to 0). The export finds the real
 //! contiguous prefix (here: none), writes checkpoints 0–17 and reports the strays on stderr.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
-/// Every wait in this test is bounded by this.
-const LIMIT: Duration = Duration::from_secs(30);
+mod common;
+use common::{LedgerServer, LIMIT};
+use std::time::{Duration, Instant};
 
 /// The devnet scenario seals checkpoints 0..=17.
 const DEVNET_CHECKPOINTS: u64 = 18;
-
-/// The server process, killed when dropped.
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(dir: &Path, files: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-            .args(["ledger", "serve", "--listen", "127.0.0.1:0", "--dir"])
-            .arg(dir)
-            .arg("--checkpoint-dir")
-            .arg(files)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("floe ledger serve starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Server { child, lines }
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + LIMIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(e) => panic!("no line containing {needle:?} from floe ledger serve: {e}"),
-            }
-        }
-    }
-
-    /// Kills the server and returns what it wrote to stderr.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut stderr = String::new();
-        if let Some(mut pipe) = self.child.stderr.take() {
-            let _ = pipe.read_to_string(&mut stderr);
-        }
-        stderr
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn written(files: &Path) -> Vec<u64> {
     let mut seqs: Vec<u64> = std::fs::read_dir(files)
@@ -103,7 +40,7 @@ fn stray_checkpoint_files_do_not_stall_the_export() {
         std::fs::write(files.join(name), b"stray").expect("stray file");
     }
 
-    let mut server = Server::start(&dir, &files);
+    let mut server = LedgerServer::start(&dir, &files, &[]);
     let line = server.wait_for("writing checkpoints from");
     assert!(line.contains("writing checkpoints from 0 "), "{line}");
     let deadline = Instant::now() + LIMIT;
@@ -129,7 +66,7 @@ fn stray_checkpoint_files_do_not_stall_the_export() {
     }
 
     // A restart resumes after the contiguous prefix 0..=17, not after the stray names.
-    let mut server = Server::start(&dir, &files);
+    let mut server = LedgerServer::start(&dir, &files, &[]);
     let line = server.wait_for("writing checkpoints from");
     assert!(
         line.contains(&format!("writing checkpoints from {DEVNET_CHECKPOINTS} ")),

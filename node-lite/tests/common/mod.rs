@@ -23,3 +23,110 @@ pub fn load_vectors(name: &str) -> Value {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
+
+/// Every wait on a process in these tests is bounded by this.
+pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `floe ledger serve` as a child process (stdout read line by line, stderr drained into a
+/// buffer so the server never blocks on it), killed when dropped.
+pub struct LedgerServer {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl LedgerServer {
+    /// Starts `floe ledger serve` on a loopback port with `--dir dir --checkpoint-dir files`
+    /// and the `extra` arguments.
+    pub fn start(dir: &std::path::Path, files: &std::path::Path, extra: &[&str]) -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
+            .args(["ledger", "serve", "--listen", "127.0.0.1:0", "--dir"])
+            .arg(dir)
+            .arg("--checkpoint-dir")
+            .arg(files)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("floe ledger serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut pipe = child.stderr.take().expect("piped stderr");
+        let stderr = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        });
+        LedgerServer {
+            child,
+            lines,
+            stderr: Some(stderr),
+        }
+    }
+
+    /// The first line (from now) containing `needle`; panics (killing the server) after
+    /// [`LIMIT`].
+    pub fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + LIMIT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = self.child.kill();
+                    panic!("no line containing {needle:?} from floe ledger serve: {e}");
+                }
+            }
+        }
+    }
+
+    /// The gRPC URL the server announces once it serves.
+    pub fn url(&mut self) -> String {
+        self.wait_for("serving Sui gRPC")
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(|w| w.trim_end_matches(':').to_owned())
+            .expect("the serving line names the URL")
+    }
+
+    /// Sends SIGINT (Ctrl-C) and checks the server exits cleanly.
+    pub fn interrupt(mut self) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits");
+        // SAFETY: kill(2) with a pid of our own child process and a valid signal number.
+        unsafe { libc::kill(pid, libc::SIGINT) };
+        self.wait_for("stopped");
+        let status = self.child.wait().expect("the server exits");
+        assert!(status.success(), "floe ledger serve exited with {status}");
+    }
+
+    /// Kills the server and returns what it wrote to stderr.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr
+            .take()
+            .and_then(|reader| reader.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for LedgerServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
