@@ -495,7 +495,7 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
                 })
                 .collect();
             // Floe: the committee's rate sampled every `rate_sample_steps`.
-            if window.is_empty() || t % cfg.rate_sample_steps as usize == 0 {
+            if window.is_empty() || t.is_multiple_of(cfg.rate_sample_steps as usize) {
                 let reports: Vec<RateReport> = (0..n_nodes)
                     .filter(|i| shards[*i] > 0)
                     .map(|i| RateReport {
@@ -514,7 +514,7 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
                     .map(|i| usd_to_frost(vote_of(i), nano_usd(seen[i])))
                     .collect::<Result<_>>()?;
                 shipped_price = shipped_quorum(&shipped_votes, &shipped_weights, n_shards)?;
-            } else if t % cfg.walrus_monitor_steps as usize == 0 {
+            } else if t.is_multiple_of(cfg.walrus_monitor_steps as usize) {
                 for i in 0..n_nodes {
                     let v = usd_to_frost(vote_of(i), nano_usd(seen[i]))?;
                     let diff = v.abs_diff(shipped_price) as u128;
