@@ -137,7 +137,7 @@ fun commission_takes_effect_two_epochs_later() {
 
     let mut storages = vector[];
     let mut expected = vector[0, 0, 180_000, 360_000];
-    let mut epoch = 1;
+    let mut epoch = 1u64;
     while (epoch <= 4) {
         storages.push_back(tu::reserve(&mut s, &mut supply, 1000, 1));
         tu::next_epoch(&mut s, &mut clock, &caps);
