@@ -22,6 +22,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
+use common::{peak_rss, rss};
 use floe_indexer::chain::{CheckpointSource, Id, Operation, SourceError};
 use floe_indexer::checkpoint_files::{self, CheckpointFiles, CheckpointWriter};
 use floe_indexer::grpc::{serve, GrpcSource};
@@ -37,6 +38,8 @@ use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::codegen::{http, Service};
 use tonic::{Code, Status};
 
+mod common;
+
 /// Every wait in these tests is bounded by this.
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -50,33 +53,6 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The current resident set of this process, bytes.
-fn rss() -> Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .context("no VmRSS in /proc/self/status")?
-        .parse()?;
-    Ok(kb * 1024)
-}
-
-/// The peak resident set of this process, bytes.
-fn peak_rss() -> Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .context("no VmHWM in /proc/self/status")?;
-    let kb: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .context("VmHWM has no value")?
-        .parse()?;
-    Ok(kb * 1024)
 }
 
 fn assert_peak_bounded(case: &str) -> Result<()> {

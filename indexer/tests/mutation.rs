@@ -30,16 +30,8 @@ const SEED: [u8; 32] = *b"floe issue 23: hostile checkpts!";
 /// 64 MiB; the run peaks near 10 MiB).
 const PEAK_BOUND: u64 = 96 << 20;
 
-fn peak_rss() -> Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .context("no VmHWM in /proc/self/status")?
-        .parse()?;
-    Ok(kb * 1024)
-}
+mod common;
+use common::peak_rss;
 
 fn package() -> Id {
     Id::from_u64(0xf10e)
