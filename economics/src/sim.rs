@@ -7,9 +7,10 @@
 //! Each epoch is cut into `samples_per_epoch` sampling steps. At every step:
 //! - WAL/USD takes its next value (a given path, or a seeded geometric random walk);
 //! - every node reports the rate it sees (honest ones with a little noise, a configured
-//!   fraction of liars a wildly wrong value); every `rate_sample_steps` the shard-weighted
-//!   median is pushed into a [`RateWindow`] of `rate_window_samples`, whose mean converts the
-//!   epoch's USD price into FROST;
+//!   fraction of liars a wildly wrong value); every `rate_sample_steps` the previous sample
+//!   clamped into the reports' 2/3-quorum band ([`crate::wal_rate::next_rate`]) is pushed into a
+//!   [`RateWindow`] of `rate_window_samples`, whose mean converts the epoch's USD price into
+//!   FROST;
 //! - builders buy storage for `purchase_epochs` epochs at the current FROST price, paying into
 //!   the per-epoch pots, and pay write fees into the current pot.
 //!
@@ -27,8 +28,8 @@
 //! vote, as `update_prices` does).
 //!
 //! Each node sees WAL/USD through its own feed: the spot of `i mod (feed_delay_steps + 1)` steps
-//! ago with ±`rate_noise_bps` noise (liars: 10× the spot). Floe samples the committee's weighted
-//! median every `rate_sample_steps` and converts USD to FROST at the mean of the last
+//! ago with ±`rate_noise_bps` noise (liars: 10× the spot). Floe samples the committee's rate
+//! (the band rule above) every `rate_sample_steps` and converts USD to FROST at the mean of the last
 //! `rate_window_samples` samples, at once (Move's `sample_wal_usd_rate`).
 //!
 //! Floats appear only in the price path generation and in the reported statistics; every
@@ -41,7 +42,7 @@ use crate::performance::{ChallengerResults, PerformanceCurve};
 use crate::price::{guard, quorum_below, usd_to_frost, Vote};
 use crate::settlement::{settle, SettlementInput, SettlementNode};
 use crate::storage_cost::BYTES_PER_UNIT;
-use crate::wal_rate::{weighted_median, RateReport, RateWindow};
+use crate::wal_rate::{next_rate, RateReport, RateWindow};
 use crate::{Error, Result, FROST_PER_WAL, NANO_USD_PER_USD};
 
 /// A small deterministic PRNG (SplitMix64), enough for simulation paths.
@@ -503,7 +504,9 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
                         weight: shards[i] as u64,
                     })
                     .collect();
-                window.push(weighted_median(&reports)?);
+                let previous = window.last().unwrap_or_else(|| nano_usd(wal0));
+                let n: u64 = reports.iter().map(|r| r.weight).sum();
+                window.push(next_rate(previous, &reports, n)?);
             }
             let rate = window.average().ok_or(Error::EInvalidRate)?;
             // Walrus's shipped rule: every monitor check, a node whose retargeted FROST vote

@@ -11,6 +11,7 @@
 //! | `walrus_price_vector` | `price_tests::walrus_price_vector_through_selection` | [`walrus_price_vector_through_selection`] |
 //! | `price_step_guard` | `price_tests::price_step_guard` | [`price_step_guard`] |
 //! | `wal_usd_rate` | `price_tests::frost_price_from_committee_rate` | [`frost_price_from_committee_rate`] |
+//! | `rate_half_coalition` | `price_tests::half_the_shards_cannot_move_the_rate` | [`half_the_shards_cannot_move_the_rate`] |
 //! | `blob_lifecycle` | `storage_tests::reserve_register_certify_extend_delete` | [`reserve_register_certify_extend_delete`] |
 //! | `committee_transition` | `epoch_tests::dhondt_and_minimal_movement` | [`dhondt_and_minimal_movement`] |
 //! | `commission_timing` | `staking_tests::commission_takes_effect_two_epochs_later` | [`commission_takes_effect_two_epochs_later`] |
@@ -51,7 +52,7 @@ use floe_economics::price::{
     guard, next_capacity, quorum_above, quorum_below, usd_to_frost, PriceVote, UsdPrices, Vote,
 };
 use floe_economics::storage_cost::{encoded_blob_length, write_fee, RS2_ENCODING};
-use floe_economics::wal_rate::{weighted_median, RateReport};
+use floe_economics::wal_rate::{next_rate, rate_band, RateReport};
 use floe_economics::{model::committee::dhondt, Frost, FROST_PER_WAL};
 
 /// `test_utils::admin()`.
@@ -251,12 +252,17 @@ fn price_step_guard() {
     }
 }
 
-/// `wal_usd_rate`: reports 0.40, 0.50, 0.60 USD with weights 4, 3, 3 sample a median of
-/// 0.50; after one report moves to 0.70 the median is 0.60; the rate is their mean 0.55, and
-/// 1_000 nano-USD cost 1_819 FROST (write 10_000 → 18_182).
+/// `wal_usd_rate`: a window of 3 samples. Reports 0.40, 0.50, 0.60 USD with weights 4, 3, 3
+/// have the band [0.40, 0.50]: the genesis $1 clamps to 0.50. Nodes 0 and 1 move to 0.65 and
+/// 0.70: band [0.65, 0.65], window mean 0.575 (1_740 / 17_392 FROST); again 0.65 (mean 0.60:
+/// 1_667 / 16_667); node 2 at 0.66 widens the band to [0.65, 0.66], which holds 0.65, and the
+/// window slides to 0.65 (1_539 / 15_385), which the next epoch keeps.
 #[test]
 fn frost_price_from_committee_rate() {
-    let mut sys = begin(params(10));
+    let mut sys = begin(Params {
+        rate_window_samples: 3,
+        ..params(10)
+    });
     let pools = register_nodes(&mut sys, 3);
     for pool in &pools {
         stake(&mut sys, id(ADMIN), *pool, 100);
@@ -264,34 +270,73 @@ fn frost_price_from_committee_rate() {
     next_epoch(&mut sys);
     let weights: Vec<u16> = pools.iter().map(|p| sys.shards_of(p)).collect();
     assert_eq!(weights, [4, 3, 3]);
-    for (i, rate) in [400_000_000, 500_000_000, 600_000_000]
-        .into_iter()
-        .enumerate()
-    {
-        sys.report_rate(operator(i as u64), pools[i], rate).unwrap();
-    }
+    let report = |sys: &mut System, i: usize, rate| {
+        sys.report_rate(operator(i as u64), pools[i], rate).unwrap()
+    };
+    report(&mut sys, 0, 400_000_000);
+    report(&mut sys, 1, 500_000_000);
+    report(&mut sys, 2, 600_000_000);
     assert_eq!(sys.sample_rate(), Ok(500_000_000));
     // The FROST prices follow each sample: the window holds 0.50 USD.
     assert_eq!((sys.storage_price, sys.write_price), (2_000, 20_000));
-    sys.report_rate(operator(1), pools[1], 700_000_000).unwrap();
-    assert_eq!(sys.sample_rate(), Ok(600_000_000));
-    assert_eq!(
-        (sys.wal_usd_rate, sys.storage_price),
-        (Some(550_000_000), 1_819)
-    );
+    report(&mut sys, 0, 650_000_000);
+    report(&mut sys, 1, 700_000_000);
+    assert_eq!(sys.sample_rate(), Ok(650_000_000));
+    assert_eq!(sys.wal_usd_rate, Some(575_000_000));
+    assert_eq!((sys.storage_price, sys.write_price), (1_740, 17_392));
+    assert_eq!(sys.sample_rate(), Ok(650_000_000));
+    assert_eq!(sys.wal_usd_rate, Some(600_000_000));
+    assert_eq!((sys.storage_price, sys.write_price), (1_667, 16_667));
+    report(&mut sys, 2, 660_000_000);
+    assert_eq!(sys.sample_rate(), Ok(650_000_000));
+    assert_eq!(sys.wal_usd_rate, Some(650_000_000));
+    assert_eq!((sys.storage_price, sys.write_price), (1_539, 15_385));
     next_epoch(&mut sys);
-    assert_eq!(sys.rate_window.average(), Some(550_000_000));
+    assert_eq!(sys.rate_window.average(), Some(650_000_000));
     assert_eq!(sys.usd_prices.unwrap().storage_nano_usd, 1_000);
-    assert_eq!((sys.storage_price, sys.write_price), (1_819, 18_182));
+    assert_eq!((sys.storage_price, sys.write_price), (1_539, 15_385));
 
     // The rule functions on the same inputs.
     let r = |rate, weight| RateReport { rate, weight };
     let first = [r(400_000_000, 4), r(500_000_000, 3), r(600_000_000, 3)];
-    assert_eq!(weighted_median(&first), Ok(500_000_000));
-    let second = [r(400_000_000, 4), r(700_000_000, 3), r(600_000_000, 3)];
-    assert_eq!(weighted_median(&second), Ok(600_000_000));
-    assert_eq!(usd_to_frost(1_000, 550_000_000), Ok(1_819));
-    assert_eq!(usd_to_frost(10_000, 550_000_000), Ok(18_182));
+    assert_eq!(rate_band(&first, 10), Ok((400_000_000, 500_000_000)));
+    let second = [r(650_000_000, 4), r(700_000_000, 3), r(600_000_000, 3)];
+    assert_eq!(rate_band(&second, 10), Ok((650_000_000, 650_000_000)));
+    let third = [r(650_000_000, 4), r(700_000_000, 3), r(660_000_000, 3)];
+    assert_eq!(next_rate(650_000_000, &third, 10), Ok(650_000_000));
+    assert_eq!(usd_to_frost(1_000, 575_000_000), Ok(1_740));
+    assert_eq!(usd_to_frost(10_000, 650_000_000), Ok(15_385));
+}
+
+/// `rate_half_coalition`: four equal nodes hold 3, 3, 2, 2 of 10 shards and nodes 1 and 3
+/// (half the shards) lie; honest reports 0.98 and 1.02. Liars at 1 nano-USD leave the sample
+/// at 0.98, liars at 10 USD at 1.02; the window's mean is 1.00 and FROST prices stay at
+/// 1_000 / 10_000.
+#[test]
+fn half_the_shards_cannot_move_the_rate() {
+    let mut sys = begin(Params {
+        rate_window_samples: 3,
+        ..params(10)
+    });
+    let pools = register_nodes(&mut sys, 4);
+    for pool in &pools {
+        stake(&mut sys, id(ADMIN), *pool, 100);
+    }
+    next_epoch(&mut sys);
+    assert_eq!(sys.shards_of(&pools[1]) + sys.shards_of(&pools[3]), 5);
+    let report = |sys: &mut System, i: usize, rate| {
+        sys.report_rate(operator(i as u64), pools[i], rate).unwrap()
+    };
+    report(&mut sys, 0, 980_000_000);
+    report(&mut sys, 2, 1_020_000_000);
+    report(&mut sys, 1, 1);
+    report(&mut sys, 3, 1);
+    assert_eq!(sys.sample_rate(), Ok(980_000_000));
+    report(&mut sys, 1, 10_000_000_000);
+    report(&mut sys, 3, 10_000_000_000);
+    assert_eq!(sys.sample_rate(), Ok(1_020_000_000));
+    assert_eq!(sys.wal_usd_rate, Some(ONE_DOLLAR));
+    assert_eq!((sys.storage_price, sys.write_price), (1_000, 10_000));
 }
 
 // === storage_tests ===

@@ -2,8 +2,9 @@
 //!
 //! During an epoch the committee's nodes vote USD prices and capacity and report the WAL/USD
 //! rate they see; [`System::sample_rate`] (a permissionless crank, hourly on chain) pushes the
-//! shard-weighted median of the reports into the rate window and re-prices FROST: the FROST
-//! price is always the USD price in force ÷ the window's average. [`System::select_committee`]
+//! previous sample clamped into the reports' 2/3-quorum band ([`crate::wal_rate::next_rate`])
+//! into the rate window and re-prices FROST: the FROST price is always the USD price in force
+//! ÷ the window's average. [`System::select_committee`]
 //! apportions the next committee's shards by the stake active next epoch (and fixes the next
 //! capacity); [`System::advance_epoch`] closes the epoch: its pot and committee are kept for
 //! settlement (or, with a fallback delay of 0, paid by base weight on the spot), pools process
@@ -15,7 +16,7 @@ use super::{EndedEpoch, Error, FutureEpoch, ObjectId, Result, System};
 use crate::performance::ChallengerResults;
 use crate::price::{next_capacity, next_usd_prices, usd_to_frost, PriceVote};
 use crate::settlement::SettlementNode;
-use crate::wal_rate::{weighted_median, RateReport};
+use crate::wal_rate::{next_rate, RateReport};
 
 impl System {
     fn operator_check(&self, caller: &ObjectId, pool: &ObjectId) -> Result<()> {
@@ -44,11 +45,13 @@ impl System {
         Ok(())
     }
 
-    /// Takes a rate sample: the shard-weighted median of the committee's reports goes into the
-    /// window and the FROST prices are recomputed. Refuses an empty committee or no report
-    /// (`ENoVotes`).
+    /// Takes a rate sample: the previous sample (or, before the first, the rate in force)
+    /// clamped into the band of the committee's reports goes into the window and the FROST
+    /// prices are recomputed. Refuses an empty committee or no report (`ENoVotes`), reports
+    /// short of a quorum (`EBelowQuorum`).
     pub fn sample_rate(&mut self) -> Result<u64> {
-        let median = self.committee_rate(&self.committee)?;
+        let previous = self.rate_window.last().or(self.wal_usd_rate);
+        let median = self.committee_rate(&self.committee, previous)?;
         let prices = self.usd_prices.ok_or(Error::ENoVotes)?;
         let mut window = self.rate_window.clone();
         window.push(median);
@@ -62,22 +65,27 @@ impl System {
         Ok(median)
     }
 
-    /// The shard-weighted median of the rate reports of a committee's members. Refuses no
-    /// report at all (`ENoVotes`).
+    /// A committee's next rate sample from `previous` ([`next_rate`] over its members'
+    /// reports, weighted by shards, out of all its shards); with no previous rate, the lowest
+    /// rate of the band. Refuses no report at all (`ENoVotes`) and reports short of a quorum
+    /// (`EBelowQuorum`).
     pub fn committee_rate<'a>(
         &self,
         committee: impl IntoIterator<Item = (&'a ObjectId, &'a Vec<u16>)>,
+        previous: Option<u64>,
     ) -> Result<u64> {
+        let mut n_shards = 0u64;
         let reports: Vec<RateReport> = committee
             .into_iter()
             .filter_map(|(id, shards)| {
+                n_shards += shards.len() as u64;
                 self.pools.get(id)?.rate_report.map(|rate| RateReport {
                     rate,
                     weight: shards.len() as u64,
                 })
             })
             .collect();
-        weighted_median(&reports)
+        next_rate(previous.unwrap_or(0), &reports, n_shards)
     }
 
     /// Selects the next committee (D'Hondt over the stake active next epoch, minimal movement)
@@ -147,9 +155,10 @@ impl System {
             .rate_window
             .average()
             .or_else(|| {
-                self.next_committee
-                    .as_ref()
-                    .and_then(|c| self.committee_rate(c.iter().map(|(k, v)| (k, v))).ok())
+                self.next_committee.as_ref().and_then(|c| {
+                    let members = c.iter().map(|(k, v)| (k, v));
+                    self.committee_rate(members, self.wal_usd_rate).ok()
+                })
             })
             .or(self.wal_usd_rate);
         let frost_prices = match (prices, rate) {

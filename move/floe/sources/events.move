@@ -111,7 +111,8 @@ public struct EpochPricing has copy, drop {
     total_capacity_size: u64,
 }
 
-/// A sample of the committee's WAL/USD rate (shard-weighted median of the reports).
+/// A sample of the committee's WAL/USD rate: the previous sample clamped into the 2/3-quorum
+/// band of the reports; `n_samples` in the window after it.
 public struct WalUsdRateSampled has copy, drop {
     epoch: u32,
     wal_usd_rate: u64,
@@ -212,8 +213,10 @@ public struct CommissionCollected has copy, drop {
     amount: u64,
 }
 
-/// A pool moved into `epoch`: rewards of the previous epoch credited (after commission), and
-/// the exchange rate (`wal_balance` / `num_shares`) recorded for `epoch`.
+/// A pool moved into `epoch` at the epoch change (the pools of the ending and the new
+/// committee only; other pools catch up silently when next used): rewards of the previous
+/// epoch credited (after commission), and the exchange rate (`wal_balance` / `num_shares`)
+/// recorded for `epoch`.
 public struct PoolAdvanced has copy, drop {
     epoch: u32,
     node_id: ID,

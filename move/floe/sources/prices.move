@@ -5,8 +5,14 @@
 /// - `quorum_above` (capacity): the largest voted value such that the shards voting at or above
 ///   it form a 2/3 quorum (Walrus's rule).
 /// - `guard`: the stability guard, moving a USD price at most `max_step_bps` per epoch.
-/// - `weighted_median`: the lower shard-weighted median of the WAL/USD reports.
-/// - `usd_to_frost`: converts nano-USD to FROST at a WAL/USD rate, rounding up.
+/// - `rate_band` and `next_rate`: the WAL/USD rate moves only as far as a 2/3 quorum of the
+///   shards agrees. The band is `[low, high]`: `low` the highest rate at or above which a 2/3
+///   quorum reported, `high` the lowest at or below which a 2/3 quorum reported; the next rate
+///   is the previous one clamped into the band. Reporters under 1/3 of the shards cannot take
+///   the rate outside the honest reports' range; up to 2/3 they can at most hold it where it
+///   is (never push it away from the honest reports).
+/// - `usd_to_frost`: converts nano-USD to FROST at a WAL/USD rate, rounding up;
+///   `usd_to_frost_saturating` caps at the largest u64 for shared paths that must not abort.
 ///
 /// These are the rules of `economics::price` and `economics::wal_rate`, with the same numbers.
 module floe::prices;
@@ -114,28 +120,26 @@ public fun guard(previous: u64, target: u64, max_step_bps: u16): u64 {
     }
 }
 
-/// The lower shard-weighted median: the smallest rate such that the reports at or below it
-/// hold at least half of the weight. Zero-weight reports are ignored.
-public fun weighted_median(rates: vector<u64>, weights: vector<u64>): u64 {
-    assert!(rates.length() == weights.length(), EWrongLength);
-    assert!(!rates.is_empty(), ENoVotes);
-    let mut total = 0u128;
-    rates.length().do!(|i| {
-        assert!(rates[i] > 0, EInvalidRate);
-        total = total + (weights[i] as u128);
-    });
-    assert!(total > 0, EInvalidVoteWeight);
-    let order = order_desc(&rates);
-    // Walk from the lowest rate up.
-    let mut acc = 0u128;
-    let mut k = order.length();
-    while (k > 0) {
-        k = k - 1;
-        let i = order[k];
-        acc = acc + (weights[i] as u128);
-        if (weights[i] > 0 && 2 * acc >= total) return rates[i];
-    };
-    abort EInvalidVoteWeight
+/// The 2/3-quorum band `(low, high)` of the WAL/USD reports over `n_shards` shards: `low` is
+/// the highest rate such that the shards reporting at or above it form a 2/3 quorum, `high`
+/// the lowest such that the shards reporting at or below it do. Two 2/3 quorums share a
+/// reporter, so `low <= high`. Refuses a zero rate and what `quorum_below` refuses.
+public fun rate_band(rates: vector<u64>, weights: vector<u64>, n_shards: u64): (u64, u64) {
+    rates.do_ref!(|r| assert!(*r > 0, EInvalidRate));
+    let low = quorum_above(rates, weights, n_shards);
+    let high = quorum_below(rates, weights, n_shards);
+    (low, high)
+}
+
+/// The next WAL/USD rate sample: `previous` clamped into the reports' 2/3-quorum band.
+public fun next_rate(
+    previous: u64,
+    rates: vector<u64>,
+    weights: vector<u64>,
+    n_shards: u64,
+): u64 {
+    let (low, high) = rate_band(rates, weights, n_shards);
+    if (previous < low) low else if (previous > high) high else previous
 }
 
 /// `ceil(nano_usd * 10^9 / rate)`: FROST for a nano-USD amount at `rate` nano-USD per WAL.
@@ -146,6 +150,14 @@ public fun usd_to_frost(nano_usd: u64, rate: u64): u64 {
     let frost = (num + r - 1) / r;
     assert!(frost <= 0xFFFF_FFFF_FFFF_FFFF, EOverflow);
     frost as u64
+}
+
+/// `usd_to_frost`, capped at the largest u64 instead of aborting (a price that high buys
+/// nothing: payments refuse it with `ENotEnoughFunds`).
+public fun usd_to_frost_saturating(nano_usd: u64, rate: u64): u64 {
+    assert!(rate > 0, EInvalidRate);
+    let frost = ((nano_usd as u128) * FROST_PER_WAL + (rate as u128) - 1) / (rate as u128);
+    if (frost > 0xFFFF_FFFF_FFFF_FFFF) 0xFFFF_FFFF_FFFF_FFFF else frost as u64
 }
 
 #[test]
@@ -180,17 +192,44 @@ fun guard_bounds_the_step() {
 }
 
 #[test]
-fun median_and_conversion() {
-    // Weights 3, 3, 4: lower median is 300 (3 + 3 >= 10 / 2 at 300).
-    assert!(weighted_median(vector[500, 100, 300], vector[4, 3, 3]) == 300);
-    assert!(weighted_median(vector[7], vector[1]) == 7);
-    // A zero-weight report is ignored.
-    assert!(weighted_median(vector[1, 9], vector[0, 5]) == 9);
+fun rate_band_and_conversion() {
+    // Weights 4, 3, 3 of 10: the shards at or above 0.40 are all 10, at or above 0.50 only 6;
+    // at or below 0.50 are 7. The band is [0.40, 0.50].
+    let (low, high) = rate_band(vector[400, 500, 600], vector[4, 3, 3], 10);
+    assert!(low == 400 && high == 500);
+    assert!(next_rate(1_000, vector[400, 500, 600], vector[4, 3, 3], 10) == 500);
+    assert!(next_rate(100, vector[400, 500, 600], vector[4, 3, 3], 10) == 400);
+    assert!(next_rate(450, vector[400, 500, 600], vector[4, 3, 3], 10) == 450);
+    assert!(next_rate(7, vector[7], vector[1], 1) == 7);
     // $1 per WAL: 1 nano-USD = 1 FROST; $0.40 per WAL: 1 USD = 2.5 WAL.
     assert!(usd_to_frost(1234, 1_000_000_000) == 1234);
     assert!(usd_to_frost(1_000_000_000, 400_000_000) == 2_500_000_000);
     // Rounded up.
     assert!(usd_to_frost(1, 3_000_000_000) == 1);
+    assert!(usd_to_frost_saturating(1, 3_000_000_000) == 1);
+    assert!(usd_to_frost_saturating(0xFFFF_FFFF_FFFF_FFFF, 1) == 0xFFFF_FFFF_FFFF_FFFF);
+}
+
+#[test]
+/// Liars holding exactly half of the shards (5 of 10) cannot move the rate outside the honest
+/// reports' range [0.98, 1.02], whether they report 1 nano-USD or 10 USD.
+fun half_the_shards_cannot_move_the_rate() {
+    let low = 980_000_000;
+    let high = 1_020_000_000;
+    let weights = vector[3, 2, 3, 2];
+    let down = vector[low, high, 1, 1];
+    let up = vector[low, high, 10_000_000_000, 10_000_000_000];
+    // (The lower median this rule replaces follows liars holding half the shards anywhere.)
+    // From inside the honest range, the rate stays inside it: liars pulling down leave it at
+    // the lowest honest report, liars pulling up at the highest.
+    assert!(next_rate(1_000_000_000, down, weights, 10) == low);
+    assert!(next_rate(1_000_000_000, up, weights, 10) == high);
+    // From outside, it comes to the honest range, never past it...
+    assert!(next_rate(5_000_000_000, down, weights, 10) == low);
+    assert!(next_rate(1_000, up, weights, 10) == high);
+    // ...unless the liars hold it where it is: half the shards can stall the rate (no rule
+    // can tell two equal halves apart), never push it away from the honest reports.
+    assert!(next_rate(5_000_000_000, up, weights, 10) == 5_000_000_000);
 }
 
 #[test, expected_failure(abort_code = ENoVotes)]
@@ -230,12 +269,12 @@ fun zero_rate_rejected() {
 
 #[test, expected_failure(abort_code = EInvalidRate)]
 fun zero_reported_rate_rejected() {
-    weighted_median(vector[0], vector[1]);
+    rate_band(vector[0], vector[1], 1);
 }
 
 #[test, expected_failure(abort_code = EInvalidVoteWeight)]
-fun zero_total_weight_rejected() {
-    weighted_median(vector[1], vector[0]);
+fun zero_weight_report_rejected() {
+    rate_band(vector[1, 2], vector[0, 1], 1);
 }
 
 #[test, expected_failure(abort_code = EOverflow)]

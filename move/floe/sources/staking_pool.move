@@ -4,6 +4,12 @@
 /// accrue in the pool until the authorized receiver collects them. The node's votes (USD
 /// prices, capacity, WAL/USD rate) live here too.
 ///
+/// Pools advance lazily: the epoch change advances only the pools of the ending and the new
+/// committee (bounded by the active set cap); any other pool catches up (`catch_up`) when it is
+/// next used, applying in order only the epochs in which something was pending for it (stake
+/// activating, shares leaving, a commission change). Such a pool earns no rewards, so its
+/// exchange rate only changes at those epochs, which are the ones its receipts refer to.
+///
 /// `wal_balance` and `num_shares` are accounting figures: the principal of active stake stays
 /// in the `StakedWal` receipts, the rewards in `rewards`. The exchange rate of epoch `e`
 /// (`wal_balance / num_shares` after crediting the rewards of `e - 1`, before the stake and
@@ -139,7 +145,7 @@ public fun wal_balance(p: &StakingPool): u64 { p.wal_balance }
 
 public fun num_shares(p: &StakingPool): u64 { p.num_shares }
 
-/// The last epoch the pool was advanced into.
+/// The last epoch the pool was advanced or caught up into.
 public fun latest_epoch(p: &StakingPool): u32 { p.latest_epoch }
 
 public fun storage_price_vote(p: &StakingPool): u64 { p.votes.storage_price_usd }
@@ -209,6 +215,7 @@ public(package) fun stake(
     committee_selected: bool,
     ctx: &mut TxContext,
 ): StakedWal {
+    p.catch_up(epoch);
     let activation = if (committee_selected) epoch + 2 else epoch + 1;
     let amount = principal.value();
     add_to(&mut p.pending_stake, activation, amount);
@@ -247,6 +254,7 @@ public(package) fun request_withdraw(
     committee_selected: bool,
 ) {
     assert!(staked.node_id() == p.node_id, EUnknownPool);
+    p.catch_up(epoch);
     assert!(!staked.is_withdrawing(), EAlreadyWithdrawing);
     assert!(!p.can_withdraw_early(staked, epoch, committee_selected), ECanWithdrawEarly);
     let activation = staked.activation_epoch();
@@ -281,6 +289,7 @@ public(package) fun withdraw(
     ctx: &TxContext,
 ): Balance<WAL> {
     assert!(staked.node_id() == p.node_id, EUnknownPool);
+    p.catch_up(epoch);
     let staked_id = object::id(&staked);
     let activation = staked.activation_epoch();
     if (!staked.is_withdrawing()) {
@@ -326,12 +335,61 @@ public(package) fun withdraw(
     principal
 }
 
-/// Moves the pool into `epoch`: credits `reward` (the previous epoch's) after commission,
-/// records the exchange rate of `epoch`, then applies the withdrawals and stake of `epoch` and
-/// the commission rate taking effect in `epoch`.
-public(package) fun advance_epoch(p: &mut StakingPool, epoch: u32, mut reward: Balance<WAL>) {
+/// Brings a lagging pool up to `epoch` without rewards: applies, in epoch order, each epoch up
+/// to `epoch` in which something is pending. Its cost is the number of such epochs (at most
+/// three in a pool that is caught up whenever it is used), not the number of epochs missed.
+/// It emits no event: `PoolAdvanced` is the epoch change's, for the committee's pools.
+public(package) fun catch_up(p: &mut StakingPool, epoch: u32) {
+    loop {
+        let next = p.next_pending_epoch();
+        if (next.is_none()) break;
+        let e = next.destroy_some();
+        if (e > epoch) break;
+        if (e > p.latest_epoch) {
+            let (_, _, _) = p.advance_into(e, balance::zero());
+        } else p.apply_pending(e);
+    };
+    if (epoch > p.latest_epoch) p.latest_epoch = epoch;
+}
+
+/// The earliest epoch with something pending (stake, withdrawals, a commission change).
+fun next_pending_epoch(p: &StakingPool): Option<u32> {
+    let mut best = earliest(&p.pending_stake, option::none());
+    best = earliest(&p.pending_shares_withdraw, best);
+    best = earliest(&p.pre_active_withdrawals, best);
+    earliest(&p.pending_commission_rate, best)
+}
+
+/// The smaller of `best` and the earliest key of `m`.
+fun earliest<V: copy>(m: &VecMap<u32, V>, mut best: Option<u32>): Option<u32> {
+    m.keys().do!(|k| if (best.is_none() || k < *best.borrow()) {
+        best = option::some(k)
+    });
+    best
+}
+
+/// Moves the pool into `epoch` at the epoch change (after its last epoch): credits `reward`
+/// (the previous epoch's) after commission, records the exchange rate of `epoch`, then applies
+/// the withdrawals and stake of `epoch` and the commission rate taking effect in `epoch`.
+/// Emits `PoolAdvanced`.
+public(package) fun advance_epoch(p: &mut StakingPool, epoch: u32, reward: Balance<WAL>) {
+    let (paid, commission, rate_used) = p.advance_into(epoch, reward);
+    events::emit_pool_advanced(
+        epoch,
+        p.node_id,
+        paid,
+        commission,
+        rate_used,
+        p.wal_balance,
+        p.num_shares,
+    );
+}
+
+/// `advance_epoch` without the event; returns the rewards kept by the stakers, the commission
+/// and the commission rate applied to them.
+fun advance_into(p: &mut StakingPool, epoch: u32, mut reward: Balance<WAL>): (u64, u64, u16) {
     let total = reward.value();
-    let mut commission = total * (p.commission_rate as u64) / BPS;
+    let mut commission = ((total as u128) * (p.commission_rate as u128) / (BPS as u128)) as u64;
     if (p.num_shares == 0) commission = total;
     p.commission.join(reward.split(commission));
     p.wal_balance = p.wal_balance + reward.value();
@@ -343,6 +401,16 @@ public(package) fun advance_epoch(p: &mut StakingPool, epoch: u32, mut reward: B
     } else {
         p.exchange_rates.add(epoch, rate);
     };
+    let rate_used = p.commission_rate;
+    p.apply_pending(epoch);
+    p.latest_epoch = epoch;
+    (total - commission, commission, rate_used)
+}
+
+/// Applies what is pending at `epoch` at the rate recorded for it: the shares leaving, the
+/// stake joining, pre-active withdrawals (leaving one epoch later) and the commission rate.
+fun apply_pending(p: &mut StakingPool, epoch: u32) {
+    let rate = p.exchange_rates[epoch];
     let leaving = take_from(&mut p.pending_shares_withdraw, epoch);
     let out = shares_to_wal(leaving, rate.wal_amount, rate.share_amount);
     p.wal_balance = p.wal_balance - out;
@@ -355,27 +423,17 @@ public(package) fun advance_epoch(p: &mut StakingPool, epoch: u32, mut reward: B
         let shares = wal_to_shares(pre_active, rate.wal_amount, rate.share_amount);
         add_to(&mut p.pending_shares_withdraw, epoch + 1, shares);
     };
-    let rate_used = p.commission_rate;
     if (p.pending_commission_rate.contains(&epoch)) {
         let (_, r) = p.pending_commission_rate.remove(&epoch);
         p.commission_rate = r;
     };
-    p.latest_epoch = epoch;
-    events::emit_pool_advanced(
-        epoch,
-        p.node_id,
-        total - commission,
-        commission,
-        rate_used,
-        p.wal_balance,
-        p.num_shares,
-    );
 }
 
 // === Commission and votes (authorization is checked by the caller) ===
 
 /// Sets the commission rate taking effect in `epoch + 2`.
 public(package) fun set_next_commission(p: &mut StakingPool, rate: u16, epoch: u32) {
+    p.catch_up(epoch);
     let effective = epoch + 2;
     if (p.pending_commission_rate.contains(&effective)) {
         p.pending_commission_rate.remove(&effective);

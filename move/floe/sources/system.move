@@ -327,7 +327,14 @@ public fun used_capacity(s: &System, epoch: u32): u64 { s.inner().used_capacity(
 
 public fun pot_value(s: &System, epoch: u32): u64 { s.inner().pot_value(epoch) }
 
-public fun node_ids(s: &System): vector<ID> { s.inner().node_ids() }
+/// Number of registered nodes.
+public fun n_nodes(s: &System): u64 { s.inner().n_nodes() }
+
+/// The `i`-th registered node, in registration order.
+public fun node_id_at(s: &System, i: u64): ID { s.inner().node_id_at(i) }
+
+/// The candidates for the next committee, in the order they joined the active set.
+public fun candidates(s: &System): vector<ID> { s.inner().active_set().ids() }
 
 public fun pool(s: &System, node_id: ID): &StakingPool { s.inner().pool(node_id) }
 
@@ -356,6 +363,29 @@ public fun create_for_testing(
         clock,
         ctx,
     );
+}
+
+#[test_only]
+/// Registers a node without a proof of possession, for stories that need more nodes than
+/// BLS signing in a test allows; everything after the proof check is the production code.
+public fun register_node_for_testing(
+    s: &mut System,
+    public_key: vector<u8>,
+    ctx: &mut TxContext,
+): StorageNodeCap {
+    s
+        .inner_mut()
+        .add_node(
+            b"node".to_string(),
+            b"node.example:9185".to_string(),
+            public_key,
+            0,
+            1_000,
+            10_000,
+            1_000_000_000_000,
+            1_000_000_000,
+            ctx,
+        )
 }
 
 #[test_only]

@@ -3,14 +3,21 @@
 /// behind a versioned dynamic field.
 ///
 /// Epochs: an epoch lasts `epoch_duration_ms`. From its middle, `voting_end` selects the next
-/// committee (active set, D'Hondt shards, minimal movement) and the next USD prices and
-/// capacity. After the full duration `initiate_epoch_change` closes the ending epoch's pot
-/// (burn share, the rest to the committee's pools by shards), advances every pool, installs
-/// the new committee and prices and starts the sync; it completes when nodes holding 2/3 of
-/// the new committee's shards report `epoch_sync_done`.
+/// committee (from the active set, D'Hondt shards, minimal movement) and the next USD prices
+/// and capacity. After the full duration `initiate_epoch_change` closes the ending epoch's pot
+/// (burn share, the rest to the committee's pools by shards), advances the pools of the ending
+/// and the new committee (any other pool catches up when it is next used), installs the new
+/// committee and prices and starts the sync; it completes when nodes holding 2/3 of the new
+/// committee's shards report `epoch_sync_done`.
+///
+/// Liveness: no shared path loops over the registered nodes. Selection touches at most
+/// `max_candidates` pools, the epoch change at most twice `max_active_nodes`; every product of
+/// amounts is computed in u128; user strings are bounded; FROST prices saturate instead of
+/// aborting. `move/README.md` lists the per-transaction limits and the worst cases.
 module floe::system_inner;
 
 use floe::{
+    active_set::{Self, ActiveSet},
     apportionment,
     blob::{Self, Blob},
     bls_committee::{Self, BlsCommittee},
@@ -26,10 +33,20 @@ use floe::{
     storage_resource::{Self, Storage}
 };
 use std::string::String;
-use sui::{balance, clock::Clock, coin::{Self, Coin}, table::{Self, Table}};
+use sui::{
+    balance,
+    clock::Clock,
+    coin::{Self, Coin},
+    table::{Self, Table},
+    table_vec::{Self, TableVec}
+};
 use wal::wal::{Self, WAL, ProtectedTreasury};
 
 const BPS: u64 = 10_000;
+/// Longest node name, in bytes.
+const MAX_NAME_LENGTH: u64 = 100;
+/// Longest network address, in bytes (a DNS name is at most 253, plus a port).
+const MAX_NETWORK_ADDRESS_LENGTH: u64 = 260;
 
 /// The message or report names an epoch other than the current one.
 const EWrongEpoch: u64 = 9;
@@ -59,6 +76,8 @@ const EInvalidProofOfPossession: u64 = 102;
 const EWrongEpochState: u64 = 108;
 /// The `Clock` has not reached the time the operation needs.
 const ETooEarly: u64 = 109;
+/// A node name or network address longer than allowed.
+const EStringTooLong: u64 = 110;
 
 public enum EpochState has copy, drop, store {
     /// The epoch runs; the next committee is not selected yet.
@@ -88,8 +107,12 @@ public struct SystemInner has store {
     shards: vector<vector<u16>>,
     next: Option<NextEpoch>,
     pools: Table<ID, StakingPool>,
-    /// Registered nodes, in registration order.
-    node_ids: vector<ID>,
+    /// Registered nodes, in registration order (outside the object: it may grow without bound).
+    node_ids: TableVec<ID>,
+    /// The node registered with each BLS public key.
+    public_keys: Table<vector<u8>, ID>,
+    /// The candidates for the next committee.
+    active_set: ActiveSet,
     pots: Pots,
     storage_price_usd: u64,
     write_price_usd: u64,
@@ -113,8 +136,8 @@ public(package) fun create(
     clock: &Clock,
     ctx: &mut TxContext,
 ): SystemInner {
-    let storage_price = prices::usd_to_frost(storage_price_usd, wal_usd_rate);
-    let write_price = prices::usd_to_frost(write_price_usd, wal_usd_rate);
+    let storage_price = prices::usd_to_frost_saturating(storage_price_usd, wal_usd_rate);
+    let write_price = prices::usd_to_frost_saturating(write_price_usd, wal_usd_rate);
     let inner = SystemInner {
         params,
         epoch: 0,
@@ -124,7 +147,9 @@ public(package) fun create(
         shards: vector[],
         next: option::none(),
         pools: table::new(ctx),
-        node_ids: vector[],
+        node_ids: table_vec::empty(ctx),
+        public_keys: table::new(ctx),
+        active_set: active_set::empty(),
         pots: pots::new(0, params.max_epochs_ahead()),
         storage_price_usd,
         write_price_usd,
@@ -182,7 +207,14 @@ public fun used_capacity(s: &SystemInner, epoch: u32): u64 { s.pots.used_capacit
 
 public fun pot_value(s: &SystemInner, epoch: u32): u64 { s.pots.pot_value(epoch) }
 
-public fun node_ids(s: &SystemInner): vector<ID> { s.node_ids }
+/// Number of registered nodes.
+public fun n_nodes(s: &SystemInner): u64 { s.node_ids.length() }
+
+/// The `i`-th registered node (registration order).
+public fun node_id_at(s: &SystemInner, i: u64): ID { s.node_ids[i] }
+
+/// The candidates for the next committee.
+public fun active_set(s: &SystemInner): &ActiveSet { &s.active_set }
 
 public fun pool(s: &SystemInner, node_id: ID): &StakingPool {
     assert!(s.pools.contains(node_id), EUnknownPool);
@@ -197,10 +229,11 @@ public fun shards_of(s: &SystemInner, node_id: ID): vector<u16> {
 }
 
 /// FROST held by the protocol: the pots and, in every pool, undistributed rewards and
-/// uncollected commission. (Staked principal is in the `StakedWal` receipts.)
+/// uncollected commission. (Staked principal is in the `StakedWal` receipts.) A view for
+/// audits and tests that reads every pool: no transaction of the protocol calls it.
 public fun total_held(s: &SystemInner): u64 {
     let mut sum = s.pots.total_held();
-    s.node_ids.do_ref!(|id| sum = sum + s.pools[*id].held());
+    s.node_ids.length().do!(|i| sum = sum + s.pools[s.node_ids[i]].held());
     sum
 }
 
@@ -227,7 +260,6 @@ public(package) fun register_node(
     wal_usd_rate: u64,
     ctx: &mut TxContext,
 ): StorageNodeCap {
-    assert!(commission_rate <= s.params.max_commission_bps(), ECommissionTooHigh);
     assert!(
         messages::verify_proof_of_possession(
             s.epoch,
@@ -237,7 +269,36 @@ public(package) fun register_node(
         ),
         EInvalidProofOfPossession,
     );
-    s.node_ids.do_ref!(|id| assert!(s.pools[*id].public_key() != &public_key, EPoolExists));
+    s.add_node(
+        name,
+        network_address,
+        public_key,
+        commission_rate,
+        storage_price_usd,
+        write_price_usd,
+        node_capacity,
+        wal_usd_rate,
+        ctx,
+    )
+}
+
+/// `register_node` after the proof of possession was checked.
+public(package) fun add_node(
+    s: &mut SystemInner,
+    name: String,
+    network_address: String,
+    public_key: vector<u8>,
+    commission_rate: u16,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    node_capacity: u64,
+    wal_usd_rate: u64,
+    ctx: &mut TxContext,
+): StorageNodeCap {
+    assert!(commission_rate <= s.params.max_commission_bps(), ECommissionTooHigh);
+    assert!(name.length() <= MAX_NAME_LENGTH, EStringTooLong);
+    assert!(network_address.length() <= MAX_NETWORK_ADDRESS_LENGTH, EStringTooLong);
+    assert!(!s.public_keys.contains(public_key), EPoolExists);
     let votes = staking_pool::new_votes(
         storage_price_usd,
         write_price_usd,
@@ -260,6 +321,7 @@ public(package) fun register_node(
     );
     s.pools.add(node_id, pool);
     s.node_ids.push_back(node_id);
+    s.public_keys.add(public_key, node_id);
     events::emit_node_registered(
         s.epoch,
         node_id,
@@ -284,13 +346,16 @@ public(package) fun stake(
     assert!(coin.value() >= s.params.min_stake(), ENotEnoughStake);
     let epoch = s.epoch;
     let selected = s.is_next_selected();
-    s.pool_mut(node_id).stake(coin.into_balance(), epoch, selected, ctx)
+    let staked = s.pool_mut(node_id).stake(coin.into_balance(), epoch, selected, ctx);
+    s.refresh_candidate(node_id);
+    staked
 }
 
 public(package) fun request_withdraw_stake(s: &mut SystemInner, staked: &mut StakedWal) {
     let epoch = s.epoch;
     let selected = s.is_next_selected();
     s.pool_mut(staked.node_id()).request_withdraw(staked, epoch, selected);
+    s.refresh_candidate(staked.node_id());
 }
 
 public(package) fun withdraw_stake(
@@ -300,8 +365,18 @@ public(package) fun withdraw_stake(
 ): Coin<WAL> {
     let epoch = s.epoch;
     let selected = s.is_next_selected();
-    let out = s.pool_mut(staked.node_id()).withdraw(staked, epoch, selected, ctx);
+    let node_id = staked.node_id();
+    let out = s.pool_mut(node_id).withdraw(staked, epoch, selected, ctx);
+    s.refresh_candidate(node_id);
     out.into_coin(ctx)
+}
+
+/// Records the pool's stake for the next selection in the active set.
+fun refresh_candidate(s: &mut SystemInner, node_id: ID) {
+    let next = if (s.is_next_selected()) s.epoch + 2 else s.epoch + 1;
+    let stake = s.pools[node_id].stake_at(next);
+    let (min, max) = (s.params.min_candidate_stake(), s.params.max_candidates());
+    s.active_set.update(node_id, stake, min, max);
 }
 
 public(package) fun set_next_commission(s: &mut SystemInner, cap: &StorageNodeCap, rate: u16) {
@@ -350,20 +425,24 @@ public(package) fun report_wal_usd_rate(s: &mut SystemInner, cap: &StorageNodeCa
     s.pool_mut(cap.node_id()).set_wal_usd_rate(rate, epoch);
 }
 
-/// The shard-weighted median of the current committee's WAL/USD reports.
+/// The committee's next WAL/USD rate sample: the previous sample (or, before the first, the
+/// rate in force) clamped into the 2/3-quorum band of the current committee's reports
+/// (`prices::next_rate`). Refuses an empty committee (`ENoVotes`).
 public fun committee_wal_usd_rate(s: &SystemInner): u64 {
+    let previous = if (s.rate_samples.is_empty()) s.wal_usd_rate
+    else s.rate_samples[s.rate_samples.length() - 1];
     let mut rates = vector[];
     let mut weights = vector[];
     s.committee.n_members().do!(|i| {
         rates.push_back(s.pools[s.committee.node_id_at(i)].wal_usd_rate_report());
         weights.push_back(s.committee.weight_at(i) as u64);
     });
-    prices::weighted_median(rates, weights)
+    prices::next_rate(previous, rates, weights, s.committee.n_shards() as u64)
 }
 
-/// Samples the committee's WAL/USD rate, at most once per `rate_sample_interval_ms`, into the
-/// window of the last `rate_window_samples` samples; the FROST prices follow the window's mean
-/// at once.
+/// Samples the committee's WAL/USD rate (`committee_wal_usd_rate`), at most once per
+/// `rate_sample_interval_ms`, into the window of the last `rate_window_samples` samples; the
+/// FROST prices follow the window's mean at once.
 public(package) fun sample_wal_usd_rate(s: &mut SystemInner, clock: &Clock) {
     let now = clock.timestamp_ms();
     assert!(
@@ -372,14 +451,14 @@ public(package) fun sample_wal_usd_rate(s: &mut SystemInner, clock: &Clock) {
     );
     let rate = s.committee_wal_usd_rate();
     s.rate_samples.push_back(rate);
-    if (s.rate_samples.length() > s.params.rate_window_samples()) {
+    while (s.rate_samples.length() > s.params.rate_window_samples()) {
         s.rate_samples.remove(0);
     };
     s.last_sample_ms = now;
     events::emit_wal_usd_rate_sampled(s.epoch, rate, s.rate_samples.length());
     s.wal_usd_rate = mean(&s.rate_samples);
-    s.storage_price = prices::usd_to_frost(s.storage_price_usd, s.wal_usd_rate);
-    s.write_price = prices::usd_to_frost(s.write_price_usd, s.wal_usd_rate);
+    s.storage_price = prices::usd_to_frost_saturating(s.storage_price_usd, s.wal_usd_rate);
+    s.write_price = prices::usd_to_frost_saturating(s.write_price_usd, s.wal_usd_rate);
     events::emit_prices_updated(s.epoch, s.storage_price, s.write_price);
 }
 
@@ -403,12 +482,26 @@ public(package) fun voting_end(s: &mut SystemInner, clock: &Clock) {
 fun select_next(s: &mut SystemInner) {
     let next_epoch = s.epoch + 1;
     let n_shards = s.params.n_shards();
-    // Active set: the nodes with the most stake for the next epoch, up to the cap.
+    // The committee: the candidates with the most stake for the next epoch, up to the cap.
+    // Each candidate catches up first and its stake is refreshed in the active set (those
+    // below the candidacy stake leave it).
+    let (min_stake, max_candidates) = (s.params.min_candidate_stake(), s.params.max_candidates());
+    s.active_set.truncate(max_candidates);
+    let epoch = s.epoch;
+    s.active_set.ids().do!(|id| {
+        let pool = &mut s.pools[id];
+        pool.catch_up(epoch);
+        let stake = pool.stake_at(next_epoch);
+        s.active_set.update(id, stake, min_stake, max_candidates);
+    });
     let mut ids = vector[];
     let mut stakes = vector[];
-    s.node_ids.do_ref!(|id| {
-        let stake = s.pools[*id].stake_at(next_epoch);
-        if (stake > 0) {
+    let candidates = s.active_set.ids();
+    let candidate_stakes = s.active_set.stakes();
+    candidates.length().do!(|k| {
+        let id = &candidates[k];
+        let stake = candidate_stakes[k];
+        {
             let mut j = ids.length();
             ids.push_back(*id);
             stakes.push_back(stake);
@@ -512,7 +605,8 @@ public(package) fun initiate_epoch_change(
     let mut distributed = 0;
     let mut rewards = vector[];
     if (n > 0) {
-        let to_nodes = total - total * (s.params.burn_bps() as u64) / BPS;
+        let burn = ((total as u128) * (s.params.burn_bps() as u128) / (BPS as u128)) as u64;
+        let to_nodes = total - burn;
         s.committee.n_members().do!(|i| {
             let r = ((to_nodes as u128) * (s.committee.weight_at(i) as u128) / (n as u128)) as u64;
             distributed = distributed + r;
@@ -523,8 +617,15 @@ public(package) fun initiate_epoch_change(
     wal::burn(treasury, coin::from_balance(pot, ctx));
     events::emit_epoch_pot_closed(old_epoch, total, burned, distributed);
 
-    // Advance every pool into the new epoch.
-    let ids = s.node_ids;
+    // Advance the pools of the ending committee (with their rewards) and of the new one into
+    // the new epoch; every other pool catches up when it is next used.
+    let mut ids = vector[];
+    s.committee.n_members().do!(|i| ids.push_back(s.committee.node_id_at(i)));
+    next.committee.n_members().do!(|i| {
+        let id = next.committee.node_id_at(i);
+        if (!ids.contains(&id)) ids.push_back(id);
+    });
+    let (min_stake, max_candidates) = (s.params.min_candidate_stake(), s.params.max_candidates());
     ids.do!(|id| {
         let idx = s.committee.find(&id);
         let reward = if (idx.is_some()) {
@@ -532,7 +633,10 @@ public(package) fun initiate_epoch_change(
             r.withdraw_all()
         } else balance::zero();
         let pool = &mut s.pools[id];
+        pool.catch_up(old_epoch);
         pool.advance_epoch(new_epoch, reward);
+        let stake = pool.stake_at(new_epoch + 1);
+        s.active_set.update(id, stake, min_stake, max_candidates);
     });
     rewards.destroy!(|b| b.destroy_zero());
 
@@ -549,8 +653,8 @@ public(package) fun initiate_epoch_change(
     s.storage_price_usd = next.storage_price_usd;
     s.write_price_usd = next.write_price_usd;
     s.total_capacity_size = next.total_capacity_size;
-    s.storage_price = prices::usd_to_frost(s.storage_price_usd, s.wal_usd_rate);
-    s.write_price = prices::usd_to_frost(s.write_price_usd, s.wal_usd_rate);
+    s.storage_price = prices::usd_to_frost_saturating(s.storage_price_usd, s.wal_usd_rate);
+    s.write_price = prices::usd_to_frost_saturating(s.write_price_usd, s.wal_usd_rate);
     s.epoch = new_epoch;
     s.epoch_start_ms = now;
     s.sync_reported = vector[];
@@ -602,12 +706,14 @@ fun pay_for_epochs(
     size: u64,
     payment: &mut Coin<WAL>,
 ): u64 {
-    let per_epoch = encoding::storage_units(size) * s.storage_price;
-    let total = per_epoch * ((end - start) as u64);
-    assert!(payment.value() >= total, ENotEnoughFunds);
+    let per_epoch = (encoding::storage_units(size) as u128) * (s.storage_price as u128);
+    let total = per_epoch * ((end - start) as u128);
+    assert!(total <= (payment.value() as u128), ENotEnoughFunds);
+    let (per_epoch, total) = (per_epoch as u64, total as u64);
     let mut e = start;
     while (e < end) {
-        assert!(s.pots.used_capacity(e) + size <= s.total_capacity_size, ENotEnoughCapacity);
+        let used = (s.pots.used_capacity(e) as u128) + (size as u128);
+        assert!(used <= (s.total_capacity_size as u128), ENotEnoughCapacity);
         s.pots.add_used_capacity(e, size);
         s.pots.deposit(e, payment.balance_mut().split(per_epoch));
         e = e + 1;
@@ -657,8 +763,9 @@ public(package) fun register_blob(
         ctx,
     );
     let encoded = encoding::encoded_blob_length(size, encoding_type, n_shards);
-    let fee = encoding::storage_units(encoded) * s.write_price;
-    assert!(write_payment.value() >= fee, ENotEnoughFunds);
+    let fee = (encoding::storage_units(encoded) as u128) * (s.write_price as u128);
+    assert!(fee <= (write_payment.value() as u128), ENotEnoughFunds);
+    let fee = fee as u64;
     let epoch = s.epoch;
     s.pots.deposit(epoch, write_payment.balance_mut().split(fee));
     events::emit_write_fee_paid(epoch, blob_id, blob.object_id(), fee);

@@ -105,7 +105,7 @@ fun nodes_without_stake_take_no_shards() {
 #[test]
 /// With an active set of 2, the node with the least stake gets no shards.
 fun active_set_cap() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 0, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 3_600_000, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = vector[

@@ -1,5 +1,6 @@
 /// Price stories: Walrus's price vector through the real committee selection, the stability
-/// guard over several epochs, and FROST prices from the committee's WAL/USD rate.
+/// guard over several epochs, FROST prices from the committee's WAL/USD rate window, and the
+/// rate's resistance to half the shards lying.
 #[test_only]
 // Expected-failure tests end with `abort 0`: the abort they expect comes first.
 #[allow(lint(abort_without_constant))]
@@ -14,6 +15,9 @@ use floe::{
 };
 use sui::{clock::Clock, coin::Coin, test_scenario::{Self as ts, Scenario}};
 use wal::wal::WAL;
+
+/// The default rate sample interval.
+const HOUR: u64 = 3_600_000;
 
 fun stake_all(
     s: &mut Scenario,
@@ -74,7 +78,7 @@ fun walrus_price_vector_through_selection() {
 /// 2000 nano-USD moves the storage price 1050, 1102, 1157 over three epochs, and a write price
 /// vote falling from 10_000 to 5_000 moves it 9_500, 9_025, 8_574.
 fun price_step_guard() {
-    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 0, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 3_600_000, 10);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = vector[tu::register(&mut s, 0, 0, 2000, 5000, 1_000_000_000_000)];
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[10]);
@@ -92,11 +96,15 @@ fun price_step_guard() {
 }
 
 #[test]
-/// Scenario `wal_usd_rate`: reports 0.40, 0.50, 0.60 USD with weights 4, 3, 3 sample a median
-/// of 0.50; after one report moves to 0.70 the median is 0.60; the epoch's rate is their mean
-/// 0.55, and 1_000 nano-USD cost ceil(1_000 * 10^9 / 550_000_000) = 1_819 FROST.
+/// Scenario `wal_usd_rate`: hourly samples into a window of 3 (the defaults). Reports 0.40,
+/// 0.50, 0.60 USD with weights 4, 3, 3 have the 2/3-quorum band [0.40, 0.50]: the first sample
+/// clamps the genesis rate $1 to 0.50. Two nodes move to 0.65 and 0.70: the band is
+/// [0.65, 0.65], sample 0.65, window mean 0.575. An unchanged band samples 0.65 again (mean
+/// 0.60); a report of 0.66 widens the band to [0.65, 0.66], which holds 0.65, and the window
+/// slides to 0.65 (storage 1_000 nano-USD = ceil(10^12 / 650_000_000) = 1_539 FROST). The
+/// next epoch keeps the window's rate.
 fun frost_price_from_committee_rate() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[100, 100, 100]);
@@ -108,25 +116,69 @@ fun frost_price_from_committee_rate() {
     system.report_wal_usd_rate(&caps[2], 600_000_000);
     system.sample_wal_usd_rate(&clock);
     // The FROST prices follow each sample: the window holds 0.50 USD.
+    assert!(system.wal_usd_rate() == 500_000_000);
     assert!(system.storage_price() == 2_000 && system.write_price() == 20_000);
+    system.report_wal_usd_rate(&caps[0], 650_000_000);
     system.report_wal_usd_rate(&caps[1], 700_000_000);
-    clock.increment_for_testing(1000);
+    clock.increment_for_testing(HOUR);
     system.sample_wal_usd_rate(&clock);
-    assert!(system.wal_usd_rate() == 550_000_000 && system.storage_price() == 1_819);
+    assert!(system.wal_usd_rate() == 575_000_000);
+    assert!(system.storage_price() == 1_740 && system.write_price() == 17_392);
+    clock.increment_for_testing(HOUR);
+    system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 600_000_000);
+    assert!(system.storage_price() == 1_667 && system.write_price() == 16_667);
+    system.report_wal_usd_rate(&caps[2], 660_000_000);
+    clock.increment_for_testing(HOUR);
+    system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 650_000_000);
+    assert!(system.storage_price() == 1_539 && system.write_price() == 15_385);
     ts::return_shared(system);
     tu::next_epoch(&mut s, &mut clock, &caps);
     s.next_tx(tu::admin());
     let system = s.take_shared<System>();
-    assert!(system.wal_usd_rate() == 550_000_000);
-    assert!(system.storage_price_usd() == 1_000 && system.storage_price() == 1_819);
-    assert!(system.write_price() == 18_182);
+    assert!(system.wal_usd_rate() == 650_000_000);
+    assert!(system.storage_price_usd() == 1_000 && system.storage_price() == 1_539);
+    assert!(system.write_price() == 15_385);
+    ts::return_shared(system);
+    finish(s, clock, supply, caps, stakes);
+}
+
+#[test]
+/// Scenario `rate_half_coalition`: four equal nodes hold 3, 3, 2, 2 of 10 shards; nodes 1 and
+/// 3 (exactly half the shards) lie. Honest reports are 0.98 and 1.02. Liars at 1 nano-USD
+/// leave the sample at 0.98; liars at 10 USD at 1.02: inside the honest range both times (the
+/// lower median would have sampled 1 nano-USD). The window's mean is 1.00 and FROST prices
+/// stay at 1_000 / 10_000.
+fun half_the_shards_cannot_move_the_rate() {
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
+    let (mut s, mut clock, mut supply) = tu::begin(p);
+    let caps = tu::register_nodes(&mut s, 4);
+    let stakes = stake_all(&mut s, &mut supply, &caps, vector[100, 100, 100, 100]);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let liars = system.shards_of(caps[1].node_id()).length();
+    assert!(liars + system.shards_of(caps[3].node_id()).length() == 5);
+    system.report_wal_usd_rate(&caps[0], 980_000_000);
+    system.report_wal_usd_rate(&caps[2], 1_020_000_000);
+    system.report_wal_usd_rate(&caps[1], 1);
+    system.report_wal_usd_rate(&caps[3], 1);
+    system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 980_000_000);
+    system.report_wal_usd_rate(&caps[1], 10_000_000_000);
+    system.report_wal_usd_rate(&caps[3], 10_000_000_000);
+    clock.increment_for_testing(HOUR);
+    system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 1_000_000_000);
+    assert!(system.storage_price() == 1_000 && system.write_price() == 10_000);
     ts::return_shared(system);
     finish(s, clock, supply, caps, stakes);
 }
 
 #[test, expected_failure(abort_code = floe::system_inner::ETooEarly)]
 fun second_sample_within_interval_rejected() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 1000, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 1);
     let _stakes = stake_all(&mut s, &mut supply, &caps, vector[1]);

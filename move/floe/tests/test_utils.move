@@ -30,7 +30,7 @@ public fun epoch_ms(): u64 { EPOCH_MS }
 /// Parameters of the stories: `n_shards` shards, guard off, 10% burn, 1 WAL minimum,
 /// commission cap 50%, 10 epochs ahead.
 public fun params(n_shards: u16): Params {
-    params::new(n_shards, EPOCH_MS, 10, 0, 1000, frost_per_wal!(), 5000, 10, n_shards, 0, 10)
+    params::new(n_shards, EPOCH_MS, 10, 0, 1000, frost_per_wal!(), 5000, 10, n_shards, 3_600_000, 10)
 }
 
 /// Starts a story: publishes WAL (the admin holds the whole supply, returned here), creates a

@@ -1,0 +1,297 @@
+/// Liveness stories: nobody can halt the epochs. More staked candidates than Sui lets one
+/// transaction touch, pots and rewards past the old u64 overflow points, bounded strings and
+/// saturating prices.
+#[test_only]
+// Expected-failure tests end with `abort 0`: the abort they expect comes first.
+#[allow(lint(abort_without_constant))]
+module floe::liveness_tests;
+
+use floe::{
+    bls_committee,
+    messages,
+    node_cap::StorageNodeCap,
+    params,
+    staked_wal::StakedWal,
+    system::{Self, System},
+    test_utils::{Self as tu, frost_per_wal}
+};
+use std::string::String;
+use sui::{bcs, clock::{Self, Clock}, coin::Coin, test_scenario::{Self as ts, Scenario}};
+use wal::wal::{Self, WAL, ProtectedTreasury};
+
+/// Registered and staked nodes in the candidacy story: more than the 1,024 events and the
+/// 1,000 objects a Sui transaction may emit or load.
+const NODES: u64 = 1_100;
+/// `tu::params`' committee cap.
+const COMMITTEE: u64 = 10;
+/// The candidacy story's active set cap.
+const CANDIDATES: u64 = 20;
+/// Events of an epoch change besides one `PoolAdvanced` per advanced pool: `EpochPotClosed`,
+/// `PricesUpdated`, `EpochPricing`, `EpochChangeStart`.
+const CHANGE_EVENTS: u64 = 4;
+
+/// A distinct 48-byte key that is not a G1 point (such a node can never join a committee).
+fun fake_key(i: u64): vector<u8> {
+    let mut key = vector::tabulate!(40, |_| 0xFFu8);
+    key.append(bcs::to_bytes(&i));
+    key
+}
+
+/// Number of registered pools advanced into `epoch` (or later).
+fun pools_at(system: &System, epoch: u32): u64 {
+    let mut n = 0;
+    system.n_nodes().do!(|i| if (system.pool(system.node_id_at(i)).latest_epoch() >= epoch) {
+        n = n + 1
+    });
+    n
+}
+
+/// Mid-epoch selection, then the epoch change in its own transaction; returns the number of
+/// events the epoch change emitted.
+fun change_epoch(s: &mut Scenario, clock: &mut Clock, committee: &vector<StorageNodeCap>): u64 {
+    tu::select_next(s, clock);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let mut treasury = s.take_shared<ProtectedTreasury>();
+    clock.increment_for_testing(tu::epoch_ms() / 2);
+    system.initiate_epoch_change(&mut treasury, clock, s.ctx());
+    ts::return_shared(treasury);
+    ts::return_shared(system);
+    let effects = s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let epoch = system.epoch();
+    committee.do_ref!(|cap| if (system.committee().weight_of(&cap.node_id()) > 0) {
+        system.epoch_sync_done(cap, epoch)
+    });
+    ts::return_shared(system);
+    effects.num_user_events()
+}
+
+#[test]
+/// Acceptance 1: 1,100 nodes registered and staked (a test-only registration skips only the
+/// proof of possession). The active set keeps 20 candidates; each epoch change advances only
+/// the 10 committee pools (14 events, where advancing every pool would emit over 1,100 and
+/// abort), and a pool left behind catches up when its staker withdraws.
+fun many_candidates_cannot_halt_the_epoch_change() {
+    let p = tu::params(10).with_candidacy(frost_per_wal!(), CANDIDATES);
+    let (mut s, mut clock, mut supply) = tu::begin(p);
+    let mut committee = vector[];
+    let mut others = vector[];
+    let mut lagging: Option<StakedWal> = option::none();
+    NODES.do!(|i| {
+        // A new transaction every 100 nodes keeps each under the event limit.
+        if (i % 100 == 0) s.next_tx(tu::admin());
+        let mut system = s.take_shared<System>();
+        let key = if (i < COMMITTEE) bls_committee::public_key_for_testing(i + 1)
+        else fake_key(i);
+        let cap = system.register_node_for_testing(key, s.ctx());
+        let wal = if (i < COMMITTEE) 1_000 else 1 + i % 7;
+        let coin = supply.split(wal * frost_per_wal!(), s.ctx());
+        let staked = system.stake_with_pool(coin, cap.node_id(), s.ctx());
+        if (i == 500) lagging.fill(staked) else transfer::public_transfer(staked, tu::admin());
+        ts::return_shared(system);
+        if (i < COMMITTEE) committee.push_back(cap) else others.push_back(cap);
+    });
+    s.next_tx(tu::admin());
+    let system = s.take_shared<System>();
+    assert!(system.n_nodes() == NODES && system.candidates().length() == CANDIDATES);
+    ts::return_shared(system);
+
+    assert!(change_epoch(&mut s, &mut clock, &committee) == CHANGE_EVENTS + COMMITTEE);
+    s.next_tx(tu::admin());
+    let system = s.take_shared<System>();
+    assert!(system.epoch() == 1 && system.committee().n_members() == COMMITTEE);
+    assert!(pools_at(&system, 1) == COMMITTEE);
+    ts::return_shared(system);
+
+    // Node 500's pool was not advanced; its staker requests a withdrawal (the pool catches up
+    // to epoch 1, when the stake activated) and withdraws the principal after the next change.
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let mut staked = lagging.destroy_some();
+    let pool_id = staked.node_id();
+    assert!(system.pool(pool_id).latest_epoch() == 0);
+    system.request_withdraw_stake(&mut staked);
+    assert!(system.pool(pool_id).latest_epoch() == 1 && system.pool(pool_id).num_shares() > 0);
+    ts::return_shared(system);
+    assert!(change_epoch(&mut s, &mut clock, &committee) == CHANGE_EVENTS + COMMITTEE);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    assert!(system.epoch() == 2 && pools_at(&system, 2) == COMMITTEE);
+    let coin = system.withdraw_stake(staked, s.ctx());
+    assert!(coin.value() == (1 + 500 % 7) * frost_per_wal!());
+    assert!(system.pool(pool_id).num_shares() == 0 && system.pool(pool_id).latest_epoch() == 2);
+    ts::return_shared(system);
+    transfer::public_transfer(coin, tu::admin());
+    tu::destroy_caps(committee);
+    tu::destroy_caps(others);
+    tu::end(s, clock, supply);
+}
+
+/// A story's start with its own USD prices (`tu::begin` has 1_000 / 10_000 nano-USD).
+fun begin_priced(storage_usd: u64, write_usd: u64): (Scenario, Clock, Coin<WAL>) {
+    let mut s = ts::begin(tu::admin());
+    wal::init_for_testing(s.ctx());
+    let clock = clock::create_for_testing(s.ctx());
+    let p = tu::params(10);
+    system::create_for_testing(p, storage_usd, write_usd, 1_000_000_000, 1 << 40, &clock, s.ctx());
+    s.next_tx(tu::admin());
+    let supply = s.take_from_sender<Coin<WAL>>();
+    (s, clock, supply)
+}
+
+#[test]
+/// Acceptance 2: a pot of 50 million WAL at a 10% burn (the old `total * burn_bps` overflowed
+/// above 18.4 million) paid to one pool at a 50% commission (the old `total * commission_rate`
+/// overflowed above 3.7 million): 5 million burned, 22.5 million commission, 22.5 million to
+/// the staker, and the WAL adds up to the supply.
+fun large_pot_and_reward_do_not_overflow() {
+    let pot = 50_000_000 * frost_per_wal!();
+    // $1 per WAL: one MiB for one epoch costs the whole pot.
+    let (mut s, mut clock, mut supply) = begin_priced(pot, 10);
+    let caps = vector[tu::register(&mut s, 0, 5000, pot, 10, 1 << 40)];
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let coin = supply.split(1_000 * frost_per_wal!(), s.ctx());
+    let mut staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
+    ts::return_shared(system);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    let storage = tu::reserve(&mut s, &mut supply, 1, 1);
+    s.next_tx(tu::admin());
+    let system = s.take_shared<System>();
+    assert!(system.pot_value(1) == pot);
+    ts::return_shared(system);
+    tu::assert_conserved(&mut s, supply.value() + staked.value());
+
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let treasury = s.take_shared<ProtectedTreasury>();
+    let node = caps[0].node_id();
+    assert!(treasury.burned() == pot / 10);
+    assert!(system.pool(node).commission_amount() == pot * 9 / 20);
+    assert!(system.pool(node).rewards_amount() == pot * 9 / 20);
+    ts::return_shared(treasury);
+    system.request_withdraw_stake(&mut staked);
+    ts::return_shared(system);
+    tu::assert_conserved(&mut s, supply.value() + staked.value());
+
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::operator(0));
+    let mut system = s.take_shared<System>();
+    let commission = system.collect_commission(node, s.ctx());
+    assert!(commission.value() == pot * 9 / 20);
+    let payout = system.withdraw_stake(staked, s.ctx());
+    assert!(payout.value() == 1_000 * frost_per_wal!() + pot * 9 / 20);
+    ts::return_shared(system);
+    tu::assert_conserved(&mut s, supply.value() + commission.value() + payout.value());
+    transfer::public_transfer(commission, tu::admin());
+    transfer::public_transfer(payout, tu::admin());
+    transfer::public_transfer(storage, tu::admin());
+    tu::destroy_caps(caps);
+    tu::end(s, clock, supply);
+}
+
+#[test]
+/// FROST prices saturate instead of aborting: at $1000 per MiB-epoch, a committee reporting
+/// 1 nano-USD per WAL prices storage at 10^21 FROST, capped at the largest u64; the sample and
+/// the epoch change go through, and buying storage is refused for want of funds.
+fun saturated_prices_do_not_abort_shared_paths() {
+    let (mut s, mut clock, mut supply) = begin_priced(1_000_000_000_000, 10);
+    let caps = vector[tu::register(&mut s, 0, 0, 1_000_000_000_000, 10, 1 << 40)];
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let coin = supply.split(100 * frost_per_wal!(), s.ctx());
+    let staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
+    ts::return_shared(system);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    system.report_wal_usd_rate(&caps[0], 1);
+    system.sample_wal_usd_rate(&clock);
+    assert!(system.wal_usd_rate() == 1 && system.storage_price() == 0xFFFF_FFFF_FFFF_FFFF);
+    assert!(system.write_price() == 10_000_000_000);
+    ts::return_shared(system);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let system = s.take_shared<System>();
+    assert!(system.epoch() == 2 && system.storage_price() == 0xFFFF_FFFF_FFFF_FFFF);
+    ts::return_shared(system);
+    transfer::public_transfer(staked, tu::admin());
+    tu::destroy_caps(caps);
+    tu::end(s, clock, supply);
+}
+
+#[test, expected_failure(abort_code = floe::system_inner::ENotEnoughFunds)]
+fun storage_at_saturated_price_rejected() {
+    let (mut s, mut clock, mut supply) = begin_priced(1_000_000_000_000, 10);
+    let caps = vector[tu::register(&mut s, 0, 0, 1_000_000_000_000, 10, 1 << 40)];
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let coin = supply.split(100 * frost_per_wal!(), s.ctx());
+    let _staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
+    ts::return_shared(system);
+    tu::next_epoch(&mut s, &mut clock, &caps);
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    system.report_wal_usd_rate(&caps[0], 1);
+    system.sample_wal_usd_rate(&clock);
+    ts::return_shared(system);
+    // 10 MiB for 10 epochs at the largest u64 per MiB-epoch: the product needs u128.
+    let _storage = tu::reserve(&mut s, &mut supply, 10, 10);
+    abort 0
+}
+
+/// Registers node 0 with the given name and network address (a real proof of possession).
+fun register_named(s: &mut Scenario, name: String, address: String): StorageNodeCap {
+    s.next_tx(tu::operator(0));
+    let mut system = s.take_shared<System>();
+    let pk = bls_committee::public_key_for_testing(1);
+    let pop = bls_committee::sign_for_testing(
+        1,
+        &messages::proof_of_possession_bytes(system.epoch(), tu::operator(0), &pk),
+    );
+    let cap = system.register_node(name, address, pk, pop, 0, 1, 1, 1, 1, s.ctx());
+    ts::return_shared(system);
+    cap
+}
+
+fun text(len: u64): String { vector::tabulate!(len, |_| 0x61u8).to_string() }
+
+#[test]
+fun longest_name_and_address_accepted() {
+    let (mut s, clock, supply) = tu::begin(tu::params(10));
+    let cap = register_named(&mut s, text(100), text(260));
+    cap.destroy_for_testing();
+    tu::end(s, clock, supply);
+}
+
+#[test, expected_failure(abort_code = floe::system_inner::EStringTooLong)]
+fun over_long_name_rejected() {
+    let (mut s, _clock, _supply) = tu::begin(tu::params(10));
+    let _cap = register_named(&mut s, text(101), text(10));
+    abort 0
+}
+
+#[test, expected_failure(abort_code = floe::system_inner::EStringTooLong)]
+fun over_long_network_address_rejected() {
+    let (mut s, _clock, _supply) = tu::begin(tu::params(10));
+    let _cap = register_named(&mut s, text(10), text(261));
+    abort 0
+}
+
+#[test, expected_failure(abort_code = floe::params::EInvalidParameter)]
+/// A zero sample interval would let anyone fill the rate window in one transaction.
+fun system_with_zero_sample_interval_rejected() {
+    params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, 0, 3);
+}
+
+#[test, expected_failure(abort_code = floe::system_inner::EPoolExists)]
+fun same_key_through_test_registration_rejected() {
+    let (mut s, _clock, _supply) = tu::begin(tu::params(10));
+    s.next_tx(tu::admin());
+    let mut system = s.take_shared<System>();
+    let _a = system.register_node_for_testing(fake_key(1), s.ctx());
+    let _b = system.register_node_for_testing(fake_key(1), s.ctx());
+    abort 0
+}
