@@ -32,6 +32,9 @@ pub struct RateReport {
 /// (`ENoVotes`), a zero rate (`EInvalidRate`), a zero weight or weights above `n_shards`
 /// (`EInvalidVoteWeight`) and reports short of a quorum (`EBelowQuorum`).
 pub fn rate_band(reports: &[RateReport], n_shards: u64) -> Result<(u64, u64)> {
+    if reports.is_empty() {
+        return Err(Error::ENoVotes);
+    }
     if reports.iter().any(|r| r.rate == 0) {
         return Err(Error::EInvalidRate);
     }
@@ -123,6 +126,7 @@ mod tests {
         assert_eq!(next_rate(450, &reports, 10), Ok(450));
         assert_eq!(next_rate(7, &[r(7, 1)], 1), Ok(7));
         assert_eq!(rate_band(&[], 10), Err(Error::ENoVotes));
+        assert_eq!(rate_band(&[], 0), Err(Error::ENoVotes));
         assert_eq!(rate_band(&[r(0, 10)], 10), Err(Error::EInvalidRate));
         assert_eq!(rate_band(&[r(1, 5)], 10), Err(Error::EBelowQuorum));
         let mut w = RateWindow::new(2);

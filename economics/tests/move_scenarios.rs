@@ -21,6 +21,8 @@
 //! | active set | `epoch_tests::active_set_cap` | [`active_set_cap`] |
 //! | empty committees | `epoch_tests::empty_committee_epochs` | [`empty_committee_epochs`] |
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
+//! | many candidates | `liveness_tests::many_candidates_cannot_halt_the_epoch_change` | [`many_candidates_cannot_halt_the_epoch_change`] |
+//! | large pots | `liveness_tests::large_pot_and_reward_do_not_overflow` | [`large_pot_and_reward_do_not_overflow`] |
 //!
 //! The refusals the model shares with Move (same `Error` variant as the abort code, see
 //! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
@@ -925,4 +927,74 @@ fn wal_is_conserved_across_epochs() {
     }
     assert!(sys.burned > 0);
     assert!(paid_out > 0);
+}
+
+// === liveness_tests ===
+
+/// `liveness_tests::many_candidates_cannot_halt_the_epoch_change`: 1,100 nodes staked (the
+/// first 10 with 1,000 WAL, the others 1 to 7 WAL); the active set keeps 20 candidates, the
+/// committee is the 10 largest, and node 500's staker withdraws its 4 WAL two epochs later.
+#[test]
+fn many_candidates_cannot_halt_the_epoch_change() {
+    let mut sys = begin(Params {
+        max_candidates: 20,
+        ..params(10)
+    });
+    let mut lagging = None;
+    let mut committee = Vec::new();
+    for i in 0..1_100u64 {
+        let pool = register(&mut sys, i, 0, 1_000, 10_000, 1_000_000_000_000);
+        let wal = if i < 10 { 1_000 } else { 1 + i % 7 };
+        let staked = stake(&mut sys, id(ADMIN), pool, wal);
+        if i < 10 {
+            committee.push(pool);
+        }
+        if i == 500 {
+            lagging = Some(staked);
+        }
+    }
+    assert_eq!((sys.pools.len(), sys.active_set.len()), (1_100, 20));
+    next_epoch(&mut sys);
+    assert_eq!(sys.committee_order.len(), 10);
+    assert!(committee.iter().all(|p| sys.committee.contains_key(p)));
+    let staked = lagging.unwrap();
+    assert_eq!(sys.request_withdraw_stake(id(ADMIN), staked), Ok(2));
+    next_epoch(&mut sys);
+    assert_eq!(sys.epoch, 2);
+    assert_eq!(
+        sys.withdraw_stake(id(ADMIN), staked),
+        Ok((1 + 500 % 7) * FROST_PER_WAL)
+    );
+    assert_conserved(&sys);
+}
+
+/// `liveness_tests::large_pot_and_reward_do_not_overflow`: a 50 million WAL pot, 10% burned,
+/// the rest to one pool at a 50% commission; the staker and the operator each receive 22.5
+/// million WAL.
+#[test]
+fn large_pot_and_reward_do_not_overflow() {
+    let pot = 50_000_000 * FROST_PER_WAL;
+    let genesis = GenesisPricing {
+        storage_price_usd: pot,
+        write_price_usd: 10,
+        capacity: 1 << 40,
+        ..MOVE_GENESIS
+    };
+    let mut sys = System::new_priced(params(10), &[(id(ADMIN), SUPPLY)], genesis).unwrap();
+    let node = register(&mut sys, 0, 5000, pot, 10, 1 << 40);
+    let staked = stake(&mut sys, id(ADMIN), node, 1_000);
+    next_epoch(&mut sys);
+    sys.reserve_space(id(ADMIN), MIB, 1).unwrap();
+    assert_eq!(sys.future[0].rewards, pot);
+    next_epoch(&mut sys);
+    assert_eq!(sys.burned, pot / 10);
+    assert_eq!(sys.pools[&node].commission_balance, pot * 9 / 20);
+    sys.request_withdraw_stake(id(ADMIN), staked).unwrap();
+    next_epoch(&mut sys);
+    assert_eq!(sys.collect_commission(operator(0), node), Ok(pot * 9 / 20));
+    assert_eq!(
+        sys.withdraw_stake(id(ADMIN), staked),
+        Ok(1_000 * FROST_PER_WAL + pot * 9 / 20)
+    );
+    assert_conserved(&sys);
 }

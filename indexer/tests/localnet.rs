@@ -597,6 +597,20 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
             },
             "ENotEnoughStake",
         ),
+        (user(), register(&"n".repeat(101), 1000), "EStringTooLong"),
+        (
+            user(),
+            Operation::RegisterNode {
+                name: "long-address".into(),
+                network_address: "a".repeat(261),
+                public_key: vec![7; 48],
+                commission_bps: 1000,
+                storage_price_usd: 1000,
+                write_price_usd: 500,
+                capacity: 1 << 32,
+            },
+            "EStringTooLong",
+        ),
         (
             user(),
             Operation::Stake {

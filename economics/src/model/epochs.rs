@@ -97,18 +97,22 @@ impl System {
             return Err(Error::ECommitteeSelected);
         }
         let next = self.epoch + 1;
-        // The candidates are the pools with stake next epoch, most stake first (ties in
-        // registration order), at most `max_active_nodes`; a pool without stake neither takes
-        // shards nor counts towards the per-node cap (the contracts' `select_next`).
-        let mut candidates: Vec<(ObjectId, u64)> = self
-            .pools
-            .keys()
-            .map(|id| (*id, self.stake_at(id, next)))
-            .filter(|(_, s)| *s > 0)
-            .collect();
+        // The candidates are the active set's pools, their stakes refreshed (those below the
+        // candidacy stake leave), most stake first (ties in joining order), at most
+        // `max_active_nodes` (the contracts' `select_next`).
+        let max_candidates = self.params.max_candidates as usize;
+        let mut set = self.active_set.clone();
+        set.truncate(max_candidates);
+        let members: Vec<ObjectId> = set.entries().iter().map(|(k, _)| *k).collect();
+        for id in members {
+            let stake = self.stake_at(&id, next);
+            set.update(id, stake, self.params.candidate_stake(), max_candidates);
+        }
+        let mut candidates: Vec<(ObjectId, u64)> = set.entries().to_vec();
         candidates.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
         candidates.truncate(self.params.max_active_nodes as usize);
         if candidates.is_empty() {
+            self.active_set = set;
             self.next_committee = Some(Vec::new());
             self.pending_epoch_params = Some((self.capacity, self.usd_prices));
             return Ok(());
@@ -135,6 +139,7 @@ impl System {
             self.usd_prices,
             self.params.max_price_step_bps,
         )?;
+        self.active_set = set;
         self.next_committee = Some(committee);
         self.pending_epoch_params = Some((capacity, Some(prices)));
         Ok(())
@@ -221,9 +226,20 @@ impl System {
         self.epoch += 1;
         self.process_pools();
         let next_committee = self.next_committee.take().expect("selected above");
+        // The pools the contracts advance (the ending and the new committee) refresh their
+        // candidacy; every other pool's stake for the next epoch did not change.
+        let advanced: Vec<ObjectId> = self
+            .committee_order
+            .iter()
+            .chain(next_committee.iter().map(|(id, _)| id))
+            .copied()
+            .collect();
         self.committee_order = next_committee.iter().map(|(id, _)| *id).collect();
         self.committee = next_committee.into_iter().collect();
         self.pending_epoch_params = None;
+        for id in advanced {
+            self.refresh_candidate(id);
+        }
         self.capacity = capacity;
         self.usd_prices = prices;
         if let Some((storage, write)) = frost_prices {

@@ -179,12 +179,15 @@ pub enum Error {
     /// withdrawn at once with `withdraw_stake`, there is nothing to request.
     #[error("ECanWithdrawEarly: stake can be withdrawn at once")]
     ECanWithdrawEarly,
+    /// A node name longer than 100 bytes or a network address longer than 260.
+    #[error("EStringTooLong: a node name or network address is too long")]
+    EStringTooLong,
 }
 
 impl Error {
     /// Every variant: the model's own refusals in code order (`ALL[i].code() == i` for the
     /// first 54), then those that carry the code of a Move-only constant (100 and up).
-    pub const ALL: [Error; 55] = [
+    pub const ALL: [Error; 56] = [
         Error::EOverflow,
         Error::EInvalidShardCount,
         Error::EBlobTooLarge,
@@ -240,6 +243,7 @@ impl Error {
         Error::EInvalidParameter,
         Error::EDuplicate,
         Error::ECanWithdrawEarly,
+        Error::EStringTooLong,
     ];
 
     /// The stable abort code of this refusal (its position in [`Error::ALL`]); the Move
@@ -248,6 +252,8 @@ impl Error {
         match self {
             // `staking_pool::ECanWithdrawEarly`, a code from Move's own range.
             Error::ECanWithdrawEarly => 107,
+            // `system_inner::EStringTooLong`.
+            Error::EStringTooLong => 110,
             _ => Error::ALL
                 .iter()
                 .position(|e| *e == self)
@@ -313,6 +319,7 @@ impl Error {
             Error::EInvalidParameter => "EInvalidParameter",
             Error::EDuplicate => "EDuplicate",
             Error::ECanWithdrawEarly => "ECanWithdrawEarly",
+            Error::EStringTooLong => "EStringTooLong",
         }
     }
 }

@@ -16,6 +16,7 @@
 //! - [`claims`]: settlement submission, claims with Merkle proofs, the fallback;
 //! - [`governance`]: stake-weighted parameter proposals.
 
+pub mod active_set;
 pub mod challenges;
 pub mod claims;
 pub mod committee;
@@ -107,6 +108,12 @@ pub struct Params {
     pub rate_window_samples: u32,
     /// Largest number of nodes in a committee: the candidates with the most stake.
     pub max_active_nodes: u32,
+    /// Stake (FROST, for the next epoch) a node needs to be a candidate; `min_stake` if that
+    /// is more (the default, 0, means `min_stake`; Move's `params::new` sets `min_stake`).
+    pub min_candidate_stake: Frost,
+    /// Most candidates in the active set ([`active_set`]), from `max_active_nodes` to
+    /// [`MAX_CANDIDATES`].
+    pub max_candidates: u32,
     /// Largest number of shards one node may hold (Walrus's cap for the committee's size
     /// applies too).
     pub max_shards_per_node: u16,
@@ -134,6 +141,8 @@ impl Default for Params {
             settlement_fallback_epochs: 2,
             rate_window_samples: 3,
             max_active_nodes: 100,
+            min_candidate_stake: 0,
+            max_candidates: 200,
             max_shards_per_node: 1000,
             gov_quorum_bps: 3_334,
             gov_threshold_bps: 5_000,
@@ -401,8 +410,10 @@ pub struct System {
     pub write_price: Frost,
     /// Capacity in force, bytes.
     pub capacity: u64,
-    /// Window of WAL/USD medians.
+    /// Window of WAL/USD rate samples.
     pub rate_window: RateWindow,
+    /// The candidates for the next committee.
+    pub active_set: active_set::ActiveSet,
     /// The WAL/USD rate (nano-USD per WAL) the FROST prices in force come from; `None` until
     /// the chain has one (nothing can be sold before).
     pub wal_usd_rate: Option<u64>,
@@ -451,6 +462,7 @@ impl System {
             write_price: 0,
             capacity: 0,
             rate_window: RateWindow::new(params.rate_window_samples as usize),
+            active_set: Default::default(),
             wal_usd_rate: None,
             future: (0..=params.max_epochs_ahead)
                 .map(|_| FutureEpoch::default())
@@ -546,11 +558,30 @@ impl System {
     }
 }
 
+impl Params {
+    /// The stake a candidate needs in effect: the larger of `min_candidate_stake` and
+    /// `min_stake`.
+    pub fn candidate_stake(&self) -> Frost {
+        self.min_candidate_stake.max(self.min_stake)
+    }
+}
+
+/// Most candidates an active set may hold (Move's `params::MAX_CANDIDATES`).
+pub const MAX_CANDIDATES: u32 = 250;
+/// Most shards a system may have (Move's `params::MAX_N_SHARDS`).
+pub const MAX_N_SHARDS: u16 = 4096;
+/// Most samples a rate window may hold (Move's `params::MAX_RATE_WINDOW_SAMPLES`).
+pub const MAX_RATE_WINDOW_SAMPLES: u32 = 1000;
+
 /// Checks a parameter set (`EInvalidParameter`, `EInvalidCurve`).
 pub fn validate_params(p: &Params) -> Result<()> {
     p.curve.validate()?;
     let bps_ok = |x: u64| x <= crate::BPS_DENOMINATOR;
     if p.n_shards == 0
+        || p.n_shards > MAX_N_SHARDS
+        || p.rate_window_samples > MAX_RATE_WINDOW_SAMPLES
+        || p.max_candidates < p.max_active_nodes
+        || p.max_candidates > MAX_CANDIDATES
         || p.max_epochs_ahead == 0
         || p.max_epochs_ahead > 1000
         || p.min_stake == 0

@@ -91,7 +91,15 @@ impl System {
                 state: StakeState::Staked,
             },
         );
+        self.refresh_candidate(pool);
         Ok(id)
+    }
+
+    /// Records the pool's stake for the next selection in the active set.
+    pub(super) fn refresh_candidate(&mut self, pool: ObjectId) {
+        let stake = self.stake_at(&pool, self.effective_epoch());
+        let (min, max) = (self.params.candidate_stake(), self.params.max_candidates);
+        self.active_set.update(pool, stake, min, max as usize);
     }
 
     /// Whether a receipt never became active and is not counted in a selected committee, so
@@ -128,6 +136,7 @@ impl System {
             withdraw_epoch,
             amount: None,
         };
+        self.refresh_candidate(s.pool);
         Ok(withdraw_epoch)
     }
 
@@ -146,6 +155,7 @@ impl System {
             p.take_pending(s.activation_epoch, s.principal);
             self.stakes.remove(&stake);
             self.credit(&caller, s.principal);
+            self.refresh_candidate(s.pool);
             return Ok(s.principal);
         }
         let StakeState::Withdrawing {

@@ -18,6 +18,11 @@ use floe_economics::{Error, Result};
 
 use crate::chain::{Id, Operation, Outcome};
 
+/// Longest node name, in bytes (Move's `system_inner::MAX_NAME_LENGTH`).
+pub const MAX_NAME_LENGTH: usize = 100;
+/// Longest network address, in bytes (Move's `system_inner::MAX_NETWORK_ADDRESS_LENGTH`).
+pub const MAX_NETWORK_ADDRESS_LENGTH: usize = 260;
+
 /// Applies `op` sent by `sender` to `s`. On `Err` the state is unchanged.
 pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec<FloeEvent>)> {
     let me = sender;
@@ -33,6 +38,10 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             write_price_usd,
             capacity,
         } => {
+            // The contracts' bounds (`system_inner::MAX_NAME_LENGTH`, `MAX_NETWORK_ADDRESS_LENGTH`).
+            if name.len() > MAX_NAME_LENGTH || network_address.len() > MAX_NETWORK_ADDRESS_LENGTH {
+                return Err(Error::EStringTooLong);
+            }
             let vote = PriceVote {
                 storage_nano_usd: *storage_price_usd,
                 write_nano_usd: *write_price_usd,
@@ -203,22 +212,30 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
         }
         Operation::AdvanceEpoch => {
             let selected_here = s.next_committee.is_none();
+            let candidates = s.active_set.clone();
             if selected_here {
                 s.select_committee()?;
                 if let Err(e) = selection_events(s, &mut ev) {
-                    undo_selection(s);
+                    undo_selection(s, candidates);
                     return Err(e);
                 }
             }
             let pot = s.future.front().map_or(0, |f| f.rewards);
+            // The pools the contracts advance: the ending and the new committee's.
+            let mut advanced = s.committee_order.clone();
+            for (id, _) in s.next_committee.iter().flatten() {
+                if !advanced.contains(id) {
+                    advanced.push(*id);
+                }
+            }
             let committee_empty = s.committee.is_empty();
             if let Err(e) = s.advance_epoch() {
                 if selected_here {
-                    undo_selection(s);
+                    undo_selection(s, candidates);
                 }
                 return Err(e);
             }
-            advance_events(s, epoch, pot, committee_empty, &mut ev);
+            advance_events(s, epoch, pot, committee_empty, &advanced, &mut ev);
             Outcome::Done
         }
         Operation::ReserveSpace { size, epochs_ahead } => {
@@ -385,9 +402,10 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
 }
 
 /// Reverts what [`System::select_committee`] set (the only two fields it changes).
-fn undo_selection(s: &mut System) {
+fn undo_selection(s: &mut System, candidates: floe_economics::model::active_set::ActiveSet) {
     s.next_committee = None;
     s.pending_epoch_params = None;
+    s.active_set = candidates;
 }
 
 /// `CommitteeSelected`, `EpochParametersSelected`, `UsdPricesSelected` after a selection.
@@ -435,6 +453,7 @@ fn advance_events(
     ended: u32,
     pot: u64,
     committee_was_empty: bool,
+    advanced: &[Id],
     ev: &mut Vec<FloeEvent>,
 ) {
     let epoch = s.epoch;
@@ -456,7 +475,10 @@ fn advance_events(
         burned,
         distributed,
     }));
-    for (id, p) in &s.pools {
+    for (id, p) in advanced
+        .iter()
+        .filter_map(|id| s.pools.get(id).map(|p| (id, p)))
+    {
         let credit = paid_now
             .and_then(|e| e.claimed.get(id).copied())
             .unwrap_or_default();

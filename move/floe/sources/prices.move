@@ -123,8 +123,10 @@ public fun guard(previous: u64, target: u64, max_step_bps: u16): u64 {
 /// The 2/3-quorum band `(low, high)` of the WAL/USD reports over `n_shards` shards: `low` is
 /// the highest rate such that the shards reporting at or above it form a 2/3 quorum, `high`
 /// the lowest such that the shards reporting at or below it do. Two 2/3 quorums share a
-/// reporter, so `low <= high`. Refuses a zero rate and what `quorum_below` refuses.
+/// reporter, so `low <= high`. Refuses no reports (`ENoVotes`, also with no committee), a zero
+/// rate and what `quorum_below` refuses.
 public fun rate_band(rates: vector<u64>, weights: vector<u64>, n_shards: u64): (u64, u64) {
+    assert!(!rates.is_empty(), ENoVotes);
     rates.do_ref!(|r| assert!(*r > 0, EInvalidRate));
     let low = quorum_above(rates, weights, n_shards);
     let high = quorum_below(rates, weights, n_shards);
