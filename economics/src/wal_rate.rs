@@ -94,6 +94,16 @@ impl RateWindow {
         }
     }
 
+    /// Changes the capacity (at least 1), dropping the oldest samples beyond it.
+    pub fn resize(&mut self, capacity: usize) {
+        self.capacity = capacity.max(1);
+        while self.samples.len() > self.capacity {
+            if let Some(old) = self.samples.pop_front() {
+                self.sum -= old as u128;
+            }
+        }
+    }
+
     /// The latest sample; `None` before the first.
     pub fn last(&self) -> Option<u64> {
         self.samples.back().copied()
@@ -135,6 +145,8 @@ mod tests {
         w.push(20);
         w.push(31);
         assert_eq!((w.average(), w.last()), (Some(25), Some(31)));
+        w.resize(1);
+        assert_eq!((w.average(), w.len()), (Some(31), 1));
     }
 
     /// Move's `prices::half_the_shards_cannot_move_the_rate`.

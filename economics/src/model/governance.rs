@@ -31,6 +31,16 @@ pub enum ParamChange {
     CommissionCapBps(u16),
     /// `settlement_fallback_epochs`.
     SettlementFallbackEpochs(u32),
+    /// `rate_window_samples` (1 to 1,000; Move's `params::set_rate_sampling`). A shorter
+    /// window drops its oldest samples.
+    RateWindowSamples(u32),
+    /// `min_candidate_stake` and `max_candidates` (Move's `params::set_candidacy`).
+    Candidacy {
+        /// Stake a candidate needs, FROST.
+        min_candidate_stake: Frost,
+        /// Most candidates in the active set.
+        max_candidates: u32,
+    },
 }
 
 impl ParamChange {
@@ -45,6 +55,14 @@ impl ParamChange {
             ParamChange::MinStake(x) => p.min_stake = x,
             ParamChange::CommissionCapBps(x) => p.commission_cap_bps = x,
             ParamChange::SettlementFallbackEpochs(x) => p.settlement_fallback_epochs = x,
+            ParamChange::RateWindowSamples(x) => p.rate_window_samples = x,
+            ParamChange::Candidacy {
+                min_candidate_stake,
+                max_candidates,
+            } => {
+                p.min_candidate_stake = min_candidate_stake;
+                p.max_candidates = max_candidates;
+            }
         }
         p
     }
@@ -192,6 +210,7 @@ impl System {
         let new = p.change.apply(&self.params);
         validate_params(&new)?;
         self.params = new;
+        self.rate_window.resize(new.rate_window_samples as usize);
         self.proposals.get_mut(&proposal).expect("exists").executed = true;
         Ok(())
     }

@@ -179,6 +179,15 @@ public(package) fun set_min_stake(p: &mut Params, min_stake: u64) {
     p.min_stake = min_stake;
 }
 
+/// Sets the WAL/USD rate sampling (governance): a non-zero interval and a window of 1 to
+/// 1,000 samples (a shorter window drops its oldest samples at the next sample).
+public(package) fun set_rate_sampling(p: &mut Params, interval_ms: u64, window_samples: u64) {
+    assert!(interval_ms > 0, EInvalidParameter);
+    assert!(window_samples > 0 && window_samples <= MAX_RATE_WINDOW_SAMPLES, EInvalidParameter);
+    p.rate_sample_interval_ms = interval_ms;
+    p.rate_window_samples = window_samples;
+}
+
 /// Sets the candidacy rules (governance): `min_candidate_stake >= min_stake` and
 /// `max_active_nodes <= max_candidates <= 250`.
 public(package) fun set_candidacy(p: &mut Params, min_candidate_stake: u64, max_candidates: u64) {
@@ -217,6 +226,8 @@ fun governance_setters() {
     p.set_max_commission_bps(100);
     p.set_candidacy(5, 250);
     assert!(p.min_candidate_stake() == 5 && p.max_candidates() == 250);
+    p.set_rate_sampling(600_000, 6);
+    assert!(p.rate_sample_interval_ms() == 600_000 && p.rate_window_samples() == 6);
     assert!(p.max_price_step_bps() == 0 && p.burn_bps() == 10_000);
     assert!(p.min_stake() == 5 && p.max_commission_bps() == 100);
 }
@@ -245,6 +256,12 @@ fun empty_rate_window_rejected() {
 /// A zero sample interval would let anyone fill the rate window in one transaction.
 fun zero_sample_interval_rejected() {
     new(10, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_zero_sample_interval_rejected() {
+    let mut p = default();
+    p.set_rate_sampling(0, 3);
 }
 
 #[test, expected_failure(abort_code = EInvalidShardCount)]

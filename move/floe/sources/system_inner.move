@@ -498,18 +498,16 @@ fun select_next(s: &mut SystemInner) {
     let mut stakes = vector[];
     let candidates = s.active_set.ids();
     let candidate_stakes = s.active_set.stakes();
+    // Most stake first; ties keep the active set's (joining) order.
     candidates.length().do!(|k| {
-        let id = &candidates[k];
         let stake = candidate_stakes[k];
-        {
-            let mut j = ids.length();
-            ids.push_back(*id);
-            stakes.push_back(stake);
-            while (j > 0 && stakes[j - 1] < stake) {
-                ids.swap(j - 1, j);
-                stakes.swap(j - 1, j);
-                j = j - 1;
-            };
+        let mut j = ids.length();
+        ids.push_back(candidates[k]);
+        stakes.push_back(stake);
+        while (j > 0 && stakes[j - 1] < stake) {
+            ids.swap(j - 1, j);
+            stakes.swap(j - 1, j);
+            j = j - 1;
         };
     });
     while (ids.length() > s.params.max_active_nodes()) {
