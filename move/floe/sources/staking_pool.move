@@ -477,6 +477,12 @@ public(package) fun set_wal_usd_rate(p: &mut StakingPool, rate: u64, epoch: u32)
 }
 
 #[test_only]
+/// Stake accounted in the pool without a receipt (candidacy stories that build many pools).
+public(package) fun add_pending_stake_for_testing(p: &mut StakingPool, amount: u64, epoch: u32) {
+    add_to(&mut p.pending_stake, epoch, amount);
+}
+
+#[test_only]
 fun pool_for_testing(ctx: &mut TxContext): StakingPool {
     new(
         object::id_from_address(@0x1),

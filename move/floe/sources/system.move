@@ -389,6 +389,18 @@ public fun register_node_for_testing(
 }
 
 #[test_only]
+/// `system_inner::add_candidates_for_testing`.
+public fun add_candidates_for_testing(
+    s: &mut System,
+    keys_from: u64,
+    count: u64,
+    stake: u64,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().add_candidates_for_testing(keys_from, count, stake, ctx);
+}
+
+#[test_only]
 public fun init_for_testing(ctx: &mut TxContext) {
     init(ctx);
 }

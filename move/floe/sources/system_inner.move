@@ -371,6 +371,44 @@ public(package) fun withdraw_stake(
     out.into_coin(ctx)
 }
 
+#[test_only]
+/// Builds `count` pools with keys `keys_from..` (48 bytes, not G1 points: they can never join
+/// a committee) and `stake` FROST activating next epoch, accounted without receipts or events;
+/// each enters the active set by the production rule. For stories with more pools than a
+/// test may register one by one.
+public(package) fun add_candidates_for_testing(
+    s: &mut SystemInner,
+    keys_from: u64,
+    count: u64,
+    stake: u64,
+    ctx: &mut TxContext,
+) {
+    count.do!(|k| {
+        let mut key = vector::tabulate!(40, |_| 0xFFu8);
+        key.append(sui::bcs::to_bytes(&(keys_from + k)));
+        let uid = object::new(ctx);
+        let node_id = uid.to_inner();
+        uid.delete();
+        let votes = staking_pool::new_votes(1_000, 10_000, 1 << 40, 1_000_000_000);
+        let mut pool = staking_pool::new(
+            node_id,
+            std::string::utf8(b""),
+            std::string::utf8(b""),
+            key,
+            0,
+            ctx.sender(),
+            votes,
+            s.epoch,
+            ctx,
+        );
+        pool.add_pending_stake_for_testing(stake, s.epoch + 1);
+        s.pools.add(node_id, pool);
+        s.node_ids.push_back(node_id);
+        s.public_keys.add(key, node_id);
+        s.refresh_candidate(node_id);
+    });
+}
+
 /// Records the pool's stake for the next selection in the active set.
 fun refresh_candidate(s: &mut SystemInner, node_id: ID) {
     let next = if (s.is_next_selected()) s.epoch + 2 else s.epoch + 1;
