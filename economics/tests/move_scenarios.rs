@@ -254,6 +254,21 @@ fn price_step_guard() {
     }
 }
 
+/// The rate stories' start (`price_tests`): a window of 3 hourly samples, `n` nodes with 100
+/// WAL each, in their first committee.
+fn rate_story(n: u64) -> (System, Vec<ObjectId>) {
+    let mut sys = begin(Params {
+        rate_window_samples: 3,
+        ..params(10)
+    });
+    let pools = register_nodes(&mut sys, n);
+    for pool in &pools {
+        stake(&mut sys, id(ADMIN), *pool, 100);
+    }
+    next_epoch(&mut sys);
+    (sys, pools)
+}
+
 /// `wal_usd_rate`: a window of 3 samples. Reports 0.40, 0.50, 0.60 USD with weights 4, 3, 3
 /// have the band [0.40, 0.50]: the genesis $1 clamps to 0.50. Nodes 0 and 1 move to 0.65 and
 /// 0.70: band [0.65, 0.65], window mean 0.575 (1_740 / 17_392 FROST); again 0.65 (mean 0.60:
@@ -261,15 +276,7 @@ fn price_step_guard() {
 /// window slides to 0.65 (1_539 / 15_385), which the next epoch keeps.
 #[test]
 fn frost_price_from_committee_rate() {
-    let mut sys = begin(Params {
-        rate_window_samples: 3,
-        ..params(10)
-    });
-    let pools = register_nodes(&mut sys, 3);
-    for pool in &pools {
-        stake(&mut sys, id(ADMIN), *pool, 100);
-    }
-    next_epoch(&mut sys);
+    let (mut sys, pools) = rate_story(3);
     let weights: Vec<u16> = pools.iter().map(|p| sys.shards_of(p)).collect();
     assert_eq!(weights, [4, 3, 3]);
     let report = |sys: &mut System, i: usize, rate| {
@@ -316,15 +323,7 @@ fn frost_price_from_committee_rate() {
 /// 1_000 / 10_000.
 #[test]
 fn half_the_shards_cannot_move_the_rate() {
-    let mut sys = begin(Params {
-        rate_window_samples: 3,
-        ..params(10)
-    });
-    let pools = register_nodes(&mut sys, 4);
-    for pool in &pools {
-        stake(&mut sys, id(ADMIN), *pool, 100);
-    }
-    next_epoch(&mut sys);
+    let (mut sys, pools) = rate_story(4);
     assert_eq!(sys.shards_of(&pools[1]) + sys.shards_of(&pools[3]), 5);
     let report = |sys: &mut System, i: usize, rate| {
         sys.report_rate(operator(i as u64), pools[i], rate).unwrap()
