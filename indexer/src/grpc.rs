@@ -1,8 +1,11 @@
 //! Sui's gRPC API (`sui.rpc.v2`) on both sides of the checkpoint boundary.
 //!
-//! - [`LedgerApi`] serves a [`Localnet`] the way a Sui full node serves its chain:
+//! - [`LedgerApi`] serves a [`Localnet`] the way a Sui full node serves its chain, over HTTP/2
+//!   gRPC and over HTTP/1.1 gRPC-web with CORS (what Sui's TypeScript SDK and browsers speak):
 //!   `LedgerService.GetServiceInfo`, `LedgerService.GetCheckpoint` (by sequence number, by
-//!   digest or the latest, honouring the read mask) and
+//!   digest or the latest, honouring the read mask), `GetTransaction` (by digest) and
+//!   `GetEpoch` (the epoch and its checkpoint range; `UNIMPLEMENTED` for what the ledger cannot
+//!   know), and
 //!   `SubscriptionService.SubscribeCheckpoints` (from the latest checkpoint on, as Sui does).
 //!   [`serve`] runs it on a TCP listener until a shutdown signal.
 //!   `TransactionExecutionService.ExecuteTransaction` executes the signed programmable
@@ -44,6 +47,17 @@ pub const DEFAULT_CHECKPOINT_MASK: &str = "sequence_number,digest";
 
 /// The read mask Sui applies to `ExecuteTransaction` when the request has none.
 pub const DEFAULT_EXECUTE_MASK: &str = "effects.status,checkpoint";
+
+/// The read mask Sui applies to `GetTransaction` when the request has none.
+pub const DEFAULT_TRANSACTION_MASK: &str = "digest";
+
+/// The read mask Sui applies to `GetEpoch` when the request has none.
+pub const DEFAULT_EPOCH_MASK: &str = "epoch";
+
+/// The fields of `sui.rpc.v2.Epoch` the ledger knows; a read mask naming any other is answered
+/// `UNIMPLEMENTED` (the ledger has no Sui validators, gas or protocol config, and its epochs
+/// are Floe's, changed by a transaction rather than at a time).
+const KNOWN_EPOCH_FIELDS: [&str; 3] = ["epoch", "first_checkpoint", "last_checkpoint"];
 
 /// The chain name the local ledger reports in `GetServiceInfo`.
 pub const CHAIN_NAME: &str = "floe-localnet";
@@ -162,6 +176,90 @@ impl LedgerService for LedgerApi {
         let mut response = rpc::GetCheckpointResponse::default();
         response.checkpoint = Some(rpc::Checkpoint::merge_from(&self.full(&cp), &mask));
         Ok(Response::new(response))
+    }
+
+    async fn get_transaction(
+        &self,
+        request: Request<rpc::GetTransactionRequest>,
+    ) -> Result<Response<rpc::GetTransactionResponse>, Status> {
+        let request = request.into_inner();
+        let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_TRANSACTION_MASK)?;
+        let digest = request
+            .digest
+            .ok_or_else(|| Status::invalid_argument("missing transaction digest"))?;
+        let wanted = sui_sdk_types::Digest::from_base58(&digest)
+            .map_err(|e| Status::invalid_argument(format!("transaction digest {digest:?}: {e}")))?
+            .into_inner();
+        let (tx, seq) = self
+            .net
+            .recent_transaction(&wanted)
+            .ok_or_else(|| Status::not_found(format!("transaction {digest} not found")))?;
+        // A sealed transaction carries its checkpoint's epoch and time; a pending one (executed,
+        // not yet in a checkpoint) the current epoch and no time, as on Sui.
+        let sealed = seq.and_then(|s| self.net.try_checkpoint(s));
+        let epoch = sealed.as_ref().map_or(self.net.epoch(), |cp| cp.epoch);
+        let mut executed = proto::executed_transaction(&tx, &self.package, epoch, seq);
+        executed.timestamp = sealed.map(|cp| proto::timestamp(cp.timestamp_ms));
+        let mut response = rpc::GetTransactionResponse::default();
+        response.transaction = Some(rpc::ExecutedTransaction::merge_from(&executed, &mask));
+        Ok(Response::new(response))
+    }
+
+    async fn get_epoch(
+        &self,
+        request: Request<rpc::GetEpochRequest>,
+    ) -> Result<Response<rpc::GetEpochResponse>, Status> {
+        let request = request.into_inner();
+        if let Some(m) = &request.read_mask {
+            for path in &m.paths {
+                let field = path.split('.').next().unwrap_or_default();
+                if !KNOWN_EPOCH_FIELDS.contains(&field) {
+                    return Err(Status::unimplemented(format!(
+                        "the Floe ledger does not know the epoch's {field:?} (it knows: {})",
+                        KNOWN_EPOCH_FIELDS.join(", ")
+                    )));
+                }
+            }
+        }
+        let mask = mask_tree(request.read_mask.as_ref(), DEFAULT_EPOCH_MASK)?;
+        let current = u64::from(self.net.epoch());
+        let wanted = request.epoch.unwrap_or(current);
+        if wanted > current {
+            return Err(Status::not_found(format!(
+                "epoch {wanted} has not started (the current epoch is {current})"
+            )));
+        }
+        let mut epoch = rpc::Epoch::default();
+        epoch.epoch = Some(wanted);
+        // Checkpoints are sealed in epoch order: the epoch's first is the first at or after it,
+        // its last (once it has ended) the one before the next epoch's first.
+        let first_at = |e: u64| self.first_checkpoint_at_or_after(e);
+        let first = first_at(wanted);
+        let next = first_at(wanted + 1);
+        epoch.first_checkpoint = first.filter(|f| next.is_none_or(|n| n > *f));
+        epoch.last_checkpoint = next
+            .filter(|_| wanted < current)
+            .and_then(|n| n.checked_sub(1))
+            .filter(|l| epoch.first_checkpoint.is_some_and(|f| f <= *l));
+        let mut response = rpc::GetEpochResponse::default();
+        response.epoch = Some(rpc::Epoch::merge_from(&epoch, &mask));
+        Ok(Response::new(response))
+    }
+}
+
+impl LedgerApi {
+    /// The first sealed checkpoint of an epoch at or after `epoch` (binary search: checkpoints
+    /// are sealed in epoch order).
+    fn first_checkpoint_at_or_after(&self, epoch: u64) -> Option<u64> {
+        let (mut lo, mut hi) = (0u64, self.net.checkpoint_count());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.net.try_checkpoint(mid) {
+                Some(cp) if u64::from(cp.epoch) < epoch => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        (lo < self.net.checkpoint_count()).then_some(lo)
     }
 }
 
@@ -327,7 +425,13 @@ pub async fn serve(
     // checks the entry counts on the wire before any service decodes it; the services' own
     // decoding limit is the same size.
     let max = limits::MAX_REQUEST_BYTES;
+    // HTTP/1.1 and gRPC-web (binary and text) beside HTTP/2 gRPC on the same port, as Sui full
+    // nodes serve Sui's TypeScript SDK; CORS lets a browser page call it. The request limit
+    // sees the translated gRPC request.
     tonic::transport::Server::builder()
+        .accept_http1(true)
+        .layer(grpc_web_cors())
+        .layer(tonic_web::GrpcWebLayer::new())
         .layer(RequestLimitLayer)
         .add_service(LedgerServiceServer::new(api.clone()).max_decoding_message_size(max))
         .add_service(SubscriptionServiceServer::new(api.clone()).max_decoding_message_size(max))
@@ -337,6 +441,23 @@ pub async fn serve(
             shutdown,
         )
         .await
+}
+
+/// CORS for gRPC-web from any page: any origin, the request headers gRPC-web clients send, and
+/// the gRPC status headers exposed to the page.
+fn grpc_web_cors() -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer, ExposeHeaders};
+    let exposed = ["grpc-status", "grpc-message", "grpc-status-details-bin"]
+        .map(tonic::codegen::http::HeaderName::from_static);
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods(AllowMethods::list([
+            tonic::codegen::http::Method::POST,
+            tonic::codegen::http::Method::OPTIONS,
+        ]))
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(ExposeHeaders::list(exposed))
+        .max_age(std::time::Duration::from_secs(24 * 3600))
 }
 
 /// A [`CheckpointSource`] over Sui's gRPC API (a full node or the local ledger).

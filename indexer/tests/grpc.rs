@@ -345,3 +345,196 @@ fn protobuf_checkpoints_without_needed_fields_are_refused() -> Result<()> {
     assert!(other.transactions.is_empty());
     Ok(())
 }
+
+/// `LedgerService` over gRPC-web on an HTTP/1.1-only client, as Sui's TypeScript SDK and browsers
+/// call it.
+type WebClient = rpc::ledger_service_client::LedgerServiceClient<
+    tonic_web::GrpcWebClientService<
+        hyper_util::client::legacy::Client<
+            hyper_util::client::legacy::connect::HttpConnector,
+            tonic_web::GrpcWebCall<tonic::body::Body>,
+        >,
+    >,
+>;
+
+fn web_client(url: &str) -> Result<WebClient> {
+    use tower_layer::Layer;
+    let http1 = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http();
+    let service = tonic_web::GrpcWebClientLayer::new().layer(http1);
+    Ok(rpc::ledger_service_client::LedgerServiceClient::with_origin(service, url.parse()?))
+}
+
+/// Issue 19: over gRPC-web on HTTP/1.1 the ledger answers the service info, the latest
+/// checkpoint and one by sequence number with its transactions and events, a transaction by
+/// digest and the epoch, with the same data as over HTTP/2; what it cannot know is
+/// `UNIMPLEMENTED`, an unknown digest `NOT_FOUND`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_web_over_http1_serves_what_http2_serves() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (net, _) = devnet(dir.path())?;
+    let count = net.checkpoint_count();
+    let server = Server::start(net.clone()).await?;
+    let mut web = web_client(&server.url)?;
+    let mut h2 = sui_rpc::Client::new(&server.url)?;
+
+    let info = timeout(
+        LIMIT,
+        web.get_service_info(rpc::GetServiceInfoRequest::default()),
+    )
+    .await??
+    .into_inner();
+    assert_eq!(info.chain.as_deref(), Some(floe_indexer::grpc::CHAIN_NAME));
+    assert_eq!(info.checkpoint_height, Some(count - 1));
+    assert_eq!(info.epoch, Some(u64::from(net.epoch())));
+
+    // The latest checkpoint, and one by number with its transactions and events.
+    let latest = timeout(
+        LIMIT,
+        web.get_checkpoint(rpc::GetCheckpointRequest::default()),
+    )
+    .await??
+    .into_inner()
+    .checkpoint
+    .context("the latest checkpoint")?;
+    assert_eq!(latest.sequence_number, Some(count - 1));
+    let seq = 3;
+    let mut request = rpc::GetCheckpointRequest::default();
+    request.checkpoint_id = Some(rpc::get_checkpoint_request::CheckpointId::SequenceNumber(
+        seq,
+    ));
+    request.read_mask = proto::field_mask("sequence_number,digest,transactions");
+    let over_web = timeout(LIMIT, web.get_checkpoint(request.clone()))
+        .await??
+        .into_inner()
+        .checkpoint
+        .context("checkpoint 3")?;
+    let over_h2 = h2
+        .ledger_client()
+        .get_checkpoint(request)
+        .await?
+        .into_inner()
+        .checkpoint
+        .context("checkpoint 3 over HTTP/2")?;
+    assert_eq!(over_web, over_h2);
+    let ours = net
+        .try_checkpoint(seq)
+        .context("checkpoint 3 in the ledger")?;
+    assert_eq!(over_web.transactions.len(), ours.transactions.len());
+    let tx = over_web.transactions.first().context("a transaction")?;
+    let events = tx.events.as_ref().map_or(0, |e| e.events.len());
+    assert_eq!(events, ours.transactions[0].events.len());
+    assert!(events > 0, "checkpoint 3's first transaction emits events");
+
+    // The transaction by digest.
+    let digest = tx.digest.clone().context("a transaction digest")?;
+    let mut request = rpc::GetTransactionRequest::default();
+    request.digest = Some(digest.clone());
+    request.read_mask =
+        proto::field_mask("digest,transaction.sender,effects.status,events,checkpoint");
+    let got = timeout(LIMIT, web.get_transaction(request))
+        .await??
+        .into_inner()
+        .transaction
+        .context("the transaction")?;
+    assert_eq!(got.digest.as_deref(), Some(digest.as_str()));
+    assert_eq!(got.checkpoint, Some(seq));
+    assert_eq!(got.events, tx.events);
+    assert_eq!(
+        got.effects.and_then(|e| e.status),
+        tx.effects.clone().and_then(|e| e.status)
+    );
+    // The default mask is the digest alone, as on Sui.
+    let mut request = rpc::GetTransactionRequest::default();
+    request.digest = Some(digest.clone());
+    let bare = web.get_transaction(request).await?.into_inner().transaction;
+    assert_eq!(
+        bare.map(|t| (t.digest, t.events)),
+        Some((Some(digest), None))
+    );
+    let mut request = rpc::GetTransactionRequest::default();
+    request.digest = Some(sui_sdk_types::Digest::new([9; 32]).to_string());
+    let missing = web
+        .get_transaction(request)
+        .await
+        .err()
+        .context("not found")?;
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+
+    // The epoch: the current one by default; an ended one with its checkpoint range.
+    let current = web
+        .get_epoch(rpc::GetEpochRequest::default())
+        .await?
+        .into_inner()
+        .epoch
+        .context("the epoch")?;
+    assert_eq!(current.epoch, Some(u64::from(net.epoch())));
+    let mut request = rpc::GetEpochRequest::default();
+    request.epoch = Some(1);
+    request.read_mask = proto::field_mask("epoch,first_checkpoint,last_checkpoint");
+    let one = web
+        .get_epoch(request)
+        .await?
+        .into_inner()
+        .epoch
+        .context("epoch 1")?;
+    let in_epoch_1: Vec<u64> = (0..count)
+        .filter(|s| net.try_checkpoint(*s).is_some_and(|c| c.epoch == 1))
+        .collect();
+    assert_eq!(one.first_checkpoint, in_epoch_1.first().copied());
+    assert_eq!(one.last_checkpoint, in_epoch_1.last().copied());
+    let mut request = rpc::GetEpochRequest::default();
+    request.read_mask = proto::field_mask("epoch,reference_gas_price");
+    let unknown = web
+        .get_epoch(request)
+        .await
+        .err()
+        .context("unimplemented")?;
+    assert_eq!(unknown.code(), tonic::Code::Unimplemented);
+    assert!(unknown.message().contains("reference_gas_price"));
+    server.stop().await
+}
+
+/// A browser's CORS preflight for a gRPC-web call is answered with the caller's origin, the
+/// method and headers it asked for, and the gRPC status headers exposed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_web_preflight_allows_browsers() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let net = Localnet::open(
+        dir.path(),
+        Scenario::from_json(DEVNET)?.genesis.context("genesis")?,
+    )?;
+    let server = Server::start(net).await?;
+    let http1 = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Empty<tonic::codegen::Bytes>>();
+    let request = tonic::codegen::http::Request::builder()
+        .method("OPTIONS")
+        .uri(format!(
+            "{}/sui.rpc.v2.LedgerService/GetServiceInfo",
+            server.url
+        ))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-grpc-web,x-user-agent",
+        )
+        .body(http_body_util::Empty::new())?;
+    let response = timeout(LIMIT, http1.request(request)).await??;
+    assert!(response.status().is_success(), "{}", response.status());
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(
+        header("access-control-allow-origin"),
+        "http://localhost:5173"
+    );
+    assert!(header("access-control-allow-methods").contains("post"));
+    assert!(header("access-control-allow-headers").contains("x-grpc-web"));
+    server.stop().await
+}
