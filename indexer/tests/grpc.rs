@@ -538,3 +538,70 @@ async fn grpc_web_preflight_allows_browsers() -> Result<()> {
     assert!(header("access-control-allow-headers").contains("x-grpc-web"));
     server.stop().await
 }
+
+/// gRPC-web-text (base64 frames, for clients that cannot send binary bodies) on HTTP/1.1:
+/// `GetServiceInfo` answers the same message as over HTTP/2, with `grpc-status: 0` in the
+/// trailer frame.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_web_text_is_served() -> Result<()> {
+    use base64::Engine;
+    use http_body_util::BodyExt;
+    use prost::Message;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = tempfile::tempdir()?;
+    let (net, _) = devnet(dir.path())?;
+    let server = Server::start(net.clone()).await?;
+    let http1 = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<tonic::codegen::Bytes>>();
+    // One data frame: flag 0, a big-endian length, the (empty) request message.
+    let request_body = rpc::GetServiceInfoRequest::default().encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(request_body.len())?.to_be_bytes());
+    frame.extend_from_slice(&request_body);
+    let request = tonic::codegen::http::Request::builder()
+        .method("POST")
+        .uri(format!(
+            "{}/sui.rpc.v2.LedgerService/GetServiceInfo",
+            server.url
+        ))
+        .header("content-type", "application/grpc-web-text")
+        .header("accept", "application/grpc-web-text")
+        .header("x-grpc-web", "1")
+        .body(http_body_util::Full::new(b64.encode(&frame).into()))?;
+    let response = timeout(LIMIT, http1.request(request)).await??;
+    assert!(response.status().is_success(), "{}", response.status());
+    let content_type = response.headers().get("content-type").cloned();
+    assert!(content_type.is_some_and(|v| v.as_bytes().starts_with(b"application/grpc-web-text")));
+    let text = timeout(LIMIT, response.into_body().collect())
+        .await??
+        .to_bytes();
+    // The body is base64 chunks, each padded: decode them four characters at a time.
+    let mut bytes = Vec::new();
+    for quantum in text.chunks(4) {
+        bytes.extend(b64.decode(quantum)?);
+    }
+    let (mut data, mut trailer) = (None, None);
+    let mut rest = bytes.as_slice();
+    while rest.len() >= 5 {
+        let len = u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+        let body = rest.get(5..5 + len).context("a truncated frame")?;
+        if rest[0] & 0x80 == 0 {
+            data = Some(rpc::GetServiceInfoResponse::decode(body)?);
+        } else {
+            trailer = Some(String::from_utf8_lossy(body).to_ascii_lowercase());
+        }
+        rest = &rest[5 + len..];
+    }
+    let info = data.context("a data frame")?;
+    let mut h2 = sui_rpc::Client::new(&server.url)?;
+    let over_h2 = h2
+        .ledger_client()
+        .get_service_info(rpc::GetServiceInfoRequest::default())
+        .await?
+        .into_inner();
+    assert_eq!(info, over_h2);
+    assert!(trailer
+        .context("a trailer frame")?
+        .contains("grpc-status:0"));
+    server.stop().await
+}
