@@ -9,6 +9,7 @@
 //! - [`blob_encoding`]: [`encode`] a blob into an [`EncodedBlob`];
 //! - [`decoding`]: [`decode`] a blob from slivers;
 //! - [`slivers`]: [`SliverData`] and its verification and BCS;
+//! - [`quilt`]: QuiltV1, many files in one blob ([`quilt::encode_quilt`], [`quilt::Quilt`]);
 //! - [`recovery`]: recovery symbols, sliver recovery and inconsistency proofs;
 //! - [`metadata`], [`merkle`], [`hashing`], [`rs`]: the building blocks.
 
@@ -21,6 +22,7 @@ pub mod hashing;
 pub mod index;
 pub mod merkle;
 pub mod metadata;
+pub mod quilt;
 pub mod recovery;
 pub mod rs;
 pub mod slivers;

@@ -37,17 +37,7 @@ fn input(name: &str) -> Vec<u8> {
                 "10MiB" => 10 << 20,
                 plain => plain.parse().expect("numeric size"),
             };
-            let mut out = Vec::with_capacity(size + 32);
-            let mut counter = 0u64;
-            while out.len() < size {
-                let mut hasher = Sha256::new();
-                hasher.update(seed.as_bytes());
-                hasher.update(counter.to_le_bytes());
-                out.extend_from_slice(&hasher.finalize());
-                counter += 1;
-            }
-            out.truncate(size);
-            out
+            common::gen(size, seed)
         }
     }
 }

@@ -24,6 +24,23 @@ pub fn load_vectors(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
+/// The generated input of the vector files: `SHA256(seed ‖ u64_le(0)) ‖ SHA256(seed ‖
+/// u64_le(1)) ‖ …`, truncated to `size` bytes.
+pub fn gen(size: usize, seed: &str) -> Vec<u8> {
+    use sha2::{Digest as _, Sha256};
+    let mut out = Vec::with_capacity(size + 32);
+    let mut counter = 0u64;
+    while out.len() < size {
+        let mut hasher = Sha256::new();
+        hasher.update(seed.as_bytes());
+        hasher.update(counter.to_le_bytes());
+        out.extend_from_slice(&hasher.finalize());
+        counter += 1;
+    }
+    out.truncate(size);
+    out
+}
+
 /// Every wait on a process in these tests is bounded by this.
 pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
