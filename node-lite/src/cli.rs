@@ -3,5 +3,6 @@
 pub mod blob;
 pub mod demo;
 pub mod ledger;
+pub mod quilt;
 pub mod sim;
 pub mod sim_chart;

@@ -24,6 +24,9 @@ enum Command {
     Encode(cli::blob::EncodeArgs),
     /// Decode a file from a directory written by `floe encode`.
     Decode(cli::blob::DecodeArgs),
+    /// Walrus QuiltV1 quilts offline: many files in one blob (encode, decode, list).
+    #[command(subcommand)]
+    Quilt(cli::quilt::QuiltCommand),
     /// What-if simulation of the economy: stable prices, rewards, APY, burn.
     Sim(cli::sim::SimArgs),
     /// The local development ledger: serve it over Sui's gRPC API, or follow an endpoint.
@@ -44,6 +47,7 @@ fn main() -> Result<()> {
         Command::BlobId(args) => cli::blob::blob_id(args),
         Command::Encode(args) => cli::blob::encode_file(args),
         Command::Decode(args) => cli::blob::decode_dir(args),
+        Command::Quilt(command) => cli::quilt::run(command),
         Command::Sim(args) => cli::sim::run(args),
         Command::Ledger(command) => cli::ledger::run(command),
     }

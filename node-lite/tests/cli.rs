@@ -250,3 +250,118 @@ fn sim_writes_csv_and_a_png_and_svg_chart_with_every_series() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `floe quilt encode` on the files of `quilt.json`'s first case (named as its identifiers,
+/// tagged as it tags them) writes the reference quilt (same SHA-256) and prints its blob ID;
+/// `floe quilt list` shows the patches' columns and `floe quilt decode` gives the files back.
+/// Two files with the same name are refused and nothing is written.
+#[test]
+fn quilt_encode_list_decode_round_trip() {
+    use sha2::{Digest as _, Sha256};
+    let vectors = common::load_vectors("quilt.json");
+    let prefix = vectors["prefix"].as_str().expect("prefix");
+    let case = &vectors["cases"][0];
+    let shards = case["n_shards"].as_u64().expect("n_shards").to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![
+        "quilt".to_string(),
+        "encode".into(),
+        "--shards".into(),
+        shards.clone(),
+    ];
+    let mut files = Vec::new();
+    for (j, f) in case["files"].as_array().expect("files").iter().enumerate() {
+        let name = f["identifier"].as_str().expect("identifier");
+        let size = f["size"].as_u64().expect("size") as usize;
+        let data = common::gen(size, &format!("{prefix}-c0-f{j}"));
+        let file = dir.path().join(name);
+        std::fs::write(&file, &data).expect("write input");
+        args.push(path(&file).into());
+        for (k, v) in f["tags"].as_object().expect("tags") {
+            args.extend([
+                "--tag".into(),
+                format!("{name}:{k}={}", v.as_str().expect("tag")),
+            ]);
+        }
+        files.push((name.to_string(), data));
+    }
+    let quilt = dir.path().join("quilt.bin");
+    args.extend(["--out".into(), path(&quilt).into()]);
+    let out = floe(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let blob_id = case["quilt_blob_id"].as_str().expect("blob id");
+    assert!(stdout.contains(blob_id), "{stdout}");
+    let bytes = std::fs::read(&quilt).expect("quilt written");
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        case["quilt_sha256"].as_str().expect("sha")
+    );
+
+    let out = floe(&["quilt", "list", "--shards", &shards, path(&quilt)]);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && listing.contains(blob_id),
+        "{listing}"
+    );
+    for p in case["patches"].as_array().expect("patches") {
+        let line = format!(
+            "{}  columns {}..{}",
+            p["identifier"].as_str().expect("identifier"),
+            p["start_index"],
+            p["end_index"]
+        );
+        assert!(listing.contains(&line), "{line} not in {listing}");
+    }
+    assert!(listing.contains("[content-type=image/png]"), "{listing}");
+
+    let unpacked = dir.path().join("unpacked");
+    let out = floe(&[
+        "quilt",
+        "decode",
+        "--shards",
+        &shards,
+        path(&quilt),
+        "--out",
+        path(&unpacked),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (name, data) in &files {
+        assert!(
+            std::fs::read(unpacked.join(name)).expect("unpacked") == *data,
+            "{name}"
+        );
+    }
+
+    // The same file name twice: refused, nothing written.
+    let other = dir.path().join("again");
+    std::fs::create_dir(&other).expect("dir");
+    std::fs::write(other.join(&files[0].0), b"x").expect("write");
+    let twice = dir.path().join("twice.bin");
+    let first = dir.path().join(&files[0].0);
+    let second = other.join(&files[0].0);
+    let out = floe(&[
+        "quilt",
+        "encode",
+        "--shards",
+        &shards,
+        path(&first),
+        path(&second),
+        "--out",
+        path(&twice),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("duplicate"),
+        "{out:?}"
+    );
+    assert!(!twice.exists());
+}
