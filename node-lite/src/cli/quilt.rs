@@ -160,28 +160,33 @@ fn encode(args: &EncodeArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_quilt(shards: u16, file: &Path) -> Result<(EncodingConfig, Vec<u8>)> {
+/// Reads and checks the quilt in `file` for `shards` shards, then runs `f` on it.
+fn with_quilt(
+    shards: u16,
+    file: &Path,
+    f: impl FnOnce(&EncodingConfig, &[u8], &Quilt) -> Result<()>,
+) -> Result<()> {
     let config = config(shards)?;
     let data = read_regular_file(file, config.max_blob_size())
         .with_context(|| format!("cannot read {}", file.display()))?;
-    Ok((config, data))
+    let quilt = Quilt::from_bytes(&config, &data)
+        .with_context(|| format!("{} is not a quilt for {shards} shards", file.display()))?;
+    f(&config, &data, &quilt)
 }
 
 fn decode(args: &DecodeArgs) -> Result<()> {
-    let (config, data) = read_quilt(args.shards, &args.quilt)?;
-    let quilt = Quilt::from_bytes(&config, &data).with_context(|| {
-        format!(
-            "{} is not a quilt for {} shards",
-            args.quilt.display(),
-            args.shards
-        )
-    })?;
+    with_quilt(args.shards, &args.quilt, |_, _, quilt| {
+        unpack(quilt, &args.out)
+    })
+}
+
+/// Writes every file of `quilt` into `out`, after checking that none exists there.
+fn unpack(quilt: &Quilt, out: &Path) -> Result<()> {
     let files = quilt.files().context("cannot read the quilt's files")?;
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     // Every target is checked before anything is written.
     for f in &files {
-        let path = args.out.join(&f.identifier);
+        let path = out.join(&f.identifier);
         if path.file_name().and_then(|n| n.to_str()) != Some(f.identifier.as_str()) {
             bail!("identifier {:?} is not a plain file name", f.identifier);
         }
@@ -190,26 +195,20 @@ fn decode(args: &DecodeArgs) -> Result<()> {
         }
     }
     for f in &files {
-        let path = args.out.join(&f.identifier);
+        let path = out.join(&f.identifier);
         write_file_durably(&path, &f.data)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    println!("{} files written to {}", files.len(), args.out.display());
+    println!("{} files written to {}", files.len(), out.display());
     print_index(quilt.index());
     Ok(())
 }
 
 fn list(args: &ListArgs) -> Result<()> {
-    let (config, data) = read_quilt(args.shards, &args.quilt)?;
-    let quilt = Quilt::from_bytes(&config, &data).with_context(|| {
-        format!(
-            "{} is not a quilt for {} shards",
-            args.quilt.display(),
-            args.shards
-        )
-    })?;
-    let id = blob_id(&config, &data).context("cannot compute the quilt's blob ID")?;
-    println!("quilt {id}: {} files", quilt.index().patches.len());
-    print_index(quilt.index());
-    Ok(())
+    with_quilt(args.shards, &args.quilt, |config, data, quilt| {
+        let id = blob_id(config, data).context("cannot compute the quilt's blob ID")?;
+        println!("quilt {id}: {} files", quilt.index().patches.len());
+        print_index(quilt.index());
+        Ok(())
+    })
 }
