@@ -319,9 +319,7 @@ public(package) fun add_node(
         s.epoch,
         ctx,
     );
-    s.pools.add(node_id, pool);
-    s.node_ids.push_back(node_id);
-    s.public_keys.add(public_key, node_id);
+    s.insert_pool(public_key, pool);
     events::emit_node_registered(
         s.epoch,
         node_id,
@@ -402,17 +400,28 @@ public(package) fun add_candidates_for_testing(
             ctx,
         );
         pool.add_pending_stake_for_testing(stake, s.epoch + 1);
-        s.pools.add(node_id, pool);
-        s.node_ids.push_back(node_id);
-        s.public_keys.add(key, node_id);
+        s.insert_pool(key, pool);
         s.refresh_candidate(node_id);
     });
+}
+
+/// Adds a registered pool under its BLS key (the key is checked unique by the caller).
+fun insert_pool(s: &mut SystemInner, public_key: vector<u8>, pool: StakingPool) {
+    let node_id = pool.node_id();
+    s.pools.add(node_id, pool);
+    s.node_ids.push_back(node_id);
+    s.public_keys.add(public_key, node_id);
 }
 
 /// Records the pool's stake for the next selection in the active set.
 fun refresh_candidate(s: &mut SystemInner, node_id: ID) {
     let next = if (s.is_next_selected()) s.epoch + 2 else s.epoch + 1;
-    let stake = s.pools[node_id].stake_at(next);
+    s.record_candidate(node_id, next);
+}
+
+/// Records in the active set the pool's stake for `epoch` (the one the next selection is for).
+fun record_candidate(s: &mut SystemInner, node_id: ID, epoch: u32) {
+    let stake = s.pools[node_id].stake_at(epoch);
     let (min, max) = (s.params.min_candidate_stake(), s.params.max_candidates());
     s.active_set.update(node_id, stake, min, max);
 }
@@ -523,14 +532,11 @@ fun select_next(s: &mut SystemInner) {
     // The committee: the candidates with the most stake for the next epoch, up to the cap.
     // Each candidate catches up first and its stake is refreshed in the active set (those
     // below the candidacy stake leave it).
-    let (min_stake, max_candidates) = (s.params.min_candidate_stake(), s.params.max_candidates());
-    s.active_set.truncate(max_candidates);
+    s.active_set.truncate(s.params.max_candidates());
     let epoch = s.epoch;
     s.active_set.ids().do!(|id| {
-        let pool = &mut s.pools[id];
-        pool.catch_up(epoch);
-        let stake = pool.stake_at(next_epoch);
-        s.active_set.update(id, stake, min_stake, max_candidates);
+        s.pools[id].catch_up(epoch);
+        s.record_candidate(id, next_epoch);
     });
     let mut ids = vector[];
     let mut stakes = vector[];
@@ -661,7 +667,6 @@ public(package) fun initiate_epoch_change(
         let id = next.committee.node_id_at(i);
         if (!ids.contains(&id)) ids.push_back(id);
     });
-    let (min_stake, max_candidates) = (s.params.min_candidate_stake(), s.params.max_candidates());
     ids.do!(|id| {
         let idx = s.committee.find(&id);
         let reward = if (idx.is_some()) {
@@ -671,8 +676,7 @@ public(package) fun initiate_epoch_change(
         let pool = &mut s.pools[id];
         pool.catch_up(old_epoch);
         pool.advance_epoch(new_epoch, reward);
-        let stake = pool.stake_at(new_epoch + 1);
-        s.active_set.update(id, stake, min_stake, max_candidates);
+        s.record_candidate(id, new_epoch + 1);
     });
     rewards.destroy!(|b| b.destroy_zero());
 

@@ -11,12 +11,13 @@ use floe::{
     messages,
     node_cap::StorageNodeCap,
     params,
-    system::{Self, System},
+    staked_wal::StakedWal,
+    system::System,
     test_utils::{Self as tu, frost_per_wal}
 };
 use std::string::String;
-use sui::{bcs, clock::{Self, Clock}, coin::Coin, test_scenario::{Self as ts, Scenario}};
-use wal::wal::{Self, WAL, ProtectedTreasury};
+use sui::{bcs, clock::Clock, coin::Coin, test_scenario::{Self as ts, Scenario}};
+use wal::wal::{WAL, ProtectedTreasury};
 
 /// Registered and staked nodes in the candidacy story: more than the 1,024 events and the
 /// 1,000 objects a Sui transaction may emit or load.
@@ -150,18 +151,6 @@ fun many_candidates_cannot_halt_the_epoch_change() {
     tu::end(s, clock, supply);
 }
 
-/// A story's start with its own USD prices (`tu::begin` has 1_000 / 10_000 nano-USD).
-fun begin_priced(storage_usd: u64, write_usd: u64): (Scenario, Clock, Coin<WAL>) {
-    let mut s = ts::begin(tu::admin());
-    wal::init_for_testing(s.ctx());
-    let clock = clock::create_for_testing(s.ctx());
-    let p = tu::params(10);
-    system::create_for_testing(p, storage_usd, write_usd, 1_000_000_000, 1 << 40, &clock, s.ctx());
-    s.next_tx(tu::admin());
-    let supply = s.take_from_sender<Coin<WAL>>();
-    (s, clock, supply)
-}
-
 #[test]
 /// Acceptance 2: a pot of 50 million WAL at a 10% burn (the old `total * burn_bps` overflowed
 /// above 18.4 million) paid to one pool at a 50% commission (the old `total * commission_rate`
@@ -170,7 +159,7 @@ fun begin_priced(storage_usd: u64, write_usd: u64): (Scenario, Clock, Coin<WAL>)
 fun large_pot_and_reward_do_not_overflow() {
     let pot = 50_000_000 * frost_per_wal!();
     // $1 per WAL: one MiB for one epoch costs the whole pot.
-    let (mut s, mut clock, mut supply) = begin_priced(pot, 10);
+    let (mut s, mut clock, mut supply) = tu::begin_priced(tu::params(10), pot, 10, 1 << 40);
     let caps = vector[tu::register(&mut s, 0, 5000, pot, 10, 1 << 40)];
     s.next_tx(tu::admin());
     let mut system = s.take_shared<System>();
@@ -219,18 +208,9 @@ fun large_pot_and_reward_do_not_overflow() {
 /// 1 nano-USD per WAL prices storage at 10^21 FROST, capped at the largest u64; the sample and
 /// the epoch change go through, and buying storage is refused for want of funds.
 fun saturated_prices_do_not_abort_shared_paths() {
-    let (mut s, mut clock, mut supply) = begin_priced(1_000_000_000_000, 10);
-    let caps = vector[tu::register(&mut s, 0, 0, 1_000_000_000_000, 10, 1 << 40)];
+    let (mut s, mut clock, supply, caps, staked) = saturated_story();
     s.next_tx(tu::admin());
-    let mut system = s.take_shared<System>();
-    let coin = supply.split(100 * frost_per_wal!(), s.ctx());
-    let staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
-    ts::return_shared(system);
-    tu::next_epoch(&mut s, &mut clock, &caps);
-    s.next_tx(tu::admin());
-    let mut system = s.take_shared<System>();
-    system.report_wal_usd_rate(&caps[0], 1);
-    system.sample_wal_usd_rate(&clock);
+    let system = s.take_shared<System>();
     assert!(system.wal_usd_rate() == 1 && system.storage_price() == 0xFFFF_FFFF_FFFF_FFFF);
     assert!(system.write_price() == 10_000_000_000);
     ts::return_shared(system);
@@ -246,12 +226,22 @@ fun saturated_prices_do_not_abort_shared_paths() {
 
 #[test, expected_failure(abort_code = floe::system_inner::ENotEnoughFunds)]
 fun storage_at_saturated_price_rejected() {
-    let (mut s, mut clock, mut supply) = begin_priced(1_000_000_000_000, 10);
-    let caps = vector[tu::register(&mut s, 0, 0, 1_000_000_000_000, 10, 1 << 40)];
+    let (mut s, _clock, mut supply, _caps, _staked) = saturated_story();
+    // 10 MiB for 10 epochs at the largest u64 per MiB-epoch: the product needs u128.
+    let _storage = tu::reserve(&mut s, &mut supply, 10, 10);
+    abort 0
+}
+
+/// The saturation stories' start: $1000 per MiB-epoch, one node with 100 WAL in the committee
+/// of epoch 1, where it reports 1 nano-USD per WAL and a rate sample is taken.
+fun saturated_story(): (Scenario, Clock, Coin<WAL>, vector<StorageNodeCap>, StakedWal) {
+    let usd = 1_000_000_000_000;
+    let (mut s, mut clock, mut supply) = tu::begin_priced(tu::params(10), usd, 10, 1 << 40);
+    let caps = vector[tu::register(&mut s, 0, 0, usd, 10, 1 << 40)];
     s.next_tx(tu::admin());
     let mut system = s.take_shared<System>();
     let coin = supply.split(100 * frost_per_wal!(), s.ctx());
-    let _staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
+    let staked = system.stake_with_pool(coin, caps[0].node_id(), s.ctx());
     ts::return_shared(system);
     tu::next_epoch(&mut s, &mut clock, &caps);
     s.next_tx(tu::admin());
@@ -259,9 +249,7 @@ fun storage_at_saturated_price_rejected() {
     system.report_wal_usd_rate(&caps[0], 1);
     system.sample_wal_usd_rate(&clock);
     ts::return_shared(system);
-    // 10 MiB for 10 epochs at the largest u64 per MiB-epoch: the product needs u128.
-    let _storage = tu::reserve(&mut s, &mut supply, 10, 10);
-    abort 0
+    (s, clock, supply, caps, staked)
 }
 
 /// Registers node 0 with the given name and network address (a real proof of possession).

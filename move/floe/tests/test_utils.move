@@ -37,10 +37,28 @@ public fun params(n_shards: u16): Params {
 /// System with `p`, USD prices of 1 and 10 nano-USD (storage per MiB-epoch, write per MiB),
 /// WAL/USD = $1 and capacity 1 TB.
 public fun begin(p: Params): (Scenario, Clock, Coin<WAL>) {
+    begin_priced(p, 1_000, 10_000, 1_000_000_000_000)
+}
+
+/// `begin` with other USD prices (nano-USD) and capacity (bytes); WAL/USD = $1.
+public fun begin_priced(
+    p: Params,
+    storage_price_usd: u64,
+    write_price_usd: u64,
+    capacity: u64,
+): (Scenario, Clock, Coin<WAL>) {
     let mut s = ts::begin(admin());
     wal::init_for_testing(s.ctx());
     let clock = clock::create_for_testing(s.ctx());
-    system::create_for_testing(p, 1_000, 10_000, 1_000_000_000, 1_000_000_000_000, &clock, s.ctx());
+    system::create_for_testing(
+        p,
+        storage_price_usd,
+        write_price_usd,
+        1_000_000_000,
+        capacity,
+        &clock,
+        s.ctx(),
+    );
     s.next_tx(admin());
     let supply = s.take_from_sender<Coin<WAL>>();
     (s, clock, supply)
