@@ -505,8 +505,7 @@ pub fn run(cfg: &SimConfig) -> Result<SimOutput> {
                     })
                     .collect();
                 let previous = window.last().unwrap_or_else(|| nano_usd(wal0));
-                let n: u64 = reports.iter().map(|r| r.weight).sum();
-                window.push(next_rate(previous, &reports, n)?);
+                window.push(next_rate(previous, &reports, n_shards)?);
             }
             let rate = window.average().ok_or(Error::EInvalidRate)?;
             // Walrus's shipped rule: every monitor check, a node whose retargeted FROST vote

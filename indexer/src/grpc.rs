@@ -233,7 +233,9 @@ impl LedgerService for LedgerApi {
         epoch.epoch = Some(wanted);
         // Checkpoints are sealed in epoch order: the epoch's first is the first at or after it,
         // its last (once it has ended) the one before the next epoch's first.
-        let first_at = |e: u64| self.first_checkpoint_at_or_after(e);
+        // One count for both searches, so a checkpoint sealed meanwhile cannot split them.
+        let count = self.net.checkpoint_count();
+        let first_at = |e: u64| self.first_checkpoint_at_or_after(e, count);
         let first = first_at(wanted);
         let next = first_at(wanted + 1);
         epoch.first_checkpoint = first.filter(|f| next.is_none_or(|n| n > *f));
@@ -248,10 +250,10 @@ impl LedgerService for LedgerApi {
 }
 
 impl LedgerApi {
-    /// The first sealed checkpoint of an epoch at or after `epoch` (binary search: checkpoints
-    /// are sealed in epoch order).
-    fn first_checkpoint_at_or_after(&self, epoch: u64) -> Option<u64> {
-        let (mut lo, mut hi) = (0u64, self.net.checkpoint_count());
+    /// The first of checkpoints `0..count` in an epoch at or after `epoch` (binary search:
+    /// checkpoints are sealed in epoch order).
+    fn first_checkpoint_at_or_after(&self, epoch: u64, count: u64) -> Option<u64> {
+        let (mut lo, mut hi) = (0u64, count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.net.try_checkpoint(mid) {
@@ -259,7 +261,7 @@ impl LedgerApi {
                 _ => hi = mid,
             }
         }
-        (lo < self.net.checkpoint_count()).then_some(lo)
+        (lo < count).then_some(lo)
     }
 }
 

@@ -145,6 +145,18 @@ impl System {
         Ok(())
     }
 
+    /// The pools the epoch change advances (Move's `initiate_epoch_change`): the ending
+    /// committee's, in committee order, then the selected next committee's not among them.
+    pub fn pools_advanced_at_change(&self) -> Vec<ObjectId> {
+        let mut ids = self.committee_order.clone();
+        for (id, _) in self.next_committee.iter().flatten() {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        ids
+    }
+
     /// Ends the current epoch and starts the next (selecting the committee first if needed).
     /// Refuses what [`System::select_committee`] refuses.
     pub fn advance_epoch(&mut self) -> Result<()> {
@@ -225,15 +237,10 @@ impl System {
         self.challenge_results.clear();
         self.epoch += 1;
         self.process_pools();
+        // The pools the contracts advance refresh their candidacy; every other pool's stake for
+        // the next epoch did not change.
+        let advanced = self.pools_advanced_at_change();
         let next_committee = self.next_committee.take().expect("selected above");
-        // The pools the contracts advance (the ending and the new committee) refresh their
-        // candidacy; every other pool's stake for the next epoch did not change.
-        let advanced: Vec<ObjectId> = self
-            .committee_order
-            .iter()
-            .chain(next_committee.iter().map(|(id, _)| id))
-            .copied()
-            .collect();
         self.committee_order = next_committee.iter().map(|(id, _)| *id).collect();
         self.committee = next_committee.into_iter().collect();
         self.pending_epoch_params = None;

@@ -221,13 +221,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 }
             }
             let pot = s.future.front().map_or(0, |f| f.rewards);
-            // The pools the contracts advance: the ending and the new committee's.
-            let mut advanced = s.committee_order.clone();
-            for (id, _) in s.next_committee.iter().flatten() {
-                if !advanced.contains(id) {
-                    advanced.push(*id);
-                }
-            }
+            let advanced = s.pools_advanced_at_change();
             let committee_empty = s.committee.is_empty();
             if let Err(e) = s.advance_epoch() {
                 if selected_here {

@@ -264,18 +264,34 @@ impl Matrix {
         Some(row * self.row_size() + col * self.symbol_size + in_col % self.symbol_size)
     }
 
-    /// Copies `bytes` into the run starting at `start_col`, from byte `offset` of the run.
-    fn write(self, data: &mut [u8], start_col: usize, offset: usize, bytes: &[u8]) {
+    /// Calls `f(position, done, len)` for each piece, within one symbol, of the `total` bytes
+    /// of the run starting at `start_col` from byte `offset` of the run (`done` bytes before
+    /// it); stops at the first `None` of `f` or past the last column (then `None`).
+    fn for_each_piece(
+        self,
+        start_col: usize,
+        offset: usize,
+        total: usize,
+        mut f: impl FnMut(usize, usize, usize) -> Option<()>,
+    ) -> Option<()> {
         let mut done = 0;
-        while done < bytes.len() {
+        while done < total {
             let at = offset + done;
-            let Some(pos) = self.position(start_col, at) else {
-                return;
-            };
-            let len = (self.symbol_size - at % self.symbol_size).min(bytes.len() - done);
-            data[pos..pos + len].copy_from_slice(&bytes[done..done + len]);
+            let pos = self.position(start_col, at)?;
+            let len = (self.symbol_size - at % self.symbol_size).min(total - done);
+            f(pos, done, len)?;
             done += len;
         }
+        Some(())
+    }
+
+    /// Copies `bytes` into the run starting at `start_col`, from byte `offset` of the run
+    /// (what falls past the last column is dropped).
+    fn write(self, data: &mut [u8], start_col: usize, offset: usize, bytes: &[u8]) {
+        let _ = self.for_each_piece(start_col, offset, bytes.len(), |pos, done, len| {
+            data[pos..pos + len].copy_from_slice(&bytes[done..done + len]);
+            Some(())
+        });
     }
 
     /// Reads `len` bytes of the run of columns `start_col..end_col` from byte `offset` of the
@@ -295,12 +311,10 @@ impl Matrix {
             return None;
         }
         let mut out = Vec::with_capacity(len);
-        while out.len() < len {
-            let at = offset + out.len();
-            let pos = self.position(start_col, at)?;
-            let take = (self.symbol_size - at % self.symbol_size).min(len - out.len());
+        self.for_each_piece(start_col, offset, len, |pos, _, take| {
             out.extend_from_slice(data.get(pos..pos + take)?);
-        }
+            Some(())
+        })?;
         Some(out)
     }
 }
