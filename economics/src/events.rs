@@ -321,6 +321,127 @@ move_events! { "events";
         node_id: ObjectId,
         wal_usd_rate: u64,
     }
+    // === Challenges and settlement (Floe) ===
+    /// The challenge seed of `epoch`, drawn from Sui's randomness.
+    ChallengeSeedDrawn {
+        epoch: u32,
+        seed: Vec<u8>,
+        challenges_per_shard: u32,
+        window_ms: u64,
+    }
+    /// A challenger's pass rates (bps), one per committee member in committee order.
+    ChallengeResultsSubmitted {
+        epoch: u32,
+        node_id: ObjectId,
+        results: Vec<u16>,
+    }
+    /// The settlement of `epoch` was certified; `paid` waits for the claims.
+    EpochSettled {
+        epoch: u32,
+        n_entries: u32,
+        pot: u64,
+        burned: u64,
+        paid: u64,
+        entries_root: Vec<u8>,
+        signers_weight: u16,
+    }
+    /// No settlement was certified in time: the pot of `epoch` was paid by base weight.
+    EpochSettledByFallback {
+        epoch: u32,
+        pot: u64,
+        burned: u64,
+        paid: u64,
+    }
+    /// A pool's rewards of `epoch` were credited (claimed, or paid by the fallback).
+    RewardsClaimed {
+        epoch: u32,
+        node_id: ObjectId,
+        shards: u16,
+        performance_bps: u16,
+        staker_reward: u64,
+        commission: u64,
+        claimer: Address,
+    }
+    // === Governance (Floe) ===
+    /// A parameter change was proposed.
+    ProposalCreated {
+        epoch: u32,
+        proposal_id: u64,
+        proposer: Address,
+        staked_wal_id: ObjectId,
+        parameter: String,
+        values: Vec<u64>,
+        voting_end_epoch: u32,
+        eligible_stake: u64,
+    }
+    /// A receipt voted on a proposal.
+    VoteCast {
+        epoch: u32,
+        proposal_id: u64,
+        staked_wal_id: ObjectId,
+        voter: Address,
+        support: bool,
+        weight: u64,
+    }
+    /// Voting on a proposal ended.
+    ProposalFinalized {
+        epoch: u32,
+        proposal_id: u64,
+        passed: bool,
+        votes_for: u64,
+        votes_against: u64,
+        eligible_stake: u64,
+        executable_epoch: u32,
+    }
+    /// A passed proposal took effect.
+    ProposalExecuted {
+        epoch: u32,
+        proposal_id: u64,
+    }
+    // === Receipts and resources (Floe) ===
+    /// A staked-WAL receipt was split.
+    StakedWalSplit {
+        epoch: u32,
+        node_id: ObjectId,
+        staked_wal_id: ObjectId,
+        principal: u64,
+        new_staked_wal_id: ObjectId,
+        new_principal: u64,
+    }
+    /// A staked-WAL receipt absorbed another.
+    StakedWalJoined {
+        epoch: u32,
+        node_id: ObjectId,
+        staked_wal_id: ObjectId,
+        absorbed_id: ObjectId,
+        principal: u64,
+    }
+    /// A staked-WAL receipt changed hands.
+    StakedWalTransferred {
+        epoch: u32,
+        staked_wal_id: ObjectId,
+        from: Address,
+        to: Address,
+    }
+    /// A storage resource was split in two.
+    StorageSplit {
+        storage_id: ObjectId,
+        start_epoch: u32,
+        end_epoch: u32,
+        storage_size: u64,
+        new_storage_id: ObjectId,
+        new_start_epoch: u32,
+        new_end_epoch: u32,
+        new_storage_size: u64,
+    }
+    /// A storage resource absorbed another.
+    StorageFused {
+        storage_id: ObjectId,
+        absorbed_id: ObjectId,
+        start_epoch: u32,
+        end_epoch: u32,
+        storage_size: u64,
+    }
 }
 
 /// Converts a `u256` read as BCS little-endian bytes to its big-endian bytes (the order in
@@ -424,7 +545,7 @@ mod tests {
 
     #[test]
     fn event_list_matches_types() {
-        assert_eq!(EVENTS.len(), 27);
+        assert_eq!(EVENTS.len(), 41);
         let (_, name, fields) = EVENTS[0];
         assert_eq!(name, BlobRegistered::NAME);
         let names: Vec<_> = fields.iter().map(|(f, _)| *f).collect();

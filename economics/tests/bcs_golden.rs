@@ -350,6 +350,152 @@ fn every_event_and_settlement_type_matches_its_golden_bytes() {
             wal_usd_rate: 307914548277,
         },
     );
+    check(
+        &mut golden,
+        ChallengeSeedDrawn {
+            epoch: 3141592653,
+            seed: bytes32(120).to_vec(),
+            challenges_per_shard: 271828,
+            window_ms: 86_400_000_123,
+        },
+    );
+    check(
+        &mut golden,
+        ChallengeResultsSubmitted {
+            epoch: 77,
+            node_id: bytes32(121),
+            results: vec![10_000, 0, 9_999, 5_000, 1],
+        },
+    );
+    check(
+        &mut golden,
+        EpochSettled {
+            epoch: 4_000_000_001,
+            n_entries: 201,
+            pot: 987_654_321_987,
+            burned: 87_654_321_987,
+            paid: 900_000_000_000,
+            entries_root: bytes32(122).to_vec(),
+            signers_weight: 667,
+        },
+    );
+    check(
+        &mut golden,
+        EpochSettledByFallback {
+            epoch: 12,
+            pot: u64::MAX,
+            burned: 1,
+            paid: u64::MAX - 1,
+        },
+    );
+    check(
+        &mut golden,
+        RewardsClaimed {
+            epoch: 13,
+            node_id: bytes32(123),
+            shards: 333,
+            performance_bps: 7_777,
+            staker_reward: 55_555_555_555,
+            commission: 4_444_444_444,
+            claimer: bytes32(124),
+        },
+    );
+    check(
+        &mut golden,
+        ProposalCreated {
+            epoch: 14,
+            proposal_id: 9_000_000_000_001,
+            proposer: bytes32(125),
+            staked_wal_id: bytes32(126),
+            parameter: "curve".into(),
+            values: vec![5_000, 9_500],
+            voting_end_epoch: 16,
+            eligible_stake: 123_000_000_000_000_000,
+        },
+    );
+    check(
+        &mut golden,
+        VoteCast {
+            epoch: 15,
+            proposal_id: 3,
+            staked_wal_id: bytes32(127),
+            voter: bytes32(128),
+            support: true,
+            weight: 42_000_000_000,
+        },
+    );
+    check(
+        &mut golden,
+        ProposalFinalized {
+            epoch: 16,
+            proposal_id: 3,
+            passed: false,
+            votes_for: 1,
+            votes_against: 2,
+            eligible_stake: 3,
+            executable_epoch: 17,
+        },
+    );
+    check(
+        &mut golden,
+        ProposalExecuted {
+            epoch: 17,
+            proposal_id: u64::MAX,
+        },
+    );
+    check(
+        &mut golden,
+        StakedWalSplit {
+            epoch: 18,
+            node_id: bytes32(129),
+            staked_wal_id: bytes32(130),
+            principal: 3_000_000_000,
+            new_staked_wal_id: bytes32(131),
+            new_principal: 2_000_000_000,
+        },
+    );
+    check(
+        &mut golden,
+        StakedWalJoined {
+            epoch: 19,
+            node_id: bytes32(132),
+            staked_wal_id: bytes32(133),
+            absorbed_id: bytes32(134),
+            principal: 5_000_000_000,
+        },
+    );
+    check(
+        &mut golden,
+        StakedWalTransferred {
+            epoch: 20,
+            staked_wal_id: bytes32(135),
+            from: bytes32(136),
+            to: bytes32(137),
+        },
+    );
+    check(
+        &mut golden,
+        StorageSplit {
+            storage_id: bytes32(138),
+            start_epoch: 3,
+            end_epoch: 7,
+            storage_size: 1 << 40,
+            new_storage_id: bytes32(139),
+            new_start_epoch: 7,
+            new_end_epoch: 20,
+            new_storage_size: 1 << 40,
+        },
+    );
+    check(
+        &mut golden,
+        StorageFused {
+            storage_id: bytes32(140),
+            absorbed_id: bytes32(141),
+            start_epoch: 3,
+            end_epoch: 20,
+            storage_size: 65_536,
+        },
+    );
     assert_eq!(golden.seen.len(), EVENTS.len(), "one value per event type");
 
     let entry = SettlementEntry {

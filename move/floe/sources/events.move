@@ -249,6 +249,154 @@ public struct WalUsdReported has copy, drop {
     wal_usd_rate: u64,
 }
 
+// === Challenges and settlement (Floe) ===
+
+/// The challenge seed of `epoch`: 32 bytes drawn from `sui::random` in the transaction that
+/// emitted it. With the committee of `epoch` (in `CommitteeSelected` order) and the certified
+/// blobs, it fixes every shard's chain of challenged symbols (`challenges_per_shard` each);
+/// nodes answer within `window_ms` of it.
+public struct ChallengeSeedDrawn has copy, drop {
+    epoch: u32,
+    seed: vector<u8>,
+    challenges_per_shard: u32,
+    window_ms: u64,
+}
+
+/// A challenger's results for `epoch`: one pass rate (basis points) per committee member, in
+/// committee order.
+public struct ChallengeResultsSubmitted has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    results: vector<u16>,
+}
+
+/// The settlement of `epoch` was certified by `signers_weight` shards of its committee:
+/// `burned` FROST burned, `paid` FROST kept for the pools' claims against `entries_root`.
+public struct EpochSettled has copy, drop {
+    epoch: u32,
+    n_entries: u32,
+    pot: u64,
+    burned: u64,
+    paid: u64,
+    entries_root: vector<u8>,
+    signers_weight: u16,
+}
+
+/// No settlement of `epoch` was certified in time: its pot was paid by base weight (shards),
+/// `burned` burned and `paid` credited to the pools (one `RewardsClaimed` each).
+public struct EpochSettledByFallback has copy, drop {
+    epoch: u32,
+    pot: u64,
+    burned: u64,
+    paid: u64,
+}
+
+/// A pool's rewards of `epoch` were credited: `staker_reward` to its stakers (from the next
+/// epoch boundary), `commission` to its commission balance (a pool without shares takes both
+/// as commission). `claimer` sent the claim (anyone may) or the fallback.
+public struct RewardsClaimed has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    shards: u16,
+    performance_bps: u16,
+    staker_reward: u64,
+    commission: u64,
+    claimer: address,
+}
+
+// === Governance (Floe) ===
+
+/// A parameter change was proposed in `epoch` (the snapshot): `parameter` is the governed
+/// parameter's name and `values` its new value(s); voting ends at the start of
+/// `voting_end_epoch`; `eligible_stake` is the principal active at the snapshot.
+public struct ProposalCreated has copy, drop {
+    epoch: u32,
+    proposal_id: u64,
+    proposer: address,
+    staked_wal_id: ID,
+    parameter: String,
+    values: vector<u64>,
+    voting_end_epoch: u32,
+    eligible_stake: u64,
+}
+
+/// A staked-WAL receipt voted with `weight` FROST of principal.
+public struct VoteCast has copy, drop {
+    epoch: u32,
+    proposal_id: u64,
+    staked_wal_id: ID,
+    voter: address,
+    support: bool,
+    weight: u64,
+}
+
+/// Voting on a proposal ended; if it `passed` it can be executed from `executable_epoch`.
+public struct ProposalFinalized has copy, drop {
+    epoch: u32,
+    proposal_id: u64,
+    passed: bool,
+    votes_for: u64,
+    votes_against: u64,
+    eligible_stake: u64,
+    executable_epoch: u32,
+}
+
+/// A passed proposal's change took effect.
+public struct ProposalExecuted has copy, drop {
+    epoch: u32,
+    proposal_id: u64,
+}
+
+// === Receipts and resources (Floe) ===
+
+/// `new_principal` FROST of a staked-WAL receipt moved into a new receipt.
+public struct StakedWalSplit has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    principal: u64,
+    new_staked_wal_id: ID,
+    new_principal: u64,
+}
+
+/// A staked-WAL receipt absorbed `absorbed_id`; `principal` is the result.
+public struct StakedWalJoined has copy, drop {
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    absorbed_id: ID,
+    principal: u64,
+}
+
+/// A staked-WAL receipt was transferred (the only way receipts change hands).
+public struct StakedWalTransferred has copy, drop {
+    epoch: u32,
+    staked_wal_id: ID,
+    from: address,
+    to: address,
+}
+
+/// A storage resource was split: both parts as they are after the split.
+public struct StorageSplit has copy, drop {
+    storage_id: ID,
+    start_epoch: u32,
+    end_epoch: u32,
+    storage_size: u64,
+    new_storage_id: ID,
+    new_start_epoch: u32,
+    new_end_epoch: u32,
+    new_storage_size: u64,
+}
+
+/// A storage resource absorbed `absorbed_id`; the fields are the result.
+public struct StorageFused has copy, drop {
+    storage_id: ID,
+    absorbed_id: ID,
+    start_epoch: u32,
+    end_epoch: u32,
+    storage_size: u64,
+}
+
 // === Emitters ===
 
 public(package) fun emit_blob_registered(
@@ -508,4 +656,191 @@ public(package) fun emit_capacity_voted(epoch: u32, node_id: ID, node_capacity: 
 
 public(package) fun emit_wal_usd_reported(epoch: u32, node_id: ID, wal_usd_rate: u64) {
     event::emit(WalUsdReported { epoch, node_id, wal_usd_rate });
+}
+
+public(package) fun emit_challenge_seed_drawn(
+    epoch: u32,
+    seed: vector<u8>,
+    challenges_per_shard: u32,
+    window_ms: u64,
+) {
+    event::emit(ChallengeSeedDrawn { epoch, seed, challenges_per_shard, window_ms });
+}
+
+public(package) fun emit_challenge_results_submitted(
+    epoch: u32,
+    node_id: ID,
+    results: vector<u16>,
+) {
+    event::emit(ChallengeResultsSubmitted { epoch, node_id, results });
+}
+
+public(package) fun emit_epoch_settled(
+    epoch: u32,
+    n_entries: u32,
+    pot: u64,
+    burned: u64,
+    paid: u64,
+    entries_root: vector<u8>,
+    signers_weight: u16,
+) {
+    event::emit(EpochSettled {
+        epoch,
+        n_entries,
+        pot,
+        burned,
+        paid,
+        entries_root,
+        signers_weight,
+    });
+}
+
+public(package) fun emit_epoch_settled_by_fallback(epoch: u32, pot: u64, burned: u64, paid: u64) {
+    event::emit(EpochSettledByFallback { epoch, pot, burned, paid });
+}
+
+public(package) fun emit_rewards_claimed(
+    epoch: u32,
+    node_id: ID,
+    shards: u16,
+    performance_bps: u16,
+    staker_reward: u64,
+    commission: u64,
+    claimer: address,
+) {
+    event::emit(RewardsClaimed {
+        epoch,
+        node_id,
+        shards,
+        performance_bps,
+        staker_reward,
+        commission,
+        claimer,
+    });
+}
+
+public(package) fun emit_proposal_created(
+    epoch: u32,
+    proposal_id: u64,
+    proposer: address,
+    staked_wal_id: ID,
+    parameter: String,
+    values: vector<u64>,
+    voting_end_epoch: u32,
+    eligible_stake: u64,
+) {
+    event::emit(ProposalCreated {
+        epoch,
+        proposal_id,
+        proposer,
+        staked_wal_id,
+        parameter,
+        values,
+        voting_end_epoch,
+        eligible_stake,
+    });
+}
+
+public(package) fun emit_vote_cast(
+    epoch: u32,
+    proposal_id: u64,
+    staked_wal_id: ID,
+    voter: address,
+    support: bool,
+    weight: u64,
+) {
+    event::emit(VoteCast { epoch, proposal_id, staked_wal_id, voter, support, weight });
+}
+
+public(package) fun emit_proposal_finalized(
+    epoch: u32,
+    proposal_id: u64,
+    passed: bool,
+    votes_for: u64,
+    votes_against: u64,
+    eligible_stake: u64,
+    executable_epoch: u32,
+) {
+    event::emit(ProposalFinalized {
+        epoch,
+        proposal_id,
+        passed,
+        votes_for,
+        votes_against,
+        eligible_stake,
+        executable_epoch,
+    });
+}
+
+public(package) fun emit_proposal_executed(epoch: u32, proposal_id: u64) {
+    event::emit(ProposalExecuted { epoch, proposal_id });
+}
+
+public(package) fun emit_staked_wal_split(
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    principal: u64,
+    new_staked_wal_id: ID,
+    new_principal: u64,
+) {
+    event::emit(StakedWalSplit {
+        epoch,
+        node_id,
+        staked_wal_id,
+        principal,
+        new_staked_wal_id,
+        new_principal,
+    });
+}
+
+public(package) fun emit_staked_wal_joined(
+    epoch: u32,
+    node_id: ID,
+    staked_wal_id: ID,
+    absorbed_id: ID,
+    principal: u64,
+) {
+    event::emit(StakedWalJoined { epoch, node_id, staked_wal_id, absorbed_id, principal });
+}
+
+public(package) fun emit_staked_wal_transferred(
+    epoch: u32,
+    staked_wal_id: ID,
+    from: address,
+    to: address,
+) {
+    event::emit(StakedWalTransferred { epoch, staked_wal_id, from, to });
+}
+
+public(package) fun emit_storage_split(
+    storage_id: ID,
+    start_epoch: u32,
+    end_epoch: u32,
+    storage_size: u64,
+    new_storage_id: ID,
+    new_start_epoch: u32,
+    new_end_epoch: u32,
+    new_storage_size: u64,
+) {
+    event::emit(StorageSplit {
+        storage_id,
+        start_epoch,
+        end_epoch,
+        storage_size,
+        new_storage_id,
+        new_start_epoch,
+        new_end_epoch,
+        new_storage_size,
+    });
+}
+
+public(package) fun emit_storage_fused(
+    storage_id: ID,
+    absorbed_id: ID,
+    start_epoch: u32,
+    end_epoch: u32,
+    storage_size: u64,
+) {
+    event::emit(StorageFused { storage_id, absorbed_id, start_epoch, end_epoch, storage_size });
 }
