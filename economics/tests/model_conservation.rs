@@ -38,6 +38,11 @@ enum Op {
     Propose(u8, u8),
     GovVote(u8, u8, bool),
     Execute(u8),
+    Seed(u8),
+    SplitStake(u8, u64),
+    JoinStake(u8, u8),
+    TransferStake(u8, u8),
+    Finalize(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -67,6 +72,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<u8>()).prop_map(|(i, c)| Op::Propose(i, c)),
         1 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(p, i, s)| Op::GovVote(p, i, s)),
         1 => any::<u8>().prop_map(Op::Execute),
+        2 => any::<u8>().prop_map(Op::Seed),
+        1 => (any::<u8>(), 0u64..3_000_000_000).prop_map(|(i, x)| Op::SplitStake(i, x)),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, j)| Op::JoinStake(i, j)),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, a)| Op::TransferStake(i, a)),
+        1 => any::<u8>().prop_map(Op::Finalize),
     ]
 }
 
@@ -274,7 +284,24 @@ fn apply(s: &mut System, op: &Op) -> bool {
             _ => return false,
         },
         Op::Execute(p) => match pick(&proposals, p) {
-            Some(p) => s.execute_proposal(p),
+            Some(p) => s.execute_proposal(p).map(|_| ()),
+            None => return false,
+        },
+        Op::Seed(b) => s.draw_challenge_seed([b; 32]),
+        Op::SplitStake(i, x) => match pick(&stakes, i) {
+            Some(id) => s.split_stake(s.stakes[&id].owner, id, x).map(|_| ()),
+            None => return false,
+        },
+        Op::JoinStake(i, j) => match (pick(&stakes, i), pick(&stakes, j)) {
+            (Some(a), Some(b)) => s.join_stake(s.stakes[&a].owner, a, b),
+            _ => return false,
+        },
+        Op::TransferStake(i, a) => match pick(&stakes, i) {
+            Some(id) => s.transfer_stake(s.stakes[&id].owner, id, account(a)),
+            None => return false,
+        },
+        Op::Finalize(p) => match pick(&proposals, p) {
+            Some(p) => s.finalize_proposal(p).map(|_| ()),
             None => return false,
         },
     };
@@ -334,6 +361,20 @@ fn full_cycle() {
     );
     s.certify_blob(blob, s.epoch, 7).unwrap();
     let committee: Vec<ObjectId> = s.committee.keys().copied().collect();
+    assert_eq!(
+        s.submit_challenge_results(
+            s.pools[&committee[0]].operator,
+            committee[0],
+            s.epoch,
+            vec![10_000; committee.len()]
+        ),
+        Err(floe_economics::Error::ENoChallengeSeed)
+    );
+    s.draw_challenge_seed([7; 32]).unwrap();
+    assert_eq!(
+        s.draw_challenge_seed([8; 32]),
+        Err(floe_economics::Error::ESeedAlreadyDrawn)
+    );
     for p in &committee {
         let op = s.pools[p].operator;
         s.submit_challenge_results(op, *p, s.epoch, vec![10_000; committee.len()])

@@ -206,11 +206,62 @@ pub enum Operation {
         /// The proposal.
         proposal_id: u64,
     },
+    /// Draws the current epoch's challenge seed (on Sui from `sui::random`; the local ledger
+    /// derives it from its state).
+    DrawChallengeSeed,
+    /// Ends the voting of a proposal, recording whether it passed.
+    FinalizeProposal {
+        /// The proposal.
+        proposal_id: u64,
+    },
+    /// Splits `amount` of a staked-WAL receipt into a new receipt.
+    SplitStake {
+        /// The receipt.
+        staked_wal_id: Id,
+        /// FROST moved to the new receipt.
+        amount: Frost,
+    },
+    /// Joins receipt `other_id` into `staked_wal_id`.
+    JoinStake {
+        /// The receipt that remains.
+        staked_wal_id: Id,
+        /// The receipt absorbed.
+        other_id: Id,
+    },
+    /// Gives a staked-WAL receipt to `to`.
+    TransferStake {
+        /// The receipt.
+        staked_wal_id: Id,
+        /// The new owner.
+        to: Id,
+    },
+    /// Splits a storage resource at `split_epoch`: the new resource covers the later epochs.
+    SplitStorageByEpoch {
+        /// The resource.
+        storage_id: Id,
+        /// First epoch of the new resource.
+        split_epoch: Epoch,
+    },
+    /// Splits `split_size` bytes off a storage resource into a new one.
+    SplitStorageBySize {
+        /// The resource.
+        storage_id: Id,
+        /// Bytes of the new resource.
+        split_size: u64,
+    },
+    /// Fuses storage resource `other_id` into `storage_id` (adjacent epochs with the same
+    /// size, or the same epochs).
+    FuseStorage {
+        /// The resource that remains.
+        storage_id: Id,
+        /// The resource absorbed.
+        other_id: Id,
+    },
 }
 
 /// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
-/// Move module that performs it; the last seven have no Move function yet (later issues).
-pub const MOVE_FUNCTIONS: [(&str, &str); 25] = [
+/// Move module that performs it.
+pub const MOVE_FUNCTIONS: [(&str, &str); 33] = [
     ("register_node", "register_node"),
     ("stake", "stake_with_pool"),
     ("request_withdrawal", "request_withdraw_stake"),
@@ -230,12 +281,20 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 25] = [
     ("extend_blob", "extend_blob"),
     ("delete_blob", "delete_blob"),
     ("submit_challenge_results", "submit_challenge_results"),
-    ("submit_settlement", "submit_settlement"),
-    ("claim", "claim"),
+    ("submit_settlement", "settle_epoch"),
+    ("claim", "claim_rewards"),
     ("settle_fallback", "settle_fallback"),
     ("propose", "propose"),
     ("vote", "vote"),
     ("execute_proposal", "execute_proposal"),
+    ("draw_challenge_seed", "draw_challenge_seed"),
+    ("finalize_proposal", "finalize_proposal"),
+    ("split_stake", "split_staked_wal"),
+    ("join_stake", "join_staked_wal"),
+    ("transfer_stake", "transfer_staked_wal"),
+    ("split_storage_by_epoch", "split_storage_by_epoch"),
+    ("split_storage_by_size", "split_storage_by_size"),
+    ("fuse_storage", "fuse_storage"),
 ];
 
 /// The `floe::system` Move function that performs operation kind `kind` (`kind` itself for a
@@ -284,6 +343,14 @@ impl Operation {
             Operation::Propose { .. } => "propose",
             Operation::Vote { .. } => "vote",
             Operation::ExecuteProposal { .. } => "execute_proposal",
+            Operation::DrawChallengeSeed => "draw_challenge_seed",
+            Operation::FinalizeProposal { .. } => "finalize_proposal",
+            Operation::SplitStake { .. } => "split_stake",
+            Operation::JoinStake { .. } => "join_stake",
+            Operation::TransferStake { .. } => "transfer_stake",
+            Operation::SplitStorageByEpoch { .. } => "split_storage_by_epoch",
+            Operation::SplitStorageBySize { .. } => "split_storage_by_size",
+            Operation::FuseStorage { .. } => "fuse_storage",
         }
     }
 

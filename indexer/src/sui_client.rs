@@ -195,6 +195,14 @@ fn missing_function(op: &Operation) -> Option<&'static str> {
         Operation::Propose { .. } => "system::propose",
         Operation::Vote { .. } => "system::vote",
         Operation::ExecuteProposal { .. } => "system::execute_proposal",
+        Operation::DrawChallengeSeed => "system::draw_challenge_seed",
+        Operation::FinalizeProposal { .. } => "system::finalize_proposal",
+        Operation::SplitStake { .. } => "system::split_staked_wal",
+        Operation::JoinStake { .. } => "system::join_staked_wal",
+        Operation::TransferStake { .. } => "system::transfer_staked_wal",
+        Operation::SplitStorageByEpoch { .. } => "system::split_storage_by_epoch",
+        Operation::SplitStorageBySize { .. } => "system::split_storage_by_size",
+        Operation::FuseStorage { .. } => "system::fuse_storage",
         _ => return None,
     })
 }
@@ -483,7 +491,15 @@ impl SuiTransactions {
             | Operation::SettleFallback { .. }
             | Operation::Propose { .. }
             | Operation::Vote { .. }
-            | Operation::ExecuteProposal { .. } => {
+            | Operation::ExecuteProposal { .. }
+            | Operation::DrawChallengeSeed
+            | Operation::FinalizeProposal { .. }
+            | Operation::SplitStake { .. }
+            | Operation::JoinStake { .. }
+            | Operation::TransferStake { .. }
+            | Operation::SplitStorageByEpoch { .. }
+            | Operation::SplitStorageBySize { .. }
+            | Operation::FuseStorage { .. } => {
                 unreachable!("refused above by missing_function")
             }
         }

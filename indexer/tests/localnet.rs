@@ -688,7 +688,8 @@ fn refusals_carry_the_model_error_names_and_change_nothing() -> Result<()> {
                 epoch: 1,
                 results: vec![10_000],
             },
-            "EWrongLength",
+            // Results refer to the epoch's challenges: none before its seed is drawn.
+            "ENoChallengeSeed",
         ),
         (
             user(),

@@ -1,17 +1,34 @@
-//! The challengers' result vectors.
+//! Storage challenges: the epoch's seed and the challengers' result vectors.
 //!
-//! Each committee node, as a challenger, posts once per epoch one pass rate (bps) per
-//! committee node, in committee order (pool-id order). The settlement weighs them by the
-//! challenger's active stake (see [`crate::performance`]).
+//! Once per epoch anyone draws the challenge seed (on Sui, 32 bytes from `sui::random`; the
+//! ledger supplies its own). With the committee and the certified blobs it fixes every shard's
+//! challenges (the storage node's pure function). Each committee node, as a challenger, then
+//! posts once per epoch one pass rate (bps) per committee node, in committee order (the order
+//! of `CommitteeSelected` and of certificate bitmaps). The settlement weighs them by the
+//! challenger's active stake in the epoch (see [`crate::performance`]).
 
 use super::{Error, ObjectId, Result, System};
 use crate::{Epoch, BPS_DENOMINATOR};
 
 impl System {
+    /// Records the epoch's challenge seed. Refuses an epoch without a committee
+    /// (`ENotCommitteeMember`: nobody to challenge) and a second seed (`ESeedAlreadyDrawn`).
+    pub fn draw_challenge_seed(&mut self, seed: [u8; 32]) -> Result<()> {
+        if self.committee.is_empty() {
+            return Err(Error::ENotCommitteeMember);
+        }
+        if self.challenge_seed.is_some() {
+            return Err(Error::ESeedAlreadyDrawn);
+        }
+        self.challenge_seed = Some(seed);
+        Ok(())
+    }
+
     /// Posts `results` for `epoch` as challenger `pool`. Refuses `EUnknownPool`, `ENotOwner`,
-    /// a pool outside the committee (`ENotCommitteeMember`), another epoch (`EWrongEpoch`), a
-    /// second vector (`EAlreadySubmitted`), a length other than the committee size
-    /// (`EWrongLength`), a rate above 10000 (`EInvalidBps`).
+    /// a pool outside the committee (`ENotCommitteeMember`), another epoch (`EWrongEpoch`),
+    /// results before the epoch's seed (`ENoChallengeSeed`), a second vector
+    /// (`EAlreadySubmitted`), a length other than the committee size (`EWrongLength`), a rate
+    /// above 10000 (`EInvalidBps`).
     pub fn submit_challenge_results(
         &mut self,
         caller: ObjectId,
@@ -28,6 +45,9 @@ impl System {
         }
         if epoch != self.epoch {
             return Err(Error::EWrongEpoch);
+        }
+        if self.challenge_seed.is_none() {
+            return Err(Error::ENoChallengeSeed);
         }
         if self.challenge_results.contains_key(&pool) {
             return Err(Error::EAlreadySubmitted);

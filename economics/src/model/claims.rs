@@ -114,18 +114,28 @@ impl System {
         Ok(())
     }
 
-    /// The settlement of an ended epoch by base weight alone (no challenge results).
+    /// The settlement of an ended epoch by base weight alone: no challenge results, and every
+    /// node's weight its shards (every node stores the same bytes per shard, so this is the
+    /// base weight; the contracts compute it without the stored bytes, which they do not know).
     pub(super) fn base_weight_settlement(
         &self,
         epoch: Epoch,
         e: &EndedEpoch,
     ) -> Result<EpochSettlement> {
+        let nodes: Vec<_> = e
+            .nodes
+            .iter()
+            .map(|n| crate::settlement::SettlementNode {
+                stored_bytes: 1,
+                ..*n
+            })
+            .collect();
         settle(&SettlementInput {
             epoch,
             pot: e.pot,
             burn_bps: self.params.burn_bps,
             curve: self.params.curve,
-            nodes: &e.nodes,
+            nodes: &nodes,
             challengers: &[],
         })
     }

@@ -188,21 +188,23 @@ impl System {
         let ended = self.epoch;
         // The ended epoch's pot and settlement inputs.
         let stored = self.stored_bytes_per_shard();
+        // In committee order, the order of the result vectors; each challenger weighs with its
+        // stake active in the epoch.
         let nodes: Vec<SettlementNode> = self
-            .committee
+            .committee_order
             .iter()
-            .map(|(id, shards)| SettlementNode {
+            .map(|id| SettlementNode {
                 pool_id: id.0,
-                shards: shards.len() as u16,
+                shards: self.shards_of(id),
                 stored_bytes: stored,
                 commission_bps: self.pools[id].commission_bps,
             })
             .collect();
         let challengers: Vec<ChallengerResults> = self
-            .committee
-            .keys()
+            .committee_order
+            .iter()
             .map(|id| ChallengerResults {
-                stake: self.pools[id].active_frost,
+                stake: self.committee_stake.get(id).copied().unwrap_or_default(),
                 results: self.challenge_results.get(id).cloned(),
             })
             .collect();
@@ -235,6 +237,7 @@ impl System {
             self.pay_base_weight(ended, &s);
         }
         self.challenge_results.clear();
+        self.challenge_seed = None;
         self.epoch += 1;
         self.process_pools();
         // The pools the contracts advance refresh their candidacy; every other pool's stake for
@@ -243,6 +246,11 @@ impl System {
         let next_committee = self.next_committee.take().expect("selected above");
         self.committee_order = next_committee.iter().map(|(id, _)| *id).collect();
         self.committee = next_committee.into_iter().collect();
+        self.committee_stake = self
+            .committee_order
+            .iter()
+            .map(|id| (*id, self.pools[id].active_frost))
+            .collect();
         self.pending_epoch_params = None;
         for id in advanced {
             self.refresh_candidate(id);

@@ -182,12 +182,25 @@ pub enum Error {
     /// A node name longer than 100 bytes or a network address longer than 260.
     #[error("EStringTooLong: a node name or network address is too long")]
     EStringTooLong,
+    /// Two staked-WAL receipts of different pools or activation epochs, or one receipt twice,
+    /// cannot be joined.
+    #[error("EIncompatibleStake: receipts cannot be joined")]
+    EIncompatibleStake,
+    /// No challenge seed was drawn for the epoch (results refer to its challenges).
+    #[error("ENoChallengeSeed: no challenge seed this epoch")]
+    ENoChallengeSeed,
+    /// The epoch's challenge seed was already drawn.
+    #[error("ESeedAlreadyDrawn: challenge seed already drawn")]
+    ESeedAlreadyDrawn,
+    /// The proposal's voting was already finalized.
+    #[error("EAlreadyFinalized: proposal already finalized")]
+    EAlreadyFinalized,
 }
 
 impl Error {
     /// Every variant: the model's own refusals in code order (`ALL[i].code() == i` for the
     /// first 54), then those that carry the code of a Move-only constant (100 and up).
-    pub const ALL: [Error; 56] = [
+    pub const ALL: [Error; 60] = [
         Error::EOverflow,
         Error::EInvalidShardCount,
         Error::EBlobTooLarge,
@@ -244,6 +257,10 @@ impl Error {
         Error::EDuplicate,
         Error::ECanWithdrawEarly,
         Error::EStringTooLong,
+        Error::EIncompatibleStake,
+        Error::ENoChallengeSeed,
+        Error::ESeedAlreadyDrawn,
+        Error::EAlreadyFinalized,
     ];
 
     /// The stable abort code of this refusal (its position in [`Error::ALL`]); the Move
@@ -254,6 +271,12 @@ impl Error {
             Error::ECanWithdrawEarly => 107,
             // `system_inner::EStringTooLong`.
             Error::EStringTooLong => 110,
+            // `staked_wal::EIncompatibleStake`.
+            Error::EIncompatibleStake => 106,
+            // Refusals added with the Move economy (issue 11), numbered in Move's range.
+            Error::ENoChallengeSeed => 111,
+            Error::ESeedAlreadyDrawn => 112,
+            Error::EAlreadyFinalized => 113,
             _ => Error::ALL
                 .iter()
                 .position(|e| *e == self)
@@ -320,6 +343,10 @@ impl Error {
             Error::EDuplicate => "EDuplicate",
             Error::ECanWithdrawEarly => "ECanWithdrawEarly",
             Error::EStringTooLong => "EStringTooLong",
+            Error::EIncompatibleStake => "EIncompatibleStake",
+            Error::ENoChallengeSeed => "ENoChallengeSeed",
+            Error::ESeedAlreadyDrawn => "ESeedAlreadyDrawn",
+            Error::EAlreadyFinalized => "EAlreadyFinalized",
         }
     }
 }

@@ -96,8 +96,13 @@ pub struct Params {
     /// Performance curve.
     #[serde(flatten, with = "curve_fields")]
     pub curve: PerformanceCurve,
-    /// Challenges per shard and epoch (used by the nodes; governed here).
+    /// Challenges per shard and epoch (used by the nodes; governed here), 1 to
+    /// [`MAX_CHALLENGES_PER_SHARD`].
     pub challenges_per_shard: u32,
+    /// How long after the epoch's challenge seed nodes have to answer, and refuse recovery of
+    /// challenged blobs to other committee members, ms (1 to [`MAX_CHALLENGE_WINDOW_MS`]).
+    #[serde(skip_serializing_if = "is_default_challenge_window")]
+    pub challenge_window_ms: u64,
     /// Epochs after an epoch's end from which the fallback distribution is allowed. `0`: no
     /// settlement round at all — the epoch change itself pays the ended epoch's pot by base
     /// weight, before the pools process withdrawals and activations (the core contracts' rule
@@ -138,6 +143,7 @@ impl Default for Params {
             max_price_step_bps: 1000,
             curve: PerformanceCurve::default(),
             challenges_per_shard: 10,
+            challenge_window_ms: DEFAULT_CHALLENGE_WINDOW_MS,
             settlement_fallback_epochs: 2,
             rate_window_samples: 3,
             max_active_nodes: 100,
@@ -150,6 +156,11 @@ impl Default for Params {
             gov_timelock_epochs: 1,
         }
     }
+}
+
+/// Genesis files written before the challenge window was a parameter keep their exact form.
+fn is_default_challenge_window(ms: &u64) -> bool {
+    *ms == DEFAULT_CHALLENGE_WINDOW_MS
 }
 
 /// The curve as two flat fields of [`Params`]' serde form.
@@ -306,6 +317,9 @@ pub struct StakedWal {
     pub shares: u128,
     /// Its state.
     pub state: StakeState,
+    /// First epoch whose governance snapshot it may vote in: its activation epoch, or, for a
+    /// receipt made by a split or a join, the epoch after that (so no principal votes twice).
+    pub votable_from: Epoch,
 }
 
 /// A storage resource: `size` bytes for epochs `[start, end)`.
@@ -425,6 +439,11 @@ pub struct System {
     pub blobs: BTreeMap<ObjectId, Blob>,
     /// Challenge result vectors of the current epoch, by challenger pool.
     pub challenge_results: BTreeMap<ObjectId, Vec<u16>>,
+    /// The current epoch's challenge seed, once drawn.
+    pub challenge_seed: Option<[u8; 32]>,
+    /// Each current committee member's active stake in the epoch (its pool's stake after the
+    /// epoch change; Move's `PoolAdvanced.wal_balance`): the challenger weights.
+    pub committee_stake: BTreeMap<ObjectId, Frost>,
     /// Ended epochs.
     pub ended: BTreeMap<Epoch, EndedEpoch>,
     /// Governance proposals.
@@ -470,6 +489,8 @@ impl System {
             storages: BTreeMap::new(),
             blobs: BTreeMap::new(),
             challenge_results: BTreeMap::new(),
+            challenge_seed: None,
+            committee_stake: BTreeMap::new(),
             ended: BTreeMap::new(),
             proposals: BTreeMap::new(),
             pending_epoch_params: None,
@@ -572,6 +593,17 @@ pub const MAX_CANDIDATES: u32 = 250;
 pub const MAX_N_SHARDS: u16 = 4096;
 /// Most samples a rate window may hold (Move's `params::MAX_RATE_WINDOW_SAMPLES`).
 pub const MAX_RATE_WINDOW_SAMPLES: u32 = 1000;
+/// Most challenges per shard and epoch (Move's `params::MAX_CHALLENGES_PER_SHARD`).
+pub const MAX_CHALLENGES_PER_SHARD: u32 = 1000;
+/// Longest challenge window, ms: a week (Move's `params::MAX_CHALLENGE_WINDOW_MS`).
+pub const MAX_CHALLENGE_WINDOW_MS: u64 = 7 * 24 * 3600 * 1000;
+/// Default challenge window, ms: six hours.
+pub const DEFAULT_CHALLENGE_WINDOW_MS: u64 = 6 * 3600 * 1000;
+/// Longest settlement fallback delay, and longest voting period and timelock, epochs (Move's
+/// `params::MAX_GOVERNANCE_EPOCHS`).
+pub const MAX_GOVERNANCE_EPOCHS: u32 = 100;
+/// Smallest approval threshold, bps: a proposal needs more than half of the votes cast.
+pub const MIN_GOV_THRESHOLD_BPS: u16 = 5_000;
 
 /// Checks a parameter set (`EInvalidParameter`, `EInvalidCurve`).
 pub fn validate_params(p: &Params) -> Result<()> {
@@ -591,9 +623,18 @@ pub fn validate_params(p: &Params) -> Result<()> {
         || p.rate_window_samples == 0
         || p.max_active_nodes == 0
         || p.max_shards_per_node == 0
+        || p.challenges_per_shard == 0
+        || p.challenges_per_shard > MAX_CHALLENGES_PER_SHARD
+        || p.challenge_window_ms == 0
+        || p.challenge_window_ms > MAX_CHALLENGE_WINDOW_MS
+        || p.settlement_fallback_epochs > MAX_GOVERNANCE_EPOCHS
+        || p.gov_quorum_bps == 0
         || !bps_ok(p.gov_quorum_bps as u64)
+        || p.gov_threshold_bps < MIN_GOV_THRESHOLD_BPS
         || !bps_ok(p.gov_threshold_bps as u64)
         || p.gov_voting_epochs == 0
+        || p.gov_voting_epochs > MAX_GOVERNANCE_EPOCHS
+        || p.gov_timelock_epochs > MAX_GOVERNANCE_EPOCHS
     {
         return Err(Error::EInvalidParameter);
     }

@@ -89,6 +89,7 @@ impl System {
                 activation_epoch,
                 shares: 0,
                 state: StakeState::Staked,
+                votable_from: activation_epoch,
             },
         );
         self.refresh_candidate(pool);
@@ -173,6 +174,89 @@ impl System {
         self.stakes.remove(&stake);
         self.credit(&caller, amount);
         Ok(amount)
+    }
+
+    /// Splits `amount` of a receipt's principal into a new receipt of the same pool,
+    /// activation epoch and state (its shares in proportion); returns the new receipt. Both
+    /// parts keep at least [`crate::FROST_PER_WAL`], and neither may vote in a governance
+    /// snapshot taken before the next epoch. Refuses `EUnknownStake`, `ENotOwner`, a
+    /// withdrawing receipt (`EAlreadyWithdrawing`), and a part below 1 WAL (`ENotEnoughStake`).
+    pub fn split_stake(
+        &mut self,
+        caller: ObjectId,
+        stake: ObjectId,
+        amount: Frost,
+    ) -> Result<ObjectId> {
+        let s = *self.owned_staked(caller, stake)?;
+        if amount < crate::FROST_PER_WAL
+            || s.principal.checked_sub(amount).unwrap_or(0) < crate::FROST_PER_WAL
+        {
+            return Err(Error::ENotEnoughStake);
+        }
+        let votable_from = s.votable_from.max(self.epoch + 1);
+        let moved_shares = s.shares * amount as u128 / s.principal as u128;
+        let id = self.fresh_id();
+        self.stakes.insert(
+            id,
+            StakedWal {
+                principal: amount,
+                shares: moved_shares,
+                votable_from,
+                ..s
+            },
+        );
+        let old = self.stakes.get_mut(&stake).expect("checked");
+        old.principal -= amount;
+        old.shares -= moved_shares;
+        old.votable_from = votable_from;
+        Ok(id)
+    }
+
+    /// Joins receipt `other` into `stake` (same pool, activation epoch, both staked, both the
+    /// caller's). The result may not vote in a governance snapshot taken before the next
+    /// epoch. Refuses `EUnknownStake`, `ENotOwner`, a withdrawing receipt
+    /// (`EAlreadyWithdrawing`), another pool or activation epoch, or a receipt joined with
+    /// itself (`EIncompatibleStake`).
+    pub fn join_stake(&mut self, caller: ObjectId, stake: ObjectId, other: ObjectId) -> Result<()> {
+        let a = *self.owned_staked(caller, stake)?;
+        let b = *self.owned_staked(caller, other)?;
+        if stake == other || a.pool != b.pool || a.activation_epoch != b.activation_epoch {
+            return Err(Error::EIncompatibleStake);
+        }
+        self.stakes.remove(&other);
+        let s = self.stakes.get_mut(&stake).expect("checked");
+        s.principal += b.principal;
+        s.shares += b.shares;
+        s.votable_from = a.votable_from.max(b.votable_from).max(self.epoch + 1);
+        Ok(())
+    }
+
+    /// Gives a receipt to `to` (it keeps its votes: a receipt votes once per proposal,
+    /// whoever holds it). Refuses `EUnknownStake`, `ENotOwner`.
+    pub fn transfer_stake(
+        &mut self,
+        caller: ObjectId,
+        stake: ObjectId,
+        to: ObjectId,
+    ) -> Result<()> {
+        let s = self.stakes.get_mut(&stake).ok_or(Error::EUnknownStake)?;
+        if s.owner != caller {
+            return Err(Error::ENotOwner);
+        }
+        s.owner = to;
+        Ok(())
+    }
+
+    /// A receipt `caller` owns and that is not withdrawing.
+    fn owned_staked(&self, caller: ObjectId, stake: ObjectId) -> Result<&StakedWal> {
+        let s = self.stakes.get(&stake).ok_or(Error::EUnknownStake)?;
+        if s.owner != caller {
+            return Err(Error::ENotOwner);
+        }
+        if s.state != StakeState::Staked {
+            return Err(Error::EAlreadyWithdrawing);
+        }
+        Ok(s)
     }
 
     /// Sets a new commission, in force from two epochs later. Refuses `EUnknownPool`,

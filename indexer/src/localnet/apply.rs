@@ -6,14 +6,18 @@
 //! read from the model before and after the change.
 
 use floe_economics::events::{
-    BlobCertified, BlobDeleted, BlobRegistered, CapacityVoted, CommissionCollected,
-    CommissionRateSet, CommissionReceiverSet, CommitteeSelected, EpochChangeDone, EpochChangeStart,
-    EpochParametersSelected, EpochPotClosed, EpochPricing, FloeEvent, NodeRegistered, PoolAdvanced,
-    PriceVoted, PricesUpdated, StakeDeposited, StakeWithdrawn, StorageReserved, UsdPricesSelected,
+    BlobCertified, BlobDeleted, BlobRegistered, CapacityVoted, ChallengeResultsSubmitted,
+    ChallengeSeedDrawn, CommissionCollected, CommissionRateSet, CommissionReceiverSet,
+    CommitteeSelected, EpochChangeDone, EpochChangeStart, EpochParametersSelected, EpochPotClosed,
+    EpochPricing, EpochSettled, EpochSettledByFallback, FloeEvent, NodeRegistered, PoolAdvanced,
+    PriceVoted, PricesUpdated, ProposalCreated, ProposalExecuted, ProposalFinalized,
+    RewardsClaimed, StakeDeposited, StakeWithdrawn, StakedWalJoined, StakedWalSplit,
+    StakedWalTransferred, StorageFused, StorageReserved, StorageSplit, UsdPricesSelected, VoteCast,
     WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
 };
-use floe_economics::model::System;
+use floe_economics::model::{ObjectId, System};
 use floe_economics::price::{next_usd_prices, PriceVote, UsdPrices};
+use floe_economics::Epoch;
 use floe_economics::{Error, Result};
 
 use crate::chain::{Id, Operation, Outcome};
@@ -351,6 +355,13 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             results,
         } => {
             s.submit_challenge_results(me, *node_id, *results_epoch, results.clone())?;
+            ev.push(FloeEvent::ChallengeResultsSubmitted(
+                ChallengeResultsSubmitted {
+                    epoch,
+                    node_id: node_id.0,
+                    results: results.clone(),
+                },
+            ));
             Outcome::Done
         }
         Operation::SubmitSettlement {
@@ -358,6 +369,15 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             signers_shards,
         } => {
             s.submit_settlement(*settlement, *signers_shards)?;
+            ev.push(FloeEvent::EpochSettled(EpochSettled {
+                epoch: settlement.epoch,
+                n_entries: settlement.n_entries,
+                pot: settlement.pot,
+                burned: settlement.burned,
+                paid: settlement.paid,
+                entries_root: settlement.entries_root.to_vec(),
+                signers_weight: u16::try_from(*signers_shards).unwrap_or(u16::MAX),
+            }));
             Outcome::Done
         }
         Operation::Claim {
@@ -366,10 +386,37 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             proof,
         } => {
             let paid = s.claim(*claim_epoch, entry, proof)?;
+            let pool = ObjectId(entry.pool_id);
+            push_claimed(
+                s,
+                *claim_epoch,
+                pool,
+                entry.shards,
+                entry.performance_bps,
+                me,
+                &mut ev,
+            );
             Outcome::Paid(paid)
         }
         Operation::SettleFallback { epoch: e } => {
             s.settle_fallback(*e)?;
+            let ended = s.ended.get(e).ok_or(Error::EWrongEpoch)?;
+            let header = ended.settled.ok_or(Error::ENotSettled)?;
+            ev.push(FloeEvent::EpochSettledByFallback(EpochSettledByFallback {
+                epoch: *e,
+                pot: header.pot,
+                burned: header.burned,
+                paid: header.paid,
+            }));
+            // One credit per committee member, in committee order (the contracts' loop).
+            let members: Vec<(ObjectId, u16)> = ended
+                .nodes
+                .iter()
+                .map(|n| (ObjectId(n.pool_id), n.shards))
+                .collect();
+            for (pool, shards) in members {
+                push_claimed(s, *e, pool, shards, 10_000, me, &mut ev);
+            }
             Outcome::Done
         }
         Operation::Propose {
@@ -377,6 +424,18 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             change,
         } => {
             let id = s.propose(me, *staked_wal_id, *change)?;
+            let p = s.proposals.get(&id).ok_or(Error::EUnknownProposal)?;
+            let (parameter, values) = change.to_parts();
+            ev.push(FloeEvent::ProposalCreated(ProposalCreated {
+                epoch,
+                proposal_id: id,
+                proposer: me.0,
+                staked_wal_id: staked_wal_id.0,
+                parameter: parameter.to_string(),
+                values,
+                voting_end_epoch: p.voting_end,
+                eligible_stake: p.eligible_stake,
+            }));
             Outcome::Proposal(id)
         }
         Operation::Vote {
@@ -385,14 +444,219 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             support,
         } => {
             s.vote(me, *proposal_id, *staked_wal_id, *support)?;
+            let weight = s.stakes.get(staked_wal_id).map_or(0, |x| x.principal);
+            ev.push(FloeEvent::VoteCast(VoteCast {
+                epoch,
+                proposal_id: *proposal_id,
+                staked_wal_id: staked_wal_id.0,
+                voter: me.0,
+                support: *support,
+                weight,
+            }));
+            Outcome::Done
+        }
+        Operation::FinalizeProposal { proposal_id } => {
+            s.finalize_proposal(*proposal_id)?;
+            push_finalized(s, *proposal_id, &mut ev)?;
             Outcome::Done
         }
         Operation::ExecuteProposal { proposal_id } => {
-            s.execute_proposal(*proposal_id)?;
+            if s.execute_proposal(*proposal_id)? {
+                push_finalized(s, *proposal_id, &mut ev)?;
+            }
+            ev.push(FloeEvent::ProposalExecuted(ProposalExecuted {
+                epoch,
+                proposal_id: *proposal_id,
+            }));
+            Outcome::Done
+        }
+        Operation::DrawChallengeSeed => {
+            let seed = ledger_challenge_seed(s);
+            s.draw_challenge_seed(seed)?;
+            ev.push(FloeEvent::ChallengeSeedDrawn(ChallengeSeedDrawn {
+                epoch,
+                seed: seed.to_vec(),
+                challenges_per_shard: s.params.challenges_per_shard,
+                window_ms: s.params.challenge_window_ms,
+            }));
+            Outcome::Done
+        }
+        Operation::SplitStake {
+            staked_wal_id,
+            amount,
+        } => {
+            let new = s.split_stake(me, *staked_wal_id, *amount)?;
+            let old = s
+                .stakes
+                .get(staked_wal_id)
+                .copied()
+                .ok_or(Error::EUnknownStake)?;
+            ev.push(FloeEvent::StakedWalSplit(StakedWalSplit {
+                epoch,
+                node_id: old.pool.0,
+                staked_wal_id: staked_wal_id.0,
+                principal: old.principal,
+                new_staked_wal_id: new.0,
+                new_principal: *amount,
+            }));
+            Outcome::Created(new)
+        }
+        Operation::JoinStake {
+            staked_wal_id,
+            other_id,
+        } => {
+            s.join_stake(me, *staked_wal_id, *other_id)?;
+            let joined = s
+                .stakes
+                .get(staked_wal_id)
+                .copied()
+                .ok_or(Error::EUnknownStake)?;
+            ev.push(FloeEvent::StakedWalJoined(StakedWalJoined {
+                epoch,
+                node_id: joined.pool.0,
+                staked_wal_id: staked_wal_id.0,
+                absorbed_id: other_id.0,
+                principal: joined.principal,
+            }));
+            Outcome::Done
+        }
+        Operation::TransferStake { staked_wal_id, to } => {
+            s.transfer_stake(me, *staked_wal_id, *to)?;
+            ev.push(FloeEvent::StakedWalTransferred(StakedWalTransferred {
+                epoch,
+                staked_wal_id: staked_wal_id.0,
+                from: me.0,
+                to: to.0,
+            }));
+            Outcome::Done
+        }
+        Operation::SplitStorageByEpoch {
+            storage_id,
+            split_epoch,
+        } => {
+            let new = s.split_storage_by_epoch(me, *storage_id, *split_epoch)?;
+            ev.push(storage_split(s, *storage_id, new)?);
+            Outcome::Created(new)
+        }
+        Operation::SplitStorageBySize {
+            storage_id,
+            split_size,
+        } => {
+            let new = s.split_storage_by_size(me, *storage_id, *split_size)?;
+            ev.push(storage_split(s, *storage_id, new)?);
+            Outcome::Created(new)
+        }
+        Operation::FuseStorage {
+            storage_id,
+            other_id,
+        } => {
+            s.fuse_storage(me, *storage_id, *other_id)?;
+            let st = s
+                .storages
+                .get(storage_id)
+                .copied()
+                .ok_or(Error::EUnknownStorage)?;
+            ev.push(FloeEvent::StorageFused(StorageFused {
+                storage_id: storage_id.0,
+                absorbed_id: other_id.0,
+                start_epoch: st.start,
+                end_epoch: st.end,
+                storage_size: st.size,
+            }));
             Outcome::Done
         }
     };
     Ok((outcome, ev))
+}
+
+/// `RewardsClaimed` for what `pool` was credited for `epoch` (by a claim or the fallback).
+fn push_claimed(
+    s: &System,
+    epoch: Epoch,
+    pool: ObjectId,
+    shards: u16,
+    performance_bps: u16,
+    claimer: Id,
+    ev: &mut Vec<FloeEvent>,
+) {
+    let credit = s
+        .ended
+        .get(&epoch)
+        .and_then(|e| e.claimed.get(&pool))
+        .copied()
+        .unwrap_or_default();
+    ev.push(FloeEvent::RewardsClaimed(RewardsClaimed {
+        epoch,
+        node_id: pool.0,
+        shards,
+        performance_bps,
+        staker_reward: credit.staker_reward,
+        commission: credit.commission,
+        claimer: claimer.0,
+    }));
+}
+
+/// `ProposalFinalized` for a proposal just finalized.
+fn push_finalized(s: &System, proposal_id: u64, ev: &mut Vec<FloeEvent>) -> Result<()> {
+    let p = s
+        .proposals
+        .get(&proposal_id)
+        .ok_or(Error::EUnknownProposal)?;
+    ev.push(FloeEvent::ProposalFinalized(ProposalFinalized {
+        epoch: s.epoch,
+        proposal_id,
+        passed: p.passed == Some(true),
+        votes_for: p.votes_for,
+        votes_against: p.votes_against,
+        eligible_stake: p.eligible_stake,
+        executable_epoch: p.executable_epoch(&s.params),
+    }));
+    Ok(())
+}
+
+/// `StorageSplit` for `old` and the `new` resource split off it.
+fn storage_split(s: &System, old: Id, new: Id) -> Result<FloeEvent> {
+    let a = s
+        .storages
+        .get(&old)
+        .copied()
+        .ok_or(Error::EUnknownStorage)?;
+    let b = s
+        .storages
+        .get(&new)
+        .copied()
+        .ok_or(Error::EUnknownStorage)?;
+    Ok(FloeEvent::StorageSplit(StorageSplit {
+        storage_id: old.0,
+        start_epoch: a.start,
+        end_epoch: a.end,
+        storage_size: a.size,
+        new_storage_id: new.0,
+        new_start_epoch: b.start,
+        new_end_epoch: b.end,
+        new_storage_size: b.size,
+    }))
+}
+
+/// The local ledger's challenge seed for the current epoch. Sui draws it from `sui::random`;
+/// the ledger has no randomness beacon, so it hashes what the chain has done so far (epoch,
+/// committee, stakes, blobs and the FROST burned), which is unknown before the epoch and
+/// replays identically when the ledger reopens. Not for production: the committee could grind
+/// it, which is exactly why Sui draws it from randomness.
+pub fn ledger_challenge_seed(s: &System) -> [u8; 32] {
+    let mut h = sui_sdk_types::hash::Hasher::new();
+    h.update(b"floe/localnet/challenge-seed");
+    h.update(s.epoch.to_le_bytes());
+    for id in &s.committee_order {
+        h.update(id.0);
+    }
+    h.update((s.stakes.len() as u64).to_le_bytes());
+    h.update((s.blobs.len() as u64).to_le_bytes());
+    h.update(s.burned.to_le_bytes());
+    for b in s.blobs.values() {
+        h.update(b.blob_id);
+    }
+    h.finalize().into_inner()
 }
 
 /// Reverts what [`System::select_committee`] set (the only two fields it changes).
