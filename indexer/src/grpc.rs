@@ -305,10 +305,11 @@ impl SubscriptionService for LedgerApi {
 fn object_type(package: &Id, op: &Operation) -> Option<String> {
     let t = match op {
         Operation::RegisterNode { .. } => "node_cap::StorageNodeCap",
-        Operation::Stake { .. } => "staked_wal::StakedWal",
-        Operation::ReserveSpace { .. } | Operation::DeleteBlob { .. } => {
-            "storage_resource::Storage"
-        }
+        Operation::Stake { .. } | Operation::SplitStake { .. } => "staked_wal::StakedWal",
+        Operation::ReserveSpace { .. }
+        | Operation::DeleteBlob { .. }
+        | Operation::SplitStorageByEpoch { .. }
+        | Operation::SplitStorageBySize { .. } => "storage_resource::Storage",
         Operation::RegisterBlob { .. } => "blob::Blob",
         _ => return None,
     };
@@ -340,13 +341,14 @@ impl TransactionExecutionService for LedgerApi {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| invalid("signature", &e))?;
         sui_exec::verify_signature(&tx, &signatures).map_err(|e| invalid("transaction", &e))?;
-        let op = sui_exec::decode(&tx, &self.package, |bitmap| {
+        let op = sui_exec::decode(&tx, &self.package, |epoch, bitmap| {
             self.net.with_state(|s| {
-                let members = s
-                    .committee_order
-                    .iter()
-                    .filter_map(|id| s.committee.get(id));
-                sui_exec::bitmap_shards(bitmap, members)
+                // The current committee, or that of an ended epoch (a settlement's).
+                let shards: Vec<u16> = match s.ended.get(&epoch).filter(|_| epoch != s.epoch) {
+                    Some(e) => e.nodes.iter().map(|n| n.shards).collect(),
+                    None => s.committee_order.iter().map(|id| s.shards_of(id)).collect(),
+                };
+                sui_exec::bitmap_shards(bitmap, &shards)
             })
         })
         .map_err(|e| invalid("transaction", &e))?;

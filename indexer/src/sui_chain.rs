@@ -12,7 +12,8 @@
 //!   appears in on the checkpoint subscription (waited for up to the configured timeout), and
 //!   the transaction's chain index comes from that checkpoint's running total;
 //! - the outcome is read from the events (the new node, `StakedWal`, `Storage` or `Blob`, the
-//!   FROST paid out) and, for `delete_blob`, from the `Storage` object in the effects.
+//!   proposal, the FROST paid out or claimed) and, for `delete_blob`, from the `Storage`
+//!   object in the effects.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -281,6 +282,11 @@ fn outcome(op: &Operation, events: &[FloeEvent], effects: &rpc::TransactionEffec
         (Operation::Stake { .. }, FloeEvent::StakeDeposited(x)) => Some(x.staked_wal_id),
         (Operation::ReserveSpace { .. }, FloeEvent::StorageReserved(x)) => Some(x.storage_id),
         (Operation::RegisterBlob { .. }, FloeEvent::BlobRegistered(x)) => Some(x.object_id),
+        (Operation::SplitStake { .. }, FloeEvent::StakedWalSplit(x)) => Some(x.new_staked_wal_id),
+        (
+            Operation::SplitStorageByEpoch { .. } | Operation::SplitStorageBySize { .. },
+            FloeEvent::StorageSplit(x),
+        ) => Some(x.new_storage_id),
         _ => None,
     });
     if let Some(id) = created {
@@ -298,9 +304,18 @@ fn outcome(op: &Operation, events: &[FloeEvent], effects: &rpc::TransactionEffec
             return Outcome::Created(id);
         }
     }
-    let paid = events.iter().find_map(|e| match e {
-        FloeEvent::StakeWithdrawn(x) => Some(x.principal.saturating_add(x.rewards)),
-        FloeEvent::CommissionCollected(x) => Some(x.amount),
+    if let Some(id) = events.iter().find_map(|e| match e {
+        FloeEvent::ProposalCreated(x) => Some(x.proposal_id),
+        _ => None,
+    }) {
+        return Outcome::Proposal(id);
+    }
+    let paid = events.iter().find_map(|e| match (op, e) {
+        (_, FloeEvent::StakeWithdrawn(x)) => Some(x.principal.saturating_add(x.rewards)),
+        (_, FloeEvent::CommissionCollected(x)) => Some(x.amount),
+        (Operation::Claim { .. }, FloeEvent::RewardsClaimed(x)) => {
+            Some(x.staker_reward.saturating_add(x.commission))
+        }
         _ => None,
     });
     paid.map_or(Outcome::Done, Outcome::Paid)

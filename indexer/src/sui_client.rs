@@ -9,14 +9,16 @@
 //! transaction and turning its effects into a [`Receipt`](crate::chain::Receipt) is
 //! [`crate::sui_chain::SuiChainClient`]'s work.
 //!
-//! Every value a Move function returns (`StorageNodeCap`, `StakedWal`, `Coin<WAL>`, `Storage`,
-//! `Blob`) has `store` and is transferred to the sender in the same transaction, as the
-//! transaction would otherwise abort with an unused value.
+//! Every value a Move function returns is handed to the sender in the same transaction, as the
+//! transaction would otherwise abort with an unused value: `StorageNodeCap`, `Coin<WAL>`,
+//! `Storage` and `Blob` have `store` and are transferred; a `StakedWal` has `key` only (receipts
+//! change hands only through `floe::system`, which emits an event), so it is handed over with
+//! `system::keep_staked_wal`.
 //!
-//! Operations without a Move counterpart yet (challenge results, settlement, claims, the
-//! fallback distribution, governance) are refused with [`BuildError::Unsupported`] naming the
-//! missing function.
+//! Drawing the challenge seed calls the entry function `draw_challenge_seed`, which reads Sui's
+//! `Random` object (`0x8`); its initial shared version is per network ([`SuiConfig::random`]).
 
+use floe_economics::settlement::SettlementHeader;
 use floe_economics::{Epoch, Frost};
 use sui_crypto::ed25519::Ed25519PrivateKey;
 use sui_crypto::SuiSigner;
@@ -70,6 +72,15 @@ impl ObjectRef {
     }
 }
 
+/// The Sui `Random` object, shared at `0x8` (its initial shared version depends on the network).
+pub const RANDOM_ID: Id = Id(random_id());
+
+const fn random_id() -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[31] = 8;
+    b
+}
+
 /// An aggregate certificate of the committee over a confirmation message (the arguments of
 /// `system::certify_blob`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +91,16 @@ pub struct BlobCertificate {
     pub signers_bitmap: Vec<u8>,
     /// The signed confirmation message.
     pub message: Vec<u8>,
+}
+
+/// An aggregate certificate of an epoch's committee over that epoch's settlement header
+/// (the last arguments of `system::settle_epoch`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementCertificate {
+    /// The BLS aggregate signature.
+    pub signature: Vec<u8>,
+    /// The signers bitmap (LSB-first over the epoch's committee members).
+    pub signers_bitmap: Vec<u8>,
 }
 
 /// What `system::register_node` needs besides the [`Operation::RegisterNode`] fields.
@@ -106,6 +127,11 @@ pub trait ObjectResolver {
     fn registration(&self, public_key: &[u8]) -> Option<NodeRegistration>;
     /// The certificate of `blob_object_id`'s blob for `epoch`.
     fn certificate(&self, blob_object_id: Id, epoch: Epoch) -> Option<BlobCertificate>;
+    /// The committee's certificate of the settlement `header` (none by default).
+    fn settlement_certificate(&self, header: &SettlementHeader) -> Option<SettlementCertificate> {
+        let _ = header;
+        None
+    }
 }
 
 /// Where the Floe package lives and how transactions pay for gas.
@@ -115,8 +141,10 @@ pub struct SuiConfig {
     pub package: Id,
     /// The shared `floe::system::System`.
     pub system: SharedObject,
-    /// The shared `wal::wal::ProtectedTreasury` (burns at epoch change).
+    /// The shared `wal::wal::ProtectedTreasury` (burns at epoch change and settlement).
     pub treasury: SharedObject,
+    /// Sui's shared `Random` object ([`RANDOM_ID`]) at its network's initial shared version.
+    pub random: SharedObject,
     /// The WAL coin type, `<wal package>::wal::WAL` (what the resolver's coins must be; no Floe
     /// call is generic over it).
     pub wal_coin_type: String,
@@ -185,28 +213,6 @@ pub struct SuiTransactions {
     config: SuiConfig,
 }
 
-/// The Move function an unsupported operation waits for.
-fn missing_function(op: &Operation) -> Option<&'static str> {
-    Some(match op {
-        Operation::SubmitChallengeResults { .. } => "system::submit_challenge_results",
-        Operation::SubmitSettlement { .. } => "system::submit_settlement",
-        Operation::Claim { .. } => "system::claim",
-        Operation::SettleFallback { .. } => "system::settle_fallback",
-        Operation::Propose { .. } => "system::propose",
-        Operation::Vote { .. } => "system::vote",
-        Operation::ExecuteProposal { .. } => "system::execute_proposal",
-        Operation::DrawChallengeSeed => "system::draw_challenge_seed",
-        Operation::FinalizeProposal { .. } => "system::finalize_proposal",
-        Operation::SplitStake { .. } => "system::split_staked_wal",
-        Operation::JoinStake { .. } => "system::join_staked_wal",
-        Operation::TransferStake { .. } => "system::transfer_staked_wal",
-        Operation::SplitStorageByEpoch { .. } => "system::split_storage_by_epoch",
-        Operation::SplitStorageBySize { .. } => "system::split_storage_by_size",
-        Operation::FuseStorage { .. } => "system::fuse_storage",
-        _ => return None,
-    })
-}
-
 struct Ptb<'a> {
     tx: TransactionBuilder,
     package: Address,
@@ -263,6 +269,16 @@ impl Ptb<'_> {
         let to = self.tx.pure(&Address::new(sender.0));
         self.tx.transfer_objects(vec![value], to);
     }
+
+    /// Hands a `StakedWal` (no `store`) to the sender.
+    fn keep_staked(&mut self, staked: Argument) {
+        self.call("keep_staked_wal", vec![staked]);
+    }
+
+    fn treasury(&mut self) -> Argument {
+        let t = self.config.treasury;
+        self.shared(t, true)
+    }
 }
 
 impl SuiTransactions {
@@ -284,9 +300,6 @@ impl SuiTransactions {
         resolver: &(impl ObjectResolver + ?Sized),
     ) -> Result<Transaction, BuildError> {
         let kind = op.kind();
-        if let Some(function) = missing_function(op) {
-            return Err(BuildError::Unsupported { op: kind, function });
-        }
         let missing = |what: String| BuildError::Missing { op: kind, what };
         let owned = |id: Id, what: &str| {
             resolver
@@ -347,7 +360,7 @@ impl SuiTransactions {
                 let stake = p.tx.split_coins(wal, vec![amount]).remove(0);
                 let node = p.id(*node_id);
                 let staked = p.call(function, vec![s, stake, node]);
-                p.keep(staked, sender);
+                p.keep_staked(staked);
             }
             Operation::RequestWithdrawal { staked_wal_id } => {
                 let s = p.system(true);
@@ -410,8 +423,7 @@ impl SuiTransactions {
                 p.call(function, args);
             }
             Operation::AdvanceEpoch => {
-                let treasury = self.config.treasury;
-                let args = vec![p.system(true), p.shared(treasury, true), p.clock()];
+                let args = vec![p.system(true), p.treasury(), p.clock()];
                 p.call(function, args);
             }
             Operation::ReserveSpace { size, epochs_ahead } => {
@@ -485,22 +497,168 @@ impl SuiTransactions {
                 let storage = p.call(function, args);
                 p.keep(storage, sender);
             }
-            Operation::SubmitChallengeResults { .. }
-            | Operation::SubmitSettlement { .. }
-            | Operation::Claim { .. }
-            | Operation::SettleFallback { .. }
-            | Operation::Propose { .. }
-            | Operation::Vote { .. }
-            | Operation::ExecuteProposal { .. }
-            | Operation::DrawChallengeSeed
-            | Operation::FinalizeProposal { .. }
-            | Operation::SplitStake { .. }
-            | Operation::JoinStake { .. }
-            | Operation::TransferStake { .. }
-            | Operation::SplitStorageByEpoch { .. }
-            | Operation::SplitStorageBySize { .. }
-            | Operation::FuseStorage { .. } => {
-                unreachable!("refused above by missing_function")
+            Operation::SubmitChallengeResults {
+                node_id,
+                epoch,
+                results,
+            } => {
+                let args = vec![
+                    p.system(true),
+                    p.owned(cap(*node_id)?),
+                    p.pure(epoch),
+                    p.pure(results),
+                ];
+                p.call(function, args);
+            }
+            Operation::SubmitSettlement {
+                settlement: h,
+                // The bitmap says who signed; the shard count is what the local ledger checks.
+                signers_shards: _,
+            } => {
+                let cert = resolver.settlement_certificate(h).ok_or_else(|| {
+                    missing(format!(
+                        "a certificate of the settlement of epoch {}",
+                        h.epoch
+                    ))
+                })?;
+                let args = vec![
+                    p.system(true),
+                    p.treasury(),
+                    p.pure(&h.epoch),
+                    p.pure(&h.n_entries),
+                    p.pure(&h.pot),
+                    p.pure(&h.burned),
+                    p.pure(&h.paid),
+                    p.pure(&h.entries_root.to_vec()),
+                    p.pure(&cert.signature),
+                    p.pure(&cert.signers_bitmap),
+                ];
+                p.call(function, args);
+            }
+            Operation::Claim {
+                epoch,
+                entry,
+                proof,
+            } => {
+                let siblings: Vec<Vec<u8>> = proof.siblings.iter().map(|x| x.to_vec()).collect();
+                let args = vec![
+                    p.system(true),
+                    p.pure(epoch),
+                    p.id(Id(entry.pool_id)),
+                    p.pure(&entry.shards),
+                    p.pure(&entry.performance_bps),
+                    p.pure(&entry.staker_reward),
+                    p.pure(&entry.commission),
+                    p.pure(&proof.index),
+                    p.pure(&siblings),
+                ];
+                p.call(function, args);
+            }
+            Operation::SettleFallback { epoch } => {
+                let args = vec![p.system(true), p.treasury(), p.pure(epoch)];
+                p.call(function, args);
+            }
+            Operation::Propose {
+                staked_wal_id,
+                change,
+            } => {
+                let (parameter, values) = change.to_parts();
+                let args = vec![
+                    p.system(true),
+                    p.owned(owned(*staked_wal_id, "StakedWal")?),
+                    p.pure(&parameter.to_string()),
+                    p.pure(&values),
+                ];
+                p.call(function, args);
+            }
+            Operation::Vote {
+                proposal_id,
+                staked_wal_id,
+                support,
+            } => {
+                let args = vec![
+                    p.system(true),
+                    p.pure(proposal_id),
+                    p.owned(owned(*staked_wal_id, "StakedWal")?),
+                    p.pure(support),
+                ];
+                p.call(function, args);
+            }
+            Operation::FinalizeProposal { proposal_id }
+            | Operation::ExecuteProposal { proposal_id } => {
+                let args = vec![p.system(true), p.pure(proposal_id)];
+                p.call(function, args);
+            }
+            Operation::DrawChallengeSeed => {
+                let random = self.config.random;
+                let args = vec![p.system(true), p.shared(random, false)];
+                p.call(function, args);
+            }
+            Operation::SplitStake {
+                staked_wal_id,
+                amount,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*staked_wal_id, "StakedWal")?),
+                    p.pure(amount),
+                ];
+                let new = p.call(function, args);
+                p.keep_staked(new);
+            }
+            Operation::JoinStake {
+                staked_wal_id,
+                other_id,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*staked_wal_id, "StakedWal")?),
+                    p.owned(owned(*other_id, "StakedWal")?),
+                ];
+                p.call(function, args);
+            }
+            Operation::TransferStake { staked_wal_id, to } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*staked_wal_id, "StakedWal")?),
+                    p.id(*to),
+                ];
+                p.call(function, args);
+            }
+            Operation::SplitStorageByEpoch {
+                storage_id,
+                split_epoch,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*storage_id, "Storage")?),
+                    p.pure(split_epoch),
+                ];
+                let new = p.call(function, args);
+                p.keep(new, sender);
+            }
+            Operation::SplitStorageBySize {
+                storage_id,
+                split_size,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*storage_id, "Storage")?),
+                    p.pure(split_size),
+                ];
+                let new = p.call(function, args);
+                p.keep(new, sender);
+            }
+            Operation::FuseStorage {
+                storage_id,
+                other_id,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*storage_id, "Storage")?),
+                    p.owned(owned(*other_id, "Storage")?),
+                ];
+                p.call(function, args);
             }
         }
 

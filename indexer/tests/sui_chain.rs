@@ -2,8 +2,9 @@
 //! programmable transactions, signed with ed25519, executed by the local ledger's
 //! `TransactionExecutionService`, and their receipts read back — created objects, payouts,
 //! events identical to the ledger's checkpoint, the chain index, and refusals with the same
-//! Move error names. Unsigned, mis-signed and unsupported transactions are rejected and change
-//! nothing.
+//! Move error names. Every operation has its transaction, the economy's too (challenges,
+//! settlement, claims, the fallback, governance, receipt and storage splits). Unsigned,
+//! mis-signed and incomplete transactions are rejected and change nothing.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,15 +15,15 @@ use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::Params;
 use floe_economics::Error;
 use floe_indexer::chain::{
-    ChainClient, CheckpointSource, Id, Operation, Outcome, Receipt, SubmitError,
+    ChainClient, CheckpointSource, Id, Operation, Outcome, ParamChange, Receipt, SubmitError,
 };
 use floe_indexer::grpc::serve;
 use floe_indexer::grpc::GrpcSource;
 use floe_indexer::localnet::{Genesis, Localnet};
 use floe_indexer::sui_chain::SuiChainClient;
 use floe_indexer::sui_client::{
-    BlobCertificate, NodeRegistration, ObjectRef, ObjectResolver, SharedObject, SuiConfig,
-    SuiTransactions,
+    BlobCertificate, NodeRegistration, ObjectRef, ObjectResolver, SettlementCertificate,
+    SharedObject, SuiConfig, SuiTransactions,
 };
 use sui_crypto::ed25519::Ed25519PrivateKey;
 use sui_crypto::SuiSigner;
@@ -50,6 +51,10 @@ fn config() -> SuiConfig {
         },
         treasury: SharedObject {
             id: Id::from_u64(0x7ea5),
+            initial_shared_version: 1,
+        },
+        random: SharedObject {
+            id: floe_indexer::sui_client::RANDOM_ID,
             initial_shared_version: 1,
         },
         wal_coin_type: "0xa1::wal::WAL".into(),
@@ -115,6 +120,37 @@ impl ObjectResolver for Wallet {
             signers_bitmap: bitmap,
             message,
         })
+    }
+    fn settlement_certificate(
+        &self,
+        _header: &floe_economics::settlement::SettlementHeader,
+    ) -> Option<SettlementCertificate> {
+        let bitmap = self.signers_bitmap.lock().ok()?.clone();
+        Some(SettlementCertificate {
+            signature: vec![0xbb; 96],
+            signers_bitmap: bitmap,
+        })
+    }
+}
+
+/// A wallet that has every object but no settlement certificate.
+struct NoCertificates(Arc<Wallet>);
+
+impl ObjectResolver for NoCertificates {
+    fn owned(&self, id: Id) -> Option<ObjectRef> {
+        self.0.owned(id)
+    }
+    fn node_cap(&self, node_id: Id) -> Option<ObjectRef> {
+        self.0.node_cap(node_id)
+    }
+    fn wal_coin(&self, sender: Id) -> Option<ObjectRef> {
+        self.0.wal_coin(sender)
+    }
+    fn registration(&self, public_key: &[u8]) -> Option<NodeRegistration> {
+        self.0.registration(public_key)
+    }
+    fn certificate(&self, blob: Id, epoch: floe_economics::Epoch) -> Option<BlobCertificate> {
+        self.0.certificate(blob, epoch)
     }
 }
 
@@ -434,13 +470,28 @@ async fn unsigned_mis_signed_and_unsupported_transactions_change_nothing() -> Re
         .err();
     assert!(matches!(err, Some(SubmitError::Rejected(_))), "{err:?}");
 
-    // Operations without a Move function are refused before anything is sent.
-    let err = operator
-        .submit(operator.address(), Operation::SettleFallback { epoch: 0 })
-        .await
-        .err();
+    // A transaction the wallet cannot complete (no certificate for this settlement) is
+    // refused before anything is sent.
+    let no_cert = SuiChainClient::new(
+        &f.url,
+        SuiTransactions::new(config()),
+        op_key.clone(),
+        Arc::new(NoCertificates(f.wallet.clone())),
+    )?;
+    let settle = Operation::SubmitSettlement {
+        settlement: floe_economics::settlement::SettlementHeader {
+            epoch: 0,
+            n_entries: 0,
+            pot: 0,
+            burned: 0,
+            paid: 0,
+            entries_root: [0; 32],
+        },
+        signers_shards: 0,
+    };
+    let err = no_cert.submit(operator.address(), settle).await.err();
     assert!(
-        matches!(&err, Some(SubmitError::Rejected(m)) if m.contains("settle_fallback")),
+        matches!(&err, Some(SubmitError::Rejected(m)) if m.contains("certificate")),
         "{err:?}"
     );
 
@@ -557,5 +608,173 @@ async fn a_refused_transaction_reports_its_abort_and_checkpoint() -> Result<()> 
     assert_eq!(cp.transactions.len(), 1);
     assert!(cp.transactions[0].abort.is_some());
     assert_eq!(f.net.transaction_count(), 1);
+    Ok(())
+}
+
+/// Issue 11, acceptance 7: every operation of the economy built, signed and executed through
+/// the Sui client against the ledger: receipts split, joined and given away, storage split and
+/// fused, the challenge seed and results, a proposal voted, finalized and executed, a
+/// settlement certified (the ledger counts the shards of the settled epoch's committee the
+/// bitmap names), a claim by a third party, and the fallback of an unsettled epoch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sui_client_runs_the_economy_on_the_ledger() -> Result<()> {
+    let (op_key, user_key) = (key(1), key(2));
+    let f = Fixture::start(&[&op_key, &user_key]).await?;
+    let operator = f.client(&op_key)?;
+    let user = f.client(&user_key)?;
+    let register = Operation::RegisterNode {
+        name: "node-1".into(),
+        network_address: "node-1.local:9000".into(),
+        public_key: vec![7; 96],
+        commission_bps: 1000,
+        storage_price_usd: 1000,
+        write_price_usd: 500,
+        capacity: 1 << 40,
+    };
+    let node = created(&submit(&f, &operator, register).await?)?;
+    let stake = |amount| Operation::Stake {
+        node_id: node,
+        amount,
+    };
+    let staked = created(&submit(&f, &operator, stake(100 * WAL)).await?)?;
+    let mine = created(&submit(&f, &user, stake(50 * WAL)).await?)?;
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    let report = Operation::ReportWalUsdRate {
+        node_id: node,
+        rate: WAL,
+    };
+    submit(&f, &operator, report).await?;
+    submit(&f, &user, Operation::SampleWalUsdRate).await?;
+
+    // Receipts: split, joined back, given to the operator.
+    let split = Operation::SplitStake {
+        staked_wal_id: mine,
+        amount: 20 * WAL,
+    };
+    let part = created(&submit(&f, &user, split).await?)?;
+    let principal = |id: Id| f.net.with_state(|s| s.stakes.get(&id).map(|x| x.principal));
+    assert_eq!(
+        (principal(mine), principal(part)),
+        (Some(30 * WAL), Some(20 * WAL))
+    );
+    let join = Operation::JoinStake {
+        staked_wal_id: mine,
+        other_id: part,
+    };
+    let joined = submit(&f, &user, join).await?;
+    assert!(matches!(joined.events[..], [FloeEvent::StakedWalJoined(_)]));
+    let give = Operation::TransferStake {
+        staked_wal_id: mine,
+        to: operator.address(),
+    };
+    submit(&f, &user, give).await?;
+    assert_eq!(
+        f.net.with_state(|s| s.stakes.get(&mine).map(|x| x.owner)),
+        Some(operator.address())
+    );
+
+    // Storage: split by epoch, fused back, split by size.
+    let reserve = Operation::ReserveSpace {
+        size: 10 << 20,
+        epochs_ahead: 3,
+    };
+    let storage = created(&submit(&f, &user, reserve).await?)?;
+    let by_epoch = Operation::SplitStorageByEpoch {
+        storage_id: storage,
+        split_epoch: 2,
+    };
+    let tail = created(&submit(&f, &user, by_epoch).await?)?;
+    let fuse = Operation::FuseStorage {
+        storage_id: storage,
+        other_id: tail,
+    };
+    submit(&f, &user, fuse).await?;
+    let by_size = Operation::SplitStorageBySize {
+        storage_id: storage,
+        split_size: 4 << 20,
+    };
+    let rest = created(&submit(&f, &user, by_size).await?)?;
+    assert_eq!(
+        f.net.with_state(|s| s.storages.get(&rest).map(|x| x.size)),
+        Some(6 << 20)
+    );
+
+    // Challenges of epoch 1, and a proposal voted with the operator's stake.
+    let seeded = submit(&f, &user, Operation::DrawChallengeSeed).await?;
+    assert!(matches!(
+        seeded.events[..],
+        [FloeEvent::ChallengeSeedDrawn(_)]
+    ));
+    let results = Operation::SubmitChallengeResults {
+        node_id: node,
+        epoch: 1,
+        results: vec![10_000],
+    };
+    submit(&f, &operator, results).await?;
+    let propose = Operation::Propose {
+        staked_wal_id: staked,
+        change: ParamChange::BurnBps(700),
+    };
+    let proposal = match submit(&f, &operator, propose).await?.outcome {
+        Outcome::Proposal(id) => id,
+        other => bail!("a proposal, got {other:?}"),
+    };
+    let vote = Operation::Vote {
+        proposal_id: proposal,
+        staked_wal_id: staked,
+        support: true,
+    };
+    submit(&f, &operator, vote).await?;
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+
+    // Epoch 2: the committee certifies epoch 1's settlement; a third party claims.
+    let settlement = f.net.with_state(|s| s.compute_settlement(1))?;
+    f.set_bitmap(vec![0]);
+    let submit_settlement = Operation::SubmitSettlement {
+        settlement: settlement.header,
+        signers_shards: 0,
+    };
+    assert_eq!(
+        refused(&user, submit_settlement.clone()).await?,
+        "EBelowQuorum"
+    );
+    f.set_bitmap(vec![1]);
+    let settled = submit(&f, &user, submit_settlement).await?;
+    assert!(matches!(settled.events[..], [FloeEvent::EpochSettled(_)]));
+    let (entry, proof) = settlement.proof_for(&node.0).context("the node's entry")?;
+    let claim = Operation::Claim {
+        epoch: 1,
+        entry,
+        proof,
+    };
+    let claimed = submit(&f, &user, claim.clone()).await?;
+    assert_eq!(claimed.outcome, Outcome::Paid(entry.total()));
+    assert_eq!(refused(&user, claim).await?, "EAlreadyClaimed");
+
+    // Voting ends at epoch 3; the change is executable from epoch 4.
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    let finalize = Operation::FinalizeProposal {
+        proposal_id: proposal,
+    };
+    let finalized = submit(&f, &user, finalize).await?;
+    assert!(matches!(&finalized.events[..], [FloeEvent::ProposalFinalized(p)] if p.passed));
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    let execute = Operation::ExecuteProposal {
+        proposal_id: proposal,
+    };
+    submit(&f, &user, execute).await?;
+    assert_eq!(f.net.with_state(|s| s.params.burn_bps), 700);
+
+    // Nobody settled epoch 2: from epoch 5 anyone pays it by shards.
+    submit(&f, &operator, Operation::AdvanceEpoch).await?;
+    assert_eq!(f.net.epoch(), 5);
+    let fallback = submit(&f, &user, Operation::SettleFallback { epoch: 2 }).await?;
+    assert!(matches!(
+        fallback.events[..],
+        [
+            FloeEvent::EpochSettledByFallback(_),
+            FloeEvent::RewardsClaimed(_)
+        ]
+    ));
     Ok(())
 }

@@ -9,8 +9,8 @@ use floe_economics::settlement::{MerkleProof, SettlementEntry, SettlementHeader}
 use floe_economics::Epoch;
 use floe_indexer::chain::{Id, Operation, ParamChange};
 use floe_indexer::sui_client::{
-    sign, BlobCertificate, BuildError, NodeRegistration, ObjectRef, ObjectResolver, SharedObject,
-    SuiConfig, SuiTransactions, CLOCK,
+    sign, BlobCertificate, BuildError, NodeRegistration, ObjectRef, ObjectResolver,
+    SettlementCertificate, SharedObject, SuiConfig, SuiTransactions, CLOCK, RANDOM_ID,
 };
 use sui_crypto::ed25519::Ed25519PrivateKey;
 use sui_crypto::SuiVerifier;
@@ -44,6 +44,10 @@ fn config() -> SuiConfig {
             id: Id::from_u64(0x7ea5),
             initial_shared_version: 9,
         },
+        random: SharedObject {
+            id: RANDOM_ID,
+            initial_shared_version: 31,
+        },
         wal_coin_type: "0xa1::wal::WAL".into(),
         gas: vec![object(0x6a5, 3)],
         gas_price: 1_000,
@@ -55,6 +59,8 @@ const NODE: u64 = 0x40de;
 const STAKED: u64 = 0x57a4;
 const STORAGE: u64 = 0x5704;
 const BLOB: u64 = 0xb10b;
+const STAKED2: u64 = 0x57a5;
+const STORAGE2: u64 = 0x5705;
 
 #[derive(Default)]
 struct Fixture {
@@ -63,12 +69,19 @@ struct Fixture {
     coin: Option<ObjectRef>,
     registration: Option<NodeRegistration>,
     certificate: Option<BlobCertificate>,
+    settlement_certificate: Option<SettlementCertificate>,
 }
 
 impl Fixture {
     fn full() -> Self {
         let mut f = Fixture::default();
-        for (id, version) in [(STAKED, 21), (STORAGE, 22), (BLOB, 23)] {
+        for (id, version) in [
+            (STAKED, 21),
+            (STORAGE, 22),
+            (BLOB, 23),
+            (STAKED2, 24),
+            (STORAGE2, 25),
+        ] {
             f.owned.insert(Id::from_u64(id), object(id, version));
         }
         f.caps.insert(Id::from_u64(NODE), cap());
@@ -78,6 +91,7 @@ impl Fixture {
             wal_usd_rate: 450_000_000,
         });
         f.certificate = Some(certificate());
+        f.settlement_certificate = Some(settlement_certificate());
         f
     }
 }
@@ -116,6 +130,10 @@ impl ObjectResolver for Fixture {
     fn certificate(&self, blob_object_id: Id, epoch: Epoch) -> Option<BlobCertificate> {
         assert_eq!((blob_object_id, epoch), (Id::from_u64(BLOB), 7));
         self.certificate.clone()
+    }
+    fn settlement_certificate(&self, h: &SettlementHeader) -> Option<SettlementCertificate> {
+        assert_eq!(*h, header());
+        self.settlement_certificate.clone()
     }
 }
 
@@ -193,9 +211,50 @@ fn check_input(p: &ProgrammableTransaction, a: &Argument, e: &Expect, what: &str
     }
 }
 
-/// Checks the transaction is `[SplitCoins]? MoveCall [TransferObjects(result, sender)]?`
-/// with the call `system::function(expected...)`.
-fn check(op: Operation, function: &str, expected: Vec<Expect>, returns_object: bool) {
+/// What a transaction does with its call's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Nothing is returned.
+    No,
+    /// `TransferObjects(result, sender)`.
+    Transfer,
+    /// `system::keep_staked_wal(result)` (a `StakedWal` has no `store`).
+    Staked,
+}
+
+/// The parameters of `system::function` in `move/floe/sources/system.move` other than the
+/// transaction context, as `(name, type)`; `None` if it is not a public or entry function.
+fn move_params(function: &str) -> Option<Vec<(String, String)>> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../move/floe/sources/system.move"
+    );
+    let src = std::fs::read_to_string(path).expect("system.move");
+    let start = [
+        format!("public fun {function}("),
+        format!("entry fun {function}("),
+    ]
+    .iter()
+    .find_map(|h| src.find(h.as_str()).map(|i| i + h.len()))?;
+    let body = &src[start..start + src[start..].find(')')?];
+    Some(
+        body.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .filter_map(|x| x.split_once(':'))
+            .map(|(n, t)| (n.trim().to_string(), t.trim().to_string()))
+            .filter(|(_, t)| !t.ends_with("TxContext"))
+            .collect(),
+    )
+}
+
+/// Checks the transaction is `[SplitCoins]? MoveCall [keep]` with the call
+/// `system::function(expected...)`, and that `system.move` has that function with as many
+/// parameters (besides the context).
+fn check(op: Operation, function: &str, expected: Vec<Expect>, keep: Keep) {
+    let params = move_params(function)
+        .unwrap_or_else(|| panic!("system.move has no public or entry fun {function}"));
+    assert_eq!(params.len(), expected.len(), "{function}: {params:?}");
     let txs = SuiTransactions::new(config());
     let tx = txs
         .build(Id::from_u64(SENDER), &op, &Fixture::full())
@@ -244,7 +303,16 @@ fn check(op: Operation, function: &str, expected: Vec<Expect>, returns_object: b
         }
     }
 
-    if returns_object {
+    if keep == Keep::Staked {
+        let (_, c) = commands.next().expect("a keep_staked_wal call");
+        let Command::MoveCall(k) = c else {
+            panic!("{function}: expected keep_staked_wal, got {c:?}");
+        };
+        assert_eq!(k.function.as_str(), "keep_staked_wal");
+        assert!(move_params("keep_staked_wal").is_some_and(|p| p.len() == 1));
+        assert_eq!(k.arguments, vec![Argument::Result(call_index as u16)]);
+    }
+    if keep == Keep::Transfer {
         let (_, c) = commands.next().expect("a TransferObjects command");
         let Command::TransferObjects(t) = c else {
             panic!("{function}: expected TransferObjects, got {c:?}");
@@ -290,7 +358,7 @@ fn register_node() {
             pure(&(1u64 << 40)),
             pure(&450_000_000u64),
         ],
-        true,
+        Keep::Transfer,
     );
 }
 
@@ -310,7 +378,7 @@ fn staking() {
             },
             id_bytes(NODE),
         ],
-        true,
+        Keep::Staked,
     );
     check(
         Operation::RequestWithdrawal {
@@ -318,7 +386,7 @@ fn staking() {
         },
         "request_withdraw_stake",
         vec![system(true), Expect::Owned(object(STAKED, 21))],
-        false,
+        Keep::No,
     );
     check(
         Operation::Withdraw {
@@ -326,7 +394,7 @@ fn staking() {
         },
         "withdraw_stake",
         vec![system(true), Expect::Owned(object(STAKED, 21))],
-        true,
+        Keep::Transfer,
     );
 }
 
@@ -340,7 +408,7 @@ fn node_operations() {
         },
         "set_next_commission",
         vec![system(true), Expect::Owned(cap()), pure(&1_234u16)],
-        false,
+        Keep::No,
     );
     check(
         Operation::SetCommissionReceiver {
@@ -349,13 +417,13 @@ fn node_operations() {
         },
         "set_commission_receiver",
         vec![system(true), Expect::Owned(cap()), id_bytes(0xB0B)],
-        false,
+        Keep::No,
     );
     check(
         Operation::CollectCommission { node_id },
         "collect_commission",
         vec![system(true), id_bytes(NODE)],
-        true,
+        Keep::Transfer,
     );
     check(
         Operation::VotePrices {
@@ -370,7 +438,7 @@ fn node_operations() {
             pure(&101u64),
             pure(&202u64),
         ],
-        false,
+        Keep::No,
     );
     check(
         Operation::VoteCapacity {
@@ -379,7 +447,7 @@ fn node_operations() {
         },
         "vote_capacity",
         vec![system(true), Expect::Owned(cap()), pure(&(5u64 << 30))],
-        false,
+        Keep::No,
     );
     check(
         Operation::ReportWalUsdRate {
@@ -388,7 +456,7 @@ fn node_operations() {
         },
         "report_wal_usd_rate",
         vec![system(true), Expect::Owned(cap()), pure(&987_654_321u64)],
-        false,
+        Keep::No,
     );
 }
 
@@ -398,13 +466,13 @@ fn cranks() {
         Operation::SampleWalUsdRate,
         "sample_wal_usd_rate",
         vec![system(true), clock()],
-        false,
+        Keep::No,
     );
     check(
         Operation::SelectCommittee,
         "voting_end",
         vec![system(true), clock()],
-        false,
+        Keep::No,
     );
     check(
         Operation::AdvanceEpoch,
@@ -414,7 +482,7 @@ fn cranks() {
             Expect::Shared(config().treasury, Mutability::Mutable),
             clock(),
         ],
-        false,
+        Keep::No,
     );
     assert_eq!(CLOCK.id, "0x6".parse().expect("id"));
     assert_eq!(CLOCK.initial_shared_version, 1);
@@ -434,7 +502,7 @@ fn storage_and_blobs() {
             pure(&5u32),
             Expect::Owned(wal_coin()),
         ],
-        true,
+        Keep::Transfer,
     );
 
     // u256 arguments: BCS of a u256 is its 32 bytes little-endian, so a blob id whose value is
@@ -464,7 +532,7 @@ fn storage_and_blobs() {
             pure(&true),
             Expect::Owned(wal_coin()),
         ],
-        true,
+        Keep::Transfer,
     );
 
     let cert = certificate();
@@ -482,7 +550,7 @@ fn storage_and_blobs() {
             pure(&cert.signers_bitmap),
             pure(&cert.message),
         ],
-        false,
+        Keep::No,
     );
     check(
         Operation::ExtendBlob {
@@ -496,7 +564,7 @@ fn storage_and_blobs() {
             pure(&3u32),
             Expect::Owned(wal_coin()),
         ],
-        false,
+        Keep::No,
     );
     check(
         Operation::DeleteBlob {
@@ -504,89 +572,261 @@ fn storage_and_blobs() {
         },
         "delete_blob",
         vec![system(false), Expect::Owned(object(BLOB, 23))],
-        true,
+        Keep::Transfer,
     );
 }
 
-#[test]
-fn operations_without_a_move_function_are_unsupported() {
-    let txs = SuiTransactions::new(config());
-    let id = Id::from_u64(NODE);
-    let cases = [
-        (
-            Operation::SubmitChallengeResults {
-                node_id: id,
-                epoch: 3,
-                results: vec![10_000],
-            },
-            "system::submit_challenge_results",
-        ),
-        (
-            Operation::SubmitSettlement {
-                settlement: SettlementHeader {
-                    epoch: 3,
-                    n_entries: 1,
-                    pot: 10,
-                    burned: 1,
-                    paid: 9,
-                    entries_root: id.0,
-                },
-                signers_shards: 700,
-            },
-            "system::submit_settlement",
-        ),
-        (
-            Operation::Claim {
-                epoch: 3,
-                entry: SettlementEntry {
-                    epoch: 3,
-                    pool_id: id.0,
-                    shards: 1,
-                    performance_bps: 10_000,
-                    staker_reward: 8,
-                    commission: 1,
-                },
-                proof: MerkleProof {
-                    index: 0,
-                    siblings: vec![],
-                },
-            },
-            "system::claim",
-        ),
-        (
-            Operation::SettleFallback { epoch: 3 },
-            "system::settle_fallback",
-        ),
-        (
-            Operation::Propose {
-                staked_wal_id: id,
-                change: ParamChange::BurnBps(100),
-            },
-            "system::propose",
-        ),
-        (
-            Operation::Vote {
-                proposal_id: 1,
-                staked_wal_id: id,
-                support: true,
-            },
-            "system::vote",
-        ),
-        (
-            Operation::ExecuteProposal { proposal_id: 1 },
-            "system::execute_proposal",
-        ),
-    ];
-    for (op, want) in cases {
-        let kind = op.kind();
-        match txs.build(Id::from_u64(SENDER), &op, &Fixture::full()) {
-            Err(e @ BuildError::Unsupported { op, function }) => {
-                assert_eq!((op, function), (kind, want));
-                assert!(e.to_string().contains(want), "{e}");
-            }
-            other => panic!("{kind}: expected Unsupported, got {other:?}"),
-        }
+fn treasury() -> Expect {
+    Expect::Shared(config().treasury, Mutability::Mutable)
+}
+
+fn header() -> SettlementHeader {
+    SettlementHeader {
+        epoch: 3,
+        n_entries: 2,
+        pot: 10,
+        burned: 1,
+        paid: 9,
+        entries_root: [0x5a; 32],
     }
+}
+
+fn settlement_certificate() -> SettlementCertificate {
+    SettlementCertificate {
+        signature: vec![0x5c; 96],
+        signers_bitmap: vec![0b111],
+    }
+}
+
+#[test]
+fn challenges_and_settlement() {
+    let node_id = Id::from_u64(NODE);
+    check(
+        Operation::DrawChallengeSeed,
+        "draw_challenge_seed",
+        vec![
+            system(true),
+            Expect::Shared(config().random, Mutability::Immutable),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::SubmitChallengeResults {
+            node_id,
+            epoch: 3,
+            results: vec![10_000, 0, 6_000],
+        },
+        "submit_challenge_results",
+        vec![
+            system(true),
+            Expect::Owned(cap()),
+            pure(&3u32),
+            pure(&vec![10_000u16, 0, 6_000]),
+        ],
+        Keep::No,
+    );
+    let h = header();
+    check(
+        Operation::SubmitSettlement {
+            settlement: h,
+            signers_shards: 7,
+        },
+        "settle_epoch",
+        vec![
+            system(true),
+            treasury(),
+            pure(&3u32),
+            pure(&2u32),
+            pure(&10u64),
+            pure(&1u64),
+            pure(&9u64),
+            pure(&vec![0x5au8; 32]),
+            pure(&vec![0x5cu8; 96]),
+            pure(&vec![0b111u8]),
+        ],
+        Keep::No,
+    );
+    let entry = SettlementEntry {
+        epoch: 3,
+        pool_id: node_id.0,
+        shards: 4,
+        performance_bps: 9_000,
+        staker_reward: 8,
+        commission: 1,
+    };
+    check(
+        Operation::Claim {
+            epoch: 3,
+            entry,
+            proof: MerkleProof {
+                index: 1,
+                siblings: vec![[0x11; 32], [0x22; 32]],
+            },
+        },
+        "claim_rewards",
+        vec![
+            system(true),
+            pure(&3u32),
+            id_bytes(NODE),
+            pure(&4u16),
+            pure(&9_000u16),
+            pure(&8u64),
+            pure(&1u64),
+            pure(&1u32),
+            pure(&vec![vec![0x11u8; 32], vec![0x22u8; 32]]),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::SettleFallback { epoch: 3 },
+        "settle_fallback",
+        vec![system(true), treasury(), pure(&3u32)],
+        Keep::No,
+    );
+    // Without a certificate there is nothing to submit.
+    let mut no_cert = Fixture::full();
+    no_cert.settlement_certificate = None;
+    let op = Operation::SubmitSettlement {
+        settlement: h,
+        signers_shards: 7,
+    };
+    let err = SuiTransactions::new(config())
+        .build(Id::from_u64(SENDER), &op, &no_cert)
+        .expect_err("no certificate");
+    assert!(matches!(err, BuildError::Missing { .. }), "{err}");
+}
+
+#[test]
+fn governance() {
+    let staked = Id::from_u64(STAKED);
+    check(
+        Operation::Propose {
+            staked_wal_id: staked,
+            change: ParamChange::Curve(floe_economics::performance::PerformanceCurve {
+                zero_below_bps: 4_000,
+                full_at_bps: 9_000,
+            }),
+        },
+        "propose",
+        vec![
+            system(true),
+            Expect::Owned(object(STAKED, 21)),
+            pure(&"curve".to_string()),
+            pure(&vec![4_000u64, 9_000]),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::Vote {
+            proposal_id: 5,
+            staked_wal_id: staked,
+            support: false,
+        },
+        "vote",
+        vec![
+            system(true),
+            pure(&5u64),
+            Expect::Owned(object(STAKED, 21)),
+            pure(&false),
+        ],
+        Keep::No,
+    );
+    for (op, function) in [
+        (
+            Operation::FinalizeProposal { proposal_id: 5 },
+            "finalize_proposal",
+        ),
+        (
+            Operation::ExecuteProposal { proposal_id: 5 },
+            "execute_proposal",
+        ),
+    ] {
+        check(op, function, vec![system(true), pure(&5u64)], Keep::No);
+    }
+}
+
+#[test]
+fn receipts_and_resources() {
+    let staked = Id::from_u64(STAKED);
+    let storage = Id::from_u64(STORAGE);
+    check(
+        Operation::SplitStake {
+            staked_wal_id: staked,
+            amount: 2_000_000_000,
+        },
+        "split_staked_wal",
+        vec![
+            system(false),
+            Expect::Owned(object(STAKED, 21)),
+            pure(&2_000_000_000u64),
+        ],
+        Keep::Staked,
+    );
+    check(
+        Operation::JoinStake {
+            staked_wal_id: staked,
+            other_id: Id::from_u64(STAKED2),
+        },
+        "join_staked_wal",
+        vec![
+            system(false),
+            Expect::Owned(object(STAKED, 21)),
+            Expect::Owned(object(STAKED2, 24)),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::TransferStake {
+            staked_wal_id: staked,
+            to: Id::from_u64(0xb0b),
+        },
+        "transfer_staked_wal",
+        vec![
+            system(false),
+            Expect::Owned(object(STAKED, 21)),
+            id_bytes(0xb0b),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::SplitStorageByEpoch {
+            storage_id: storage,
+            split_epoch: 9,
+        },
+        "split_storage_by_epoch",
+        vec![
+            system(false),
+            Expect::Owned(object(STORAGE, 22)),
+            pure(&9u32),
+        ],
+        Keep::Transfer,
+    );
+    check(
+        Operation::SplitStorageBySize {
+            storage_id: storage,
+            split_size: 1 << 20,
+        },
+        "split_storage_by_size",
+        vec![
+            system(false),
+            Expect::Owned(object(STORAGE, 22)),
+            pure(&(1u64 << 20)),
+        ],
+        Keep::Transfer,
+    );
+    check(
+        Operation::FuseStorage {
+            storage_id: storage,
+            other_id: Id::from_u64(STORAGE2),
+        },
+        "fuse_storage",
+        vec![
+            system(false),
+            Expect::Owned(object(STORAGE, 22)),
+            Expect::Owned(object(STORAGE2, 25)),
+        ],
+        Keep::No,
+    );
 }
 
 #[test]

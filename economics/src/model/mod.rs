@@ -619,7 +619,8 @@ pub fn validate_params(p: &Params) -> Result<()> {
         || p.min_stake == 0
         || !bps_ok(p.commission_cap_bps as u64)
         || !bps_ok(p.burn_bps as u64)
-        || p.max_price_step_bps > 100_000
+        || p.max_price_step_bps > crate::BPS_DENOMINATOR as u32
+        || (p.min_candidate_stake != 0 && p.min_stake > p.min_candidate_stake)
         || p.rate_window_samples == 0
         || p.max_active_nodes == 0
         || p.max_shards_per_node == 0

@@ -189,7 +189,7 @@ impl System {
     ) -> Result<ObjectId> {
         let s = *self.owned_staked(caller, stake)?;
         if amount < crate::FROST_PER_WAL
-            || s.principal.checked_sub(amount).unwrap_or(0) < crate::FROST_PER_WAL
+            || s.principal.saturating_sub(amount) < crate::FROST_PER_WAL
         {
             return Err(Error::ENotEnoughStake);
         }

@@ -11,9 +11,10 @@
 //! The ledger keeps no Sui objects, so it names them by the model's ids: a `StakedWal`,
 //! `Storage` or `Blob` input is the model's object of that id, a node's `StorageNodeCap` is
 //! named by the node's id, and the WAL coin a transaction pays with stands for the sender's
-//! balance. A blob certificate counts the shards of the committee members its signers bitmap
-//! names (bit `i`, LSB-first, is the `i`-th member in committee order, as in the contracts);
-//! the ledger does not check the BLS aggregate signature itself.
+//! balance. A certificate (of a blob, or of an epoch's settlement) counts the shards of the
+//! members of the certifying epoch's committee its signers bitmap names (bit `i`, LSB-first, is
+//! the `i`-th member in committee order, as in the contracts); the ledger does not check the
+//! BLS aggregate signature itself.
 
 use serde::de::DeserializeOwned;
 use sui_crypto::ed25519::Ed25519Verifier;
@@ -23,7 +24,10 @@ use sui_sdk_types::{
     TransactionKind, UserSignature,
 };
 
-use crate::chain::{kind_of_move_function, Id, Operation};
+use floe_economics::settlement::{MerkleProof, SettlementEntry, SettlementHeader};
+use floe_economics::Epoch;
+
+use crate::chain::{kind_of_move_function, Id, Operation, ParamChange};
 use crate::proto::ENTRY_MODULE;
 
 /// Why a Sui transaction is not an executable Floe operation.
@@ -140,6 +144,13 @@ impl Args<'_> {
         }
     }
 
+    /// A `vector<u8>` of exactly 32 bytes.
+    fn bytes32(&self, index: usize) -> Result<[u8; 32], TxError> {
+        let v: Vec<u8> = self.pure(index)?;
+        <[u8; 32]>::try_from(v.as_slice())
+            .map_err(|_| self.err(index, format!("expected 32 bytes, got {}", v.len())))
+    }
+
     /// The amount of the coin split whose result is argument `index`.
     fn split_amount(&self, index: usize) -> Result<u64, TxError> {
         let command = match self.call.arguments.get(index) {
@@ -160,12 +171,13 @@ impl Args<'_> {
     }
 }
 
-/// The Floe operation of `tx`: its call of `<package>::system::<function>`. `signers_shards`
-/// counts the shards of the committee members a certificate's signers bitmap names.
+/// The Floe operation of `tx`: its call of `<package>::system::<function>`.
+/// `signers_shards(epoch, bitmap)` counts the shards of the members of `epoch`'s committee a
+/// certificate's signers bitmap names.
 pub fn decode(
     tx: &Transaction,
     package: &Id,
-    signers_shards: impl Fn(&[u8]) -> u64,
+    signers_shards: impl Fn(Epoch, &[u8]) -> u64,
 ) -> Result<Operation, TxError> {
     let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else {
         return Err(TxError::NotProgrammable);
@@ -259,7 +271,7 @@ pub fn decode(
             Operation::CertifyBlob {
                 blob_object_id: a.object(1)?,
                 epoch,
-                signers_shards: signers_shards(&bitmap),
+                signers_shards: signers_shards(epoch, &bitmap),
             }
         }
         "extend_blob" => Operation::ExtendBlob {
@@ -269,16 +281,109 @@ pub fn decode(
         "delete_blob" => Operation::DeleteBlob {
             blob_object_id: a.object(1)?,
         },
+        "submit_challenge_results" => Operation::SubmitChallengeResults {
+            node_id: a.object(1)?,
+            epoch: a.pure(2)?,
+            results: a.pure(3)?,
+        },
+        "submit_settlement" => {
+            // (System, treasury, epoch, n_entries, pot, burned, paid, root, signature, bitmap)
+            let settlement = SettlementHeader {
+                epoch: a.pure(2)?,
+                n_entries: a.pure(3)?,
+                pot: a.pure(4)?,
+                burned: a.pure(5)?,
+                paid: a.pure(6)?,
+                entries_root: a.bytes32(7)?,
+            };
+            let bitmap: Vec<u8> = a.pure(9)?;
+            Operation::SubmitSettlement {
+                signers_shards: signers_shards(settlement.epoch, &bitmap),
+                settlement,
+            }
+        }
+        "claim" => {
+            let epoch: Epoch = a.pure(1)?;
+            let siblings: Vec<Vec<u8>> = a.pure(8)?;
+            let siblings = siblings
+                .into_iter()
+                .map(|s| <[u8; 32]>::try_from(s.as_slice()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| a.err(8, "a proof sibling is not 32 bytes"))?;
+            Operation::Claim {
+                epoch,
+                entry: SettlementEntry {
+                    epoch,
+                    pool_id: a.address(2)?.0,
+                    shards: a.pure(3)?,
+                    performance_bps: a.pure(4)?,
+                    staker_reward: a.pure(5)?,
+                    commission: a.pure(6)?,
+                },
+                proof: MerkleProof {
+                    index: a.pure(7)?,
+                    siblings,
+                },
+            }
+        }
+        "settle_fallback" => Operation::SettleFallback { epoch: a.pure(2)? },
+        "propose" => {
+            let parameter: String = a.pure(2)?;
+            let values: Vec<u64> = a.pure(3)?;
+            Operation::Propose {
+                staked_wal_id: a.object(1)?,
+                change: ParamChange::from_parts(&parameter, &values).map_err(|_| {
+                    a.err(2, format!("`{parameter}` {values:?} is no governed change"))
+                })?,
+            }
+        }
+        "vote" => Operation::Vote {
+            proposal_id: a.pure(1)?,
+            staked_wal_id: a.object(2)?,
+            support: a.pure(3)?,
+        },
+        "finalize_proposal" => Operation::FinalizeProposal {
+            proposal_id: a.pure(1)?,
+        },
+        "execute_proposal" => Operation::ExecuteProposal {
+            proposal_id: a.pure(1)?,
+        },
+        "draw_challenge_seed" => Operation::DrawChallengeSeed,
+        "split_stake" => Operation::SplitStake {
+            staked_wal_id: a.object(1)?,
+            amount: a.pure(2)?,
+        },
+        "join_stake" => Operation::JoinStake {
+            staked_wal_id: a.object(1)?,
+            other_id: a.object(2)?,
+        },
+        "transfer_stake" => Operation::TransferStake {
+            staked_wal_id: a.object(1)?,
+            to: a.address(2)?,
+        },
+        "split_storage_by_epoch" => Operation::SplitStorageByEpoch {
+            storage_id: a.object(1)?,
+            split_epoch: a.pure(2)?,
+        },
+        "split_storage_by_size" => Operation::SplitStorageBySize {
+            storage_id: a.object(1)?,
+            split_size: a.pure(2)?,
+        },
+        "fuse_storage" => Operation::FuseStorage {
+            storage_id: a.object(1)?,
+            other_id: a.object(2)?,
+        },
         _ => return Err(TxError::UnknownFunction(function.to_owned())),
     })
 }
 
 /// The shards of the committee members a signers bitmap names (bit `i`, LSB-first, is member
-/// `i` of `members`, in order); bits beyond the committee count nothing.
-pub fn bitmap_shards<'a>(bitmap: &[u8], members: impl Iterator<Item = &'a Vec<u16>>) -> u64 {
-    members
+/// `i`, whose shard count is `shards[i]`); bits beyond the committee count nothing.
+pub fn bitmap_shards(bitmap: &[u8], shards: &[u16]) -> u64 {
+    shards
+        .iter()
         .enumerate()
         .filter(|(i, _)| bitmap.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
-        .map(|(_, shards)| shards.len() as u64)
+        .map(|(_, n)| *n as u64)
         .sum()
 }

@@ -14,6 +14,9 @@ const PROOF_OF_POSSESSION_MSG_TYPE: u8 = 0;
 const BLOB_CERT_MSG_TYPE: u8 = 1;
 /// Intent of an invalid-blob-ID certificate.
 const INVALID_BLOB_ID_MSG_TYPE: u8 = 2;
+/// Intent of an epoch settlement certificate (Floe's own intents start at 64, clear of
+/// Walrus's).
+const SETTLEMENT_MSG_TYPE: u8 = 64;
 /// Length of a compressed BLS12-381 G1 public key.
 const BLS_KEY_LEN: u64 = 48;
 
@@ -126,6 +129,16 @@ public fun blob_cert_bytes(epoch: u32, blob_id: u256, deletable_object: Option<I
     } else {
         out.push_back(0);
     };
+    out
+}
+
+/// The bytes of a settlement certificate of `epoch`: the header then the 32-byte settlement
+/// header digest (`settlement::header_digest`).
+public fun settlement_bytes(epoch: u32, digest: &vector<u8>): vector<u8> {
+    assert!(digest.length() == 32, EInvalidMessage);
+    let mut out = vector[SETTLEMENT_MSG_TYPE, INTENT_VERSION, APP_ID];
+    out.append(bcs::to_bytes(&epoch));
+    out.append(*digest);
     out
 }
 

@@ -1,5 +1,5 @@
-/// The protocol's parameters. The governance issue makes the `set_*` functions votable; until
-/// then they are fixed at creation.
+/// The protocol's parameters. Fixed at creation, then changed only by governance
+/// (`apply_change`, through `floe::governance` proposals), which checks every bound.
 ///
 /// Every parameter is bounded so that no value can stall a shared path: counts that size a
 /// loop or a vector of the `System` object have a hard maximum (the limits are in
@@ -11,7 +11,10 @@ module floe::params;
 const EInvalidShardCount: u64 = 1;
 /// A basis-point value above 10_000.
 const EInvalidBps: u64 = 7;
-/// A parameter outside its allowed range (zero duration, zero epochs ahead, zero cap...).
+/// A performance curve whose thresholds are not ordered (`zero_below <= full_at <= 10_000`).
+const EInvalidCurve: u64 = 8;
+/// A parameter outside its allowed range (zero duration, zero epochs ahead, zero cap...), or
+/// a governed change naming no parameter or with the wrong number of values.
 const EInvalidParameter: u64 = 52;
 
 /// Basis points in one whole.
@@ -29,6 +32,14 @@ const MAX_CANDIDATES: u64 = 250;
 const MAX_RATE_WINDOW_SAMPLES: u64 = 1000;
 /// Default cap on the active set (candidates considered for the committee).
 const DEFAULT_MAX_CANDIDATES: u64 = 200;
+/// Most challenges per shard and epoch (the nodes' work, not the chain's).
+const MAX_CHALLENGES_PER_SHARD: u32 = 1000;
+/// Longest challenge window: a week.
+const MAX_CHALLENGE_WINDOW_MS: u64 = 7 * 24 * 3600 * 1000;
+/// Longest settlement fallback delay, voting period and timelock, in epochs.
+const MAX_GOVERNANCE_EPOCHS: u32 = 100;
+/// Smallest approval threshold: a proposal needs more than half of the votes cast.
+const MIN_GOV_THRESHOLD_BPS: u16 = 5000;
 
 public struct Params has copy, drop, store {
     /// Shards of the committee (Walrus mainnet: 1000).
@@ -58,6 +69,27 @@ public struct Params has copy, drop, store {
     min_candidate_stake: u64,
     /// Most candidates in the active set; a bigger stake displaces the smallest when it is full.
     max_candidates: u64,
+    /// Storage challenges per shard and epoch (what each node asks of each shard's holder).
+    challenges_per_shard: u32,
+    /// How long after the epoch's challenge seed the nodes have to answer; during it they
+    /// refuse recovery of challenged blobs to other committee members.
+    challenge_window_ms: u64,
+    /// Epochs after an epoch's end from which anyone may pay its pot by base weight if no
+    /// settlement was certified. `0` (genesis only): no settlement round, the epoch change
+    /// pays the pot by shards at once.
+    settlement_fallback_epochs: u32,
+    /// Performance curve: pass rates below this earn nothing.
+    curve_zero_below_bps: u16,
+    /// Performance curve: pass rates at or above this earn the full reward.
+    curve_full_at_bps: u16,
+    /// Governance: share of the eligible stake that must vote.
+    gov_quorum_bps: u16,
+    /// Governance: share of the votes cast that must approve (strictly more than).
+    gov_threshold_bps: u16,
+    /// Governance: voting period, in epochs.
+    gov_voting_epochs: u32,
+    /// Governance: delay between the end of voting and execution, in epochs.
+    gov_timelock_epochs: u32,
 }
 
 /// Checked constructor.
@@ -105,7 +137,37 @@ public fun new(
         rate_window_samples,
         min_candidate_stake: min_stake,
         max_candidates: DEFAULT_MAX_CANDIDATES,
+        challenges_per_shard: 10,
+        challenge_window_ms: 6 * 3600 * 1000,
+        settlement_fallback_epochs: 2,
+        curve_zero_below_bps: 5000,
+        curve_full_at_bps: 9500,
+        gov_quorum_bps: 3334,
+        gov_threshold_bps: 5000,
+        gov_voting_epochs: 2,
+        gov_timelock_epochs: 1,
     }
+}
+
+/// `p` with `settlement_fallback_epochs` (0 to 100; 0 pays each pot by shards at the epoch
+/// change, with no settlement round: only at creation).
+public fun with_settlement_fallback(mut p: Params, epochs: u32): Params {
+    assert!(epochs <= MAX_GOVERNANCE_EPOCHS, EInvalidParameter);
+    p.settlement_fallback_epochs = epochs;
+    p
+}
+
+/// `p` with the voting rules (quorum 1 to 10,000 bps of the eligible stake, threshold 5,000
+/// to 10,000 bps of the votes cast, 1 to 100 voting epochs, 0 to 100 timelock epochs).
+public fun with_voting(
+    mut p: Params,
+    quorum_bps: u16,
+    threshold_bps: u16,
+    voting_epochs: u32,
+    timelock_epochs: u32,
+): Params {
+    p.set_voting(quorum_bps, threshold_bps, voting_epochs, timelock_epochs);
+    p
 }
 
 /// `p` with its candidacy rules: the stake a candidate needs (at least `min_stake`) and the
@@ -161,36 +223,110 @@ public fun min_candidate_stake(p: &Params): u64 { p.min_candidate_stake }
 
 public fun max_candidates(p: &Params): u64 { p.max_candidates }
 
-/// Sets the stability guard (governance).
-public(package) fun set_max_price_step_bps(p: &mut Params, bps: u16) {
-    assert!((bps as u64) <= BPS, EInvalidBps);
-    p.max_price_step_bps = bps;
+public fun challenges_per_shard(p: &Params): u32 { p.challenges_per_shard }
+
+public fun challenge_window_ms(p: &Params): u64 { p.challenge_window_ms }
+
+public fun settlement_fallback_epochs(p: &Params): u32 { p.settlement_fallback_epochs }
+
+public fun curve_zero_below_bps(p: &Params): u16 { p.curve_zero_below_bps }
+
+public fun curve_full_at_bps(p: &Params): u16 { p.curve_full_at_bps }
+
+public fun gov_quorum_bps(p: &Params): u16 { p.gov_quorum_bps }
+
+public fun gov_threshold_bps(p: &Params): u16 { p.gov_threshold_bps }
+
+public fun gov_voting_epochs(p: &Params): u32 { p.gov_voting_epochs }
+
+public fun gov_timelock_epochs(p: &Params): u32 { p.gov_timelock_epochs }
+
+// === Governed changes ===
+
+/// Applies the governed change `parameter` = `values` (names and value lists as in
+/// `ProposalCreated`: `max_price_step_bps`, `burn_bps`, `curve` [zero_below, full_at],
+/// `challenges_per_shard`, `min_stake`, `commission_cap_bps`, `settlement_fallback_epochs`,
+/// `rate_window_samples`, `candidacy` [min_candidate_stake, max_candidates],
+/// `challenge_window_ms`, `voting` [quorum, threshold, voting epochs, timelock epochs]).
+/// Aborts with `EInvalidParameter` for an unknown name, a wrong number of values or a value
+/// out of bounds, and `EInvalidCurve` for an unordered curve: the reference model's refusals.
+public(package) fun apply_change(
+    p: &mut Params,
+    parameter: &std::string::String,
+    values: &vector<u64>,
+) {
+    let name = parameter.as_bytes();
+    let want = if (name == b"curve" || name == b"candidacy") 2
+    else if (name == b"voting") 4
+    else 1;
+    assert!(values.length() == want, EInvalidParameter);
+    let v = values[0];
+    if (name == b"max_price_step_bps") {
+        assert!(v <= BPS, EInvalidParameter);
+        p.max_price_step_bps = v as u16;
+    } else if (name == b"burn_bps") {
+        assert!(v <= BPS, EInvalidParameter);
+        p.burn_bps = v as u16;
+    } else if (name == b"curve") {
+        let full = values[1];
+        assert!(v <= 0xFFFF && full <= 0xFFFF, EInvalidParameter);
+        assert!(v <= full && full <= BPS, EInvalidCurve);
+        p.curve_zero_below_bps = v as u16;
+        p.curve_full_at_bps = full as u16;
+    } else if (name == b"challenges_per_shard") {
+        assert!(v > 0 && v <= (MAX_CHALLENGES_PER_SHARD as u64), EInvalidParameter);
+        p.challenges_per_shard = v as u32;
+    } else if (name == b"min_stake") {
+        assert!(v > 0 && v <= p.min_candidate_stake, EInvalidParameter);
+        p.min_stake = v;
+    } else if (name == b"commission_cap_bps") {
+        assert!(v <= BPS, EInvalidParameter);
+        p.max_commission_bps = v as u16;
+    } else if (name == b"settlement_fallback_epochs") {
+        // 0 would switch proof-weighted settlement off.
+        assert!(v > 0 && v <= (MAX_GOVERNANCE_EPOCHS as u64), EInvalidParameter);
+        p.settlement_fallback_epochs = v as u32;
+    } else if (name == b"rate_window_samples") {
+        assert!(v > 0 && v <= MAX_RATE_WINDOW_SAMPLES, EInvalidParameter);
+        p.rate_window_samples = v;
+    } else if (name == b"candidacy") {
+        p.set_candidacy(v, values[1]);
+    } else if (name == b"challenge_window_ms") {
+        assert!(v > 0 && v <= MAX_CHALLENGE_WINDOW_MS, EInvalidParameter);
+        p.challenge_window_ms = v;
+    } else if (name == b"voting") {
+        assert!(values.all!(|x| *x <= 0xFFFF_FFFF), EInvalidParameter);
+        assert!(values[0] <= 0xFFFF && values[1] <= 0xFFFF, EInvalidParameter);
+        p.set_voting(values[0] as u16, values[1] as u16, values[2] as u32, values[3] as u32);
+    } else {
+        abort EInvalidParameter
+    }
 }
 
-/// Sets the burn share (governance).
-public(package) fun set_burn_bps(p: &mut Params, bps: u16) {
-    assert!((bps as u64) <= BPS, EInvalidBps);
-    p.burn_bps = bps;
+/// Sets the voting rules (see `with_voting` for the bounds).
+fun set_voting(
+    p: &mut Params,
+    quorum_bps: u16,
+    threshold_bps: u16,
+    voting_epochs: u32,
+    timelock_epochs: u32,
+) {
+    assert!(quorum_bps > 0 && (quorum_bps as u64) <= BPS, EInvalidParameter);
+    assert!(
+        threshold_bps >= MIN_GOV_THRESHOLD_BPS && (threshold_bps as u64) <= BPS,
+        EInvalidParameter,
+    );
+    assert!(voting_epochs > 0 && voting_epochs <= MAX_GOVERNANCE_EPOCHS, EInvalidParameter);
+    assert!(timelock_epochs <= MAX_GOVERNANCE_EPOCHS, EInvalidParameter);
+    p.gov_quorum_bps = quorum_bps;
+    p.gov_threshold_bps = threshold_bps;
+    p.gov_voting_epochs = voting_epochs;
+    p.gov_timelock_epochs = timelock_epochs;
 }
 
-/// Sets the minimum stake (governance); at most the candidacy stake.
-public(package) fun set_min_stake(p: &mut Params, min_stake: u64) {
-    assert!(min_stake > 0 && min_stake <= p.min_candidate_stake, EInvalidParameter);
-    p.min_stake = min_stake;
-}
-
-/// Sets the WAL/USD rate sampling (governance): a non-zero interval and a window of 1 to
-/// 1,000 samples (a shorter window drops its oldest samples at the next sample).
-public(package) fun set_rate_sampling(p: &mut Params, interval_ms: u64, window_samples: u64) {
-    assert!(interval_ms > 0, EInvalidParameter);
-    assert!(window_samples > 0 && window_samples <= MAX_RATE_WINDOW_SAMPLES, EInvalidParameter);
-    p.rate_sample_interval_ms = interval_ms;
-    p.rate_window_samples = window_samples;
-}
-
-/// Sets the candidacy rules (governance): `min_candidate_stake >= min_stake` and
+/// Sets the candidacy rules: `min_candidate_stake >= min_stake` and
 /// `max_active_nodes <= max_candidates <= 250`.
-public(package) fun set_candidacy(p: &mut Params, min_candidate_stake: u64, max_candidates: u64) {
+fun set_candidacy(p: &mut Params, min_candidate_stake: u64, max_candidates: u64) {
     assert!(min_candidate_stake >= p.min_stake, EInvalidParameter);
     assert!(
         max_candidates >= p.max_active_nodes && max_candidates <= MAX_CANDIDATES,
@@ -198,12 +334,6 @@ public(package) fun set_candidacy(p: &mut Params, min_candidate_stake: u64, max_
     );
     p.min_candidate_stake = min_candidate_stake;
     p.max_candidates = max_candidates;
-}
-
-/// Sets the commission cap (governance).
-public(package) fun set_max_commission_bps(p: &mut Params, bps: u16) {
-    assert!((bps as u64) <= BPS, EInvalidBps);
-    p.max_commission_bps = bps;
 }
 
 #[test]
@@ -218,18 +348,98 @@ fun defaults_are_valid() {
 }
 
 #[test]
-fun governance_setters() {
+fun governed_changes() {
     let mut p = default();
-    p.set_max_price_step_bps(0);
-    p.set_burn_bps(10_000);
-    p.set_min_stake(5);
-    p.set_max_commission_bps(100);
-    p.set_candidacy(5, 250);
+    p.apply_change(&b"max_price_step_bps".to_string(), &vector[0]);
+    p.apply_change(&b"burn_bps".to_string(), &vector[10_000]);
+    p.apply_change(&b"min_stake".to_string(), &vector[5]);
+    p.apply_change(&b"commission_cap_bps".to_string(), &vector[100]);
+    p.apply_change(&b"candidacy".to_string(), &vector[5, 250]);
     assert!(p.min_candidate_stake() == 5 && p.max_candidates() == 250);
-    p.set_rate_sampling(600_000, 6);
-    assert!(p.rate_sample_interval_ms() == 600_000 && p.rate_window_samples() == 6);
+    p.apply_change(&b"rate_window_samples".to_string(), &vector[6]);
+    assert!(p.rate_window_samples() == 6);
     assert!(p.max_price_step_bps() == 0 && p.burn_bps() == 10_000);
     assert!(p.min_stake() == 5 && p.max_commission_bps() == 100);
+    p.apply_change(&b"curve".to_string(), &vector[1000, 1000]);
+    assert!(p.curve_zero_below_bps() == 1000 && p.curve_full_at_bps() == 1000);
+    p.apply_change(&b"challenges_per_shard".to_string(), &vector[1000]);
+    p.apply_change(&b"challenge_window_ms".to_string(), &vector[60_000]);
+    p.apply_change(&b"settlement_fallback_epochs".to_string(), &vector[100]);
+    p.apply_change(&b"voting".to_string(), &vector[10_000, 5000, 1, 0]);
+    assert!(p.challenges_per_shard() == 1000 && p.challenge_window_ms() == 60_000);
+    assert!(p.settlement_fallback_epochs() == 100);
+    assert!(p.gov_quorum_bps() == 10_000 && p.gov_threshold_bps() == 5000);
+    assert!(p.gov_voting_epochs() == 1 && p.gov_timelock_epochs() == 0);
+}
+
+#[test]
+fun defaults_of_the_economy() {
+    let p = default();
+    assert!(p.challenges_per_shard() == 10 && p.challenge_window_ms() == 6 * 3600 * 1000);
+    assert!(p.settlement_fallback_epochs() == 2);
+    assert!(p.curve_zero_below_bps() == 5000 && p.curve_full_at_bps() == 9500);
+    assert!(p.gov_quorum_bps() == 3334 && p.gov_threshold_bps() == 5000);
+    assert!(p.gov_voting_epochs() == 2 && p.gov_timelock_epochs() == 1);
+    assert!(p.with_settlement_fallback(0).settlement_fallback_epochs() == 0);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_zero_rate_window_rejected() {
+    let mut p = default();
+    p.apply_change(&b"rate_window_samples".to_string(), &vector[0]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_zero_fallback_rejected() {
+    let mut p = default();
+    p.apply_change(&b"settlement_fallback_epochs".to_string(), &vector[0]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_burn_above_whole_rejected() {
+    let mut p = default();
+    p.apply_change(&b"burn_bps".to_string(), &vector[10_001]);
+}
+
+#[test, expected_failure(abort_code = EInvalidCurve)]
+fun governed_unordered_curve_rejected() {
+    let mut p = default();
+    p.apply_change(&b"curve".to_string(), &vector[9000, 8000]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_unknown_parameter_rejected() {
+    let mut p = default();
+    p.apply_change(&b"n_shards".to_string(), &vector[10]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_wrong_value_count_rejected() {
+    let mut p = default();
+    p.apply_change(&b"curve".to_string(), &vector[1000]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_low_threshold_rejected() {
+    let mut p = default();
+    p.apply_change(&b"voting".to_string(), &vector[3334, 4999, 2, 1]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_min_stake_above_candidacy_rejected() {
+    let mut p = default();
+    p.apply_change(&b"min_stake".to_string(), &vector[10_001 * 1_000_000_000]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun governed_zero_challenges_rejected() {
+    let mut p = default();
+    p.apply_change(&b"challenges_per_shard".to_string(), &vector[0]);
+}
+
+#[test, expected_failure(abort_code = EInvalidParameter)]
+fun oversized_genesis_fallback_rejected() {
+    default().with_settlement_fallback(MAX_GOVERNANCE_EPOCHS + 1);
 }
 
 #[test, expected_failure(abort_code = EInvalidShardCount)]
@@ -256,12 +466,6 @@ fun empty_rate_window_rejected() {
 /// A zero sample interval would let anyone fill the rate window in one transaction.
 fun zero_sample_interval_rejected() {
     new(10, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1);
-}
-
-#[test, expected_failure(abort_code = EInvalidParameter)]
-fun governed_zero_sample_interval_rejected() {
-    let mut p = default();
-    p.set_rate_sampling(0, 3);
 }
 
 #[test, expected_failure(abort_code = EInvalidShardCount)]

@@ -429,6 +429,28 @@ fun apply_pending(p: &mut StakingPool, epoch: u32) {
     };
 }
 
+/// Credits settled rewards of an ended epoch (a claim or the fallback) in `epoch`: the stakers'
+/// part joins the pool's active stake at once, so it counts in the exchange rate recorded at
+/// the next epoch boundary (withdrawals leaving there share in it, stake activating there does
+/// not); the commission waits for the receiver. A pool without shares has no stakers to own a
+/// reward: all of it is commission. Returns what went to the stakers and to commission.
+public(package) fun credit(
+    p: &mut StakingPool,
+    mut staker_reward: Balance<WAL>,
+    mut commission: Balance<WAL>,
+    epoch: u32,
+): (u64, u64) {
+    p.catch_up(epoch);
+    if (p.num_shares == 0) {
+        commission.join(staker_reward.withdraw_all());
+    };
+    let credited = (staker_reward.value(), commission.value());
+    p.wal_balance = p.wal_balance + staker_reward.value();
+    p.rewards.join(staker_reward);
+    p.commission.join(commission);
+    credited
+}
+
 // === Commission and votes (authorization is checked by the caller) ===
 
 /// Sets the commission rate taking effect in `epoch + 2`.

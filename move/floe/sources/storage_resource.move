@@ -1,6 +1,7 @@
 /// `Storage`: the right to store `storage_size` encoded bytes during epochs
 /// `[start_epoch, end_epoch)`. Bought with `system::reserve_space`, consumed by a blob, and
-/// split or fused freely by its owner.
+/// split or fused freely by its owner through `floe::system` (which emits `StorageSplit` and
+/// `StorageFused`, so an indexer follows resources from events alone).
 module floe::storage_resource;
 
 /// A split point outside the resource (epoch not strictly inside, or size not smaller).
@@ -31,7 +32,11 @@ public fun end_epoch(s: &Storage): u32 { s.end_epoch }
 public fun size(s: &Storage): u64 { s.storage_size }
 
 /// Splits off `[split_epoch, end)` as a new resource; `s` keeps `[start, split_epoch)`.
-public fun split_by_epoch(s: &mut Storage, split_epoch: u32, ctx: &mut TxContext): Storage {
+public(package) fun split_by_epoch(
+    s: &mut Storage,
+    split_epoch: u32,
+    ctx: &mut TxContext,
+): Storage {
     assert!(split_epoch > s.start_epoch && split_epoch < s.end_epoch, EInvalidSplit);
     let tail = create(split_epoch, s.end_epoch, s.storage_size, ctx);
     s.end_epoch = split_epoch;
@@ -39,7 +44,11 @@ public fun split_by_epoch(s: &mut Storage, split_epoch: u32, ctx: &mut TxContext
 }
 
 /// Splits off `storage_size - split_size` bytes as a new resource; `s` keeps `split_size`.
-public fun split_by_size(s: &mut Storage, split_size: u64, ctx: &mut TxContext): Storage {
+public(package) fun split_by_size(
+    s: &mut Storage,
+    split_size: u64,
+    ctx: &mut TxContext,
+): Storage {
     assert!(split_size > 0 && split_size < s.storage_size, EInvalidSplit);
     let rest = create(s.start_epoch, s.end_epoch, s.storage_size - split_size, ctx);
     s.storage_size = split_size;
@@ -55,7 +64,7 @@ public fun can_fuse(first: &Storage, second: &Storage): bool {
 
 /// Fuses `second` into `first`: same epochs add their sizes; adjacent epochs of the same size
 /// join their periods.
-public fun fuse(first: &mut Storage, second: Storage) {
+public(package) fun fuse(first: &mut Storage, second: Storage) {
     assert!(first.can_fuse(&second), EIncompatibleStorage);
     let Storage { id, start_epoch, end_epoch, storage_size } = second;
     id.delete();

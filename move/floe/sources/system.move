@@ -6,15 +6,17 @@ module floe::system;
 use floe::{
     blob::Blob,
     bls_committee::BlsCommittee,
+    governance::Proposal,
     node_cap::StorageNodeCap,
     params::Params,
+    settlement::EndedEpoch,
     staked_wal::StakedWal,
     staking_pool::StakingPool,
     storage_resource::Storage,
     system_inner::{Self, SystemInner}
 };
 use std::string::String;
-use sui::{clock::Clock, coin::Coin, dynamic_field as df};
+use sui::{clock::Clock, coin::Coin, dynamic_field as df, random::{Random, RandomGenerator}};
 use wal::wal::{WAL, ProtectedTreasury};
 
 /// Version of this package's state layout.
@@ -85,6 +87,10 @@ fun share(
     transfer::share_object(system);
 }
 
+fun check_version(s: &System) {
+    assert!(s.version == VERSION, EWrongVersion);
+}
+
 fun inner(s: &System): &SystemInner {
     assert!(s.version == VERSION, EWrongVersion);
     df::borrow(&s.id, VERSION)
@@ -146,6 +152,33 @@ public fun request_withdraw_stake(s: &mut System, staked: &mut StakedWal) {
 /// Withdraws a stake: after its withdrawal epoch, or at once if it never became active.
 public fun withdraw_stake(s: &mut System, staked: StakedWal, ctx: &mut TxContext): Coin<WAL> {
     s.inner_mut().withdraw_stake(staked, ctx)
+}
+
+/// Keeps a receipt (from `stake_with_pool` or `split_staked_wal`) with the sender: receipts
+/// have `key` only, so a transaction hands them over with this or `transfer_staked_wal`.
+public fun keep_staked_wal(staked: StakedWal, ctx: &TxContext) {
+    staked.transfer_to(ctx.sender());
+}
+
+/// Gives a receipt to `to` (emits `StakedWalTransferred`).
+public fun transfer_staked_wal(s: &System, staked: StakedWal, to: address, ctx: &TxContext) {
+    s.inner().transfer_staked_wal(staked, to, ctx);
+}
+
+/// Splits `amount` (at least 1 WAL, leaving at least 1 WAL) of a receipt that is not
+/// withdrawing into a new receipt of the same node and activation.
+public fun split_staked_wal(
+    s: &System,
+    staked: &mut StakedWal,
+    amount: u64,
+    ctx: &mut TxContext,
+): StakedWal {
+    s.inner().split_staked_wal(staked, amount, ctx)
+}
+
+/// Joins `other` into `staked` (same node and activation, neither withdrawing).
+public fun join_staked_wal(s: &System, staked: &mut StakedWal, other: StakedWal) {
+    s.inner().join_staked_wal(staked, other);
 }
 
 /// Sets the node's commission rate (basis points) for two epochs from now.
@@ -283,6 +316,34 @@ public fun delete_blob(s: &System, blob: Blob): Storage {
     s.inner().delete_blob(blob)
 }
 
+/// Splits a storage resource at `split_epoch`; the new resource covers the later epochs.
+public fun split_storage_by_epoch(
+    s: &System,
+    storage: &mut Storage,
+    split_epoch: u32,
+    ctx: &mut TxContext,
+): Storage {
+    s.check_version();
+    system_inner::split_storage_by_epoch(storage, split_epoch, ctx)
+}
+
+/// Splits a storage resource by size: it keeps `split_size` bytes, the new one the rest.
+public fun split_storage_by_size(
+    s: &System,
+    storage: &mut Storage,
+    split_size: u64,
+    ctx: &mut TxContext,
+): Storage {
+    s.check_version();
+    system_inner::split_storage_by_size(storage, split_size, ctx)
+}
+
+/// Fuses `other` into `storage`: the same epochs (sizes add) or adjacent epochs of one size.
+public fun fuse_storage(s: &System, storage: &mut Storage, other: Storage) {
+    s.check_version();
+    system_inner::fuse_storage(storage, other);
+}
+
 /// Marks a blob ID invalid, on a certificate from more than a third of the shards.
 public fun invalidate_blob_id(
     s: &System,
@@ -291,6 +352,132 @@ public fun invalidate_blob_id(
     message: vector<u8>,
 ): u256 {
     s.inner().invalidate_blob_id(signature, signers_bitmap, message)
+}
+
+// === Challenges ===
+
+/// Draws this epoch's challenge seed from Sui's randomness (anyone may call, once per epoch).
+/// An entry function, as Sui requires of a function reading `Random`.
+entry fun draw_challenge_seed(s: &mut System, r: &Random, ctx: &mut TxContext) {
+    let mut g = r.new_generator(ctx);
+    s.draw_seed(&mut g);
+}
+
+fun draw_seed(s: &mut System, g: &mut RandomGenerator) {
+    s.inner_mut().set_challenge_seed(g.generate_bytes(32));
+}
+
+/// A committee member's challenge results for `epoch`: one pass rate (basis points) per
+/// committee member, in committee order.
+public fun submit_challenge_results(
+    s: &mut System,
+    cap: &StorageNodeCap,
+    epoch: u32,
+    results: vector<u16>,
+) {
+    s.inner_mut().submit_challenge_results(cap, epoch, results);
+}
+
+// === Settlement ===
+
+/// Settles ended `epoch` with a 2/3 quorum certificate (aggregate signature, signers bitmap)
+/// of the committee that served it over the settlement header's digest; burns `burned`.
+public fun settle_epoch(
+    s: &mut System,
+    treasury: &mut ProtectedTreasury,
+    epoch: u32,
+    n_entries: u32,
+    pot: u64,
+    burned: u64,
+    paid: u64,
+    entries_root: vector<u8>,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    ctx: &mut TxContext,
+) {
+    s
+        .inner_mut()
+        .settle_epoch(
+            treasury,
+            epoch,
+            n_entries,
+            pot,
+            burned,
+            paid,
+            entries_root,
+            signature,
+            signers_bitmap,
+            ctx,
+        );
+}
+
+/// Claims `node_id`'s rewards of settled `epoch` into its pool with the entry's Merkle proof.
+/// Anyone may call it.
+public fun claim_rewards(
+    s: &mut System,
+    epoch: u32,
+    node_id: ID,
+    shards: u16,
+    performance_bps: u16,
+    staker_reward: u64,
+    commission: u64,
+    proof_index: u32,
+    proof_siblings: vector<vector<u8>>,
+    ctx: &TxContext,
+) {
+    s
+        .inner_mut()
+        .claim_rewards(
+            epoch,
+            node_id,
+            shards,
+            performance_bps,
+            staker_reward,
+            commission,
+            proof_index,
+            proof_siblings,
+            ctx,
+        );
+}
+
+/// Pays unsettled `epoch`'s pot by shards, from `settlement_fallback_epochs` after it ended.
+/// Anyone may call it.
+public fun settle_fallback(
+    s: &mut System,
+    treasury: &mut ProtectedTreasury,
+    epoch: u32,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().settle_fallback(treasury, epoch, ctx);
+}
+
+// === Governance ===
+
+/// Proposes to set `parameter` to `values` (see `params::apply_change`) with a receipt that can
+/// vote now; returns the proposal id.
+public fun propose(
+    s: &mut System,
+    staked: &StakedWal,
+    parameter: String,
+    values: vector<u64>,
+    ctx: &mut TxContext,
+): u64 {
+    s.inner_mut().propose(staked, parameter, values, ctx)
+}
+
+/// Votes on proposal `id` with a receipt (once per receipt).
+public fun vote(s: &mut System, id: u64, staked: &StakedWal, support: bool, ctx: &TxContext) {
+    s.inner_mut().vote(id, staked, support, ctx);
+}
+
+/// Ends the voting of proposal `id` (anyone, after its voting period).
+public fun finalize_proposal(s: &mut System, id: u64) {
+    s.inner_mut().finalize_proposal(id);
+}
+
+/// Executes passed proposal `id` after its timelock (anyone).
+public fun execute_proposal(s: &mut System, id: u64) {
+    s.inner_mut().execute_proposal(id);
 }
 
 // === Views ===
@@ -338,8 +525,23 @@ public fun candidates(s: &System): vector<ID> { s.inner().active_set().ids() }
 
 public fun pool(s: &System, node_id: ID): &StakingPool { s.inner().pool(node_id) }
 
-/// FROST held by the protocol (pots, pool rewards, uncollected commission).
+/// FROST held by the protocol (pots, settlement vaults, pool rewards, uncollected commission).
 public fun total_held(s: &System): u64 { s.inner().total_held() }
+
+/// This epoch's challenge seed (empty until drawn).
+public fun challenge_seed(s: &System): vector<u8> { s.inner().challenge_seed() }
+
+/// Whether ended `epoch` is kept for settlement.
+public fun has_ended_epoch(s: &System, epoch: u32): bool { s.inner().has_ended_epoch(epoch) }
+
+/// Ended `epoch`'s settlement state.
+public fun ended_epoch(s: &System, epoch: u32): &EndedEpoch { s.inner().ended_epoch(epoch) }
+
+/// Number of proposals so far.
+public fun n_proposals(s: &System): u64 { s.inner().n_proposals() }
+
+/// Proposal `id`.
+public fun proposal(s: &System, id: u64): &Proposal { s.inner().proposal(id) }
 
 // === Test helpers ===
 
@@ -399,6 +601,32 @@ public fun add_candidates_for_testing(
 ) {
     s.inner_mut().add_candidates_for_testing(keys_from, count, stake, ctx);
 }
+
+#[test_only]
+#[allow(lint(public_random))]
+/// `draw_challenge_seed` for the tests, which cannot call an entry function: the same code,
+/// with the seed drawn from the test's `Random`.
+public fun draw_challenge_seed_for_testing(s: &mut System, r: &Random, ctx: &mut TxContext) {
+    let mut g = r.new_generator(ctx);
+    s.draw_seed(&mut g);
+}
+
+#[test_only]
+/// `system_inner::add_committee_candidates_for_testing`.
+public fun add_committee_candidates_for_testing(
+    s: &mut System,
+    first_sk: u64,
+    count: u64,
+    base_stake: u64,
+    stake_step: u64,
+    ctx: &mut TxContext,
+): vector<StorageNodeCap> {
+    s.inner_mut().add_committee_candidates_for_testing(first_sk, count, base_stake, stake_step, ctx)
+}
+
+#[test_only]
+/// `system_inner::bcs_size_for_testing`.
+public fun bcs_size_for_testing(s: &System): u64 { s.inner().bcs_size_for_testing() }
 
 #[test_only]
 public fun init_for_testing(ctx: &mut TxContext) {

@@ -5,10 +5,18 @@
 /// Epochs: an epoch lasts `epoch_duration_ms`. From its middle, `voting_end` selects the next
 /// committee (from the active set, D'Hondt shards, minimal movement) and the next USD prices
 /// and capacity. After the full duration `initiate_epoch_change` closes the ending epoch's pot
-/// (burn share, the rest to the committee's pools by shards), advances the pools of the ending
-/// and the new committee (any other pool catches up when it is next used), installs the new
-/// committee and prices and starts the sync; it completes when nodes holding 2/3 of the new
+/// into a settlement vault with the committee that served the epoch (or, with
+/// `settlement_fallback_epochs = 0`, pays it at once by shards), advances the pools of the
+/// ending and the new committee (any other pool catches up when it is next used), installs the
+/// new committee and prices and starts the sync; it completes when nodes holding 2/3 of the new
 /// committee's shards report `epoch_sync_done`.
+///
+/// Rewards by proof performance: each epoch anyone draws the challenge seed from `sui::random`;
+/// committee members post one challenge result vector each; after the epoch the committee
+/// certifies the settlement computed from the events (`settlement`), after which anyone claims
+/// each pool's rewards with a Merkle proof. If nothing is certified within
+/// `settlement_fallback_epochs`, anyone pays the pot by shards (`settle_fallback`).
+/// Parameters change by stake-weighted proposals (`governance`).
 ///
 /// Liveness: no shared path loops over the registered nodes. Selection touches at most
 /// `max_candidates` pools, the epoch change at most twice `max_active_nodes`; every product of
@@ -17,24 +25,27 @@
 module floe::system_inner;
 
 use floe::{
+    active_principal::{Self, ActivePrincipal},
     active_set::{Self, ActiveSet},
     apportionment,
     blob::{Self, Blob},
     bls_committee::{Self, BlsCommittee},
     encoding,
     events,
+    governance::{Self, Proposal},
     messages,
     node_cap::{Self, StorageNodeCap},
     params::Params,
     pots::{Self, Pots},
     prices,
+    settlement::{Self, EndedEpoch},
     staked_wal::StakedWal,
     staking_pool::{Self, StakingPool},
     storage_resource::{Self, Storage}
 };
 use std::string::String;
 use sui::{
-    balance,
+    balance::{Self, Balance},
     clock::Clock,
     coin::{Self, Coin},
     table::{Self, Table},
@@ -48,7 +59,10 @@ const MAX_NAME_LENGTH: u64 = 100;
 /// Longest network address, in bytes (a DNS name is at most 253, plus a port).
 const MAX_NETWORK_ADDRESS_LENGTH: u64 = 260;
 
-/// The message or report names an epoch other than the current one.
+/// A basis-point value above 10_000.
+const EInvalidBps: u64 = 7;
+/// The message or report names an epoch other than the current one, or an epoch that has not
+/// ended (or had no committee).
 const EWrongEpoch: u64 = 9;
 /// The stake is below the minimum stake.
 const ENotEnoughStake: u64 = 10;
@@ -68,6 +82,24 @@ const ECommitteeSelected: u64 = 21;
 const EInvalidEpochsAhead: u64 = 23;
 /// Not enough capacity left in one of the epochs.
 const ENotEnoughCapacity: u64 = 24;
+/// The challenger already posted its results this epoch.
+const EAlreadySubmitted: u64 = 36;
+/// The result vector does not have one entry per committee member.
+const EWrongLength: u64 = 37;
+/// The epoch was already settled.
+const EAlreadySettled: u64 = 38;
+/// The epoch has no certified settlement to claim from.
+const ENotSettled: u64 = 39;
+/// A claim's amounts do not fit.
+const ESettlementMismatch: u64 = 40;
+/// The pool's entry was already claimed.
+const EAlreadyClaimed: u64 = 42;
+/// The fallback is allowed only `settlement_fallback_epochs` after the epoch ended.
+const EFallbackTooEarly: u64 = 43;
+/// No proposal with this id.
+const EUnknownProposal: u64 = 44;
+/// The receipt may not make a proposal now (not active, or split or joined this epoch).
+const ENotEligible: u64 = 48;
 /// The node already reported its sync for this epoch.
 const EDuplicate: u64 = 53;
 /// The proof of possession of the BLS key does not verify.
@@ -78,6 +110,10 @@ const EWrongEpochState: u64 = 108;
 const ETooEarly: u64 = 109;
 /// A node name or network address longer than allowed.
 const EStringTooLong: u64 = 110;
+/// No challenge seed was drawn this epoch.
+const ENoChallengeSeed: u64 = 111;
+/// This epoch's challenge seed was already drawn.
+const ESeedAlreadyDrawn: u64 = 112;
 
 public enum EpochState has copy, drop, store {
     /// The epoch runs; the next committee is not selected yet.
@@ -124,6 +160,19 @@ public struct SystemInner has store {
     last_sample_ms: u64,
     sync_reported: vector<ID>,
     sync_weight: u16,
+    /// This epoch's challenge seed (empty until drawn).
+    challenge_seed: vector<u8>,
+    /// Committee members that posted challenge results this epoch.
+    results_submitted: vector<ID>,
+    /// Ended epochs awaiting settlement or claims, by epoch.
+    ended: Table<u32, EndedEpoch>,
+    /// FROST held in the ended epochs' vaults.
+    vault_total: u64,
+    /// Principal of the active receipts by epoch (governance snapshots).
+    active_principal: ActivePrincipal,
+    /// Governance proposals, by id (from 1).
+    proposals: Table<u64, Proposal>,
+    n_proposals: u64,
 }
 
 /// Epoch 0 with no committee, the given starting USD prices, WAL/USD rate and capacity.
@@ -161,6 +210,13 @@ public(package) fun create(
         last_sample_ms: 0,
         sync_reported: vector[],
         sync_weight: 0,
+        challenge_seed: vector[],
+        results_submitted: vector[],
+        ended: table::new(ctx),
+        vault_total: 0,
+        active_principal: active_principal::new(0),
+        proposals: table::new(ctx),
+        n_proposals: 0,
     };
     events::emit_prices_updated(0, storage_price, write_price);
     events::emit_epoch_pricing(
@@ -228,16 +284,36 @@ public fun shards_of(s: &SystemInner, node_id: ID): vector<u16> {
     else vector[]
 }
 
-/// FROST held by the protocol: the pots and, in every pool, undistributed rewards and
-/// uncollected commission. (Staked principal is in the `StakedWal` receipts.) A view for
-/// audits and tests that reads every pool: no transaction of the protocol calls it.
+/// FROST held by the protocol: the pots, the ended epochs' vaults and, in every pool,
+/// undistributed rewards and uncollected commission. (Staked principal is in the `StakedWal`
+/// receipts.) A view for audits and tests that reads every pool: no transaction of the
+/// protocol calls it.
 public fun total_held(s: &SystemInner): u64 {
-    let mut sum = s.pots.total_held();
+    let mut sum = s.pots.total_held() + s.vault_total;
     s.node_ids.length().do!(|i| sum = sum + s.pools[s.node_ids[i]].held());
     sum
 }
 
-public(package) fun params_mut(s: &mut SystemInner): &mut Params { &mut s.params }
+/// This epoch's challenge seed (empty until drawn).
+public fun challenge_seed(s: &SystemInner): vector<u8> { s.challenge_seed }
+
+/// Whether `epoch` ended with a committee and is kept for settlement.
+public fun has_ended_epoch(s: &SystemInner, epoch: u32): bool { s.ended.contains(epoch) }
+
+/// The ended `epoch` (settlement state, vault, claims).
+public fun ended_epoch(s: &SystemInner, epoch: u32): &EndedEpoch {
+    assert!(s.ended.contains(epoch), EWrongEpoch);
+    &s.ended[epoch]
+}
+
+/// Number of proposals made so far (ids are 1 to this).
+public fun n_proposals(s: &SystemInner): u64 { s.n_proposals }
+
+/// Proposal `id`.
+public fun proposal(s: &SystemInner, id: u64): &Proposal {
+    assert!(s.proposals.contains(id), EUnknownProposal);
+    &s.proposals[id]
+}
 
 fun pool_mut(s: &mut SystemInner, node_id: ID): &mut StakingPool {
     assert!(s.pools.contains(node_id), EUnknownPool);
@@ -345,6 +421,7 @@ public(package) fun stake(
     let epoch = s.epoch;
     let selected = s.is_next_selected();
     let staked = s.pool_mut(node_id).stake(coin.into_balance(), epoch, selected, ctx);
+    s.active_principal.add(staked.activation_epoch(), staked.value());
     s.refresh_candidate(node_id);
     staked
 }
@@ -353,6 +430,7 @@ public(package) fun request_withdraw_stake(s: &mut SystemInner, staked: &mut Sta
     let epoch = s.epoch;
     let selected = s.is_next_selected();
     s.pool_mut(staked.node_id()).request_withdraw(staked, epoch, selected);
+    s.active_principal.remove(staked.withdraw_epoch(), staked.value());
     s.refresh_candidate(staked.node_id());
 }
 
@@ -364,9 +442,56 @@ public(package) fun withdraw_stake(
     let epoch = s.epoch;
     let selected = s.is_next_selected();
     let node_id = staked.node_id();
+    // A receipt withdrawn without a request never became active (the pool checks it).
+    if (!staked.is_withdrawing()) {
+        s.active_principal.cancel(staked.activation_epoch(), staked.value());
+    };
     let out = s.pool_mut(node_id).withdraw(staked, epoch, selected, ctx);
     s.refresh_candidate(node_id);
     out.into_coin(ctx)
+}
+
+/// Splits `amount` of `staked` into a new receipt (both may vote only from the next epoch).
+public(package) fun split_staked_wal(
+    s: &SystemInner,
+    staked: &mut StakedWal,
+    amount: u64,
+    ctx: &mut TxContext,
+): StakedWal {
+    let new = staked.split(amount, s.epoch, ctx);
+    events::emit_staked_wal_split(
+        s.epoch,
+        staked.node_id(),
+        object::id(staked),
+        staked.value(),
+        object::id(&new),
+        amount,
+    );
+    new
+}
+
+/// Joins `other` into `staked` (the result may vote only from the next epoch).
+public(package) fun join_staked_wal(s: &SystemInner, staked: &mut StakedWal, other: StakedWal) {
+    let absorbed_id = object::id(&other);
+    staked.join(other, s.epoch);
+    events::emit_staked_wal_joined(
+        s.epoch,
+        staked.node_id(),
+        object::id(staked),
+        absorbed_id,
+        staked.value(),
+    );
+}
+
+/// Gives `staked` to `to`.
+public(package) fun transfer_staked_wal(
+    s: &SystemInner,
+    staked: StakedWal,
+    to: address,
+    ctx: &TxContext,
+) {
+    events::emit_staked_wal_transferred(s.epoch, object::id(&staked), ctx.sender(), to);
+    staked.transfer_to(to);
 }
 
 #[test_only]
@@ -404,6 +529,56 @@ public(package) fun add_candidates_for_testing(
         s.refresh_candidate(node_id);
     });
 }
+
+#[test_only]
+/// Builds `count` committee candidates with real BLS keys (secret scalars `first_sk`,
+/// `first_sk + 1`, ...; each public key the previous one plus the generator, so no scalar
+/// multiplication per node) and `base_stake + k * stake_step` FROST activating next epoch,
+/// accounted without receipts or events; returns their operator capabilities. Everything after
+/// the pools exist (the active set, selection, the epoch change, settlement) is production
+/// code. For the scale story, whose 200 registrations one by one would exceed the test
+/// runner's computation budget.
+public(package) fun add_committee_candidates_for_testing(
+    s: &mut SystemInner,
+    first_sk: u64,
+    count: u64,
+    base_stake: u64,
+    stake_step: u64,
+    ctx: &mut TxContext,
+): vector<StorageNodeCap> {
+    let generator = sui::bls12381::g1_generator();
+    let mut point = sui::bls12381::g1_mul(&sui::bls12381::scalar_from_u64(first_sk), &generator);
+    let mut caps = vector[];
+    count.do!(|k| {
+        let key = *point.bytes();
+        point = sui::bls12381::g1_add(&point, &generator);
+        let uid = object::new(ctx);
+        let node_id = uid.to_inner();
+        uid.delete();
+        let votes = staking_pool::new_votes(1_000_000_000, 10_000, 1 << 40, 1_000_000_000);
+        let mut pool = staking_pool::new(
+            node_id,
+            std::string::utf8(b""),
+            std::string::utf8(b""),
+            key,
+            0,
+            ctx.sender(),
+            votes,
+            s.epoch,
+            ctx,
+        );
+        pool.add_pending_stake_for_testing(base_stake + k * stake_step, s.epoch + 1);
+        s.insert_pool(key, pool);
+        s.refresh_candidate(node_id);
+        caps.push_back(node_cap::new(node_id, ctx));
+    });
+    caps
+}
+
+#[test_only]
+/// Bytes of the BCS encoding of the state (the size of its dynamic-field object, bar the
+/// field's own header).
+public fun bcs_size_for_testing(s: &SystemInner): u64 { sui::bcs::to_bytes(s).length() }
 
 /// Adds a registered pool under its BLS key (the key is checked unique by the caller).
 fun insert_pool(s: &mut SystemInner, public_key: vector<u8>, pool: StakingPool) {
@@ -640,13 +815,22 @@ public(package) fun initiate_epoch_change(
     let old_epoch = s.epoch;
     let new_epoch = old_epoch + 1;
 
-    // Close the ending epoch's pot: burn share, the rest to the committee by shards.
+    // Close the ending epoch's pot: into the settlement vault with the committee that served
+    // the epoch; or, with no settlement round, burn share and the rest by shards at once; or,
+    // with no committee, burned.
     let mut pot = s.pots.advance();
     let total = pot.value();
     let n = s.committee.n_shards() as u64;
     let mut distributed = 0;
     let mut rewards = vector[];
-    if (n > 0) {
+    if (n > 0 && s.params.settlement_fallback_epochs() > 0) {
+        let mut rates = vector[];
+        s.committee.n_members().do!(|i| {
+            rates.push_back(s.pools[s.committee.node_id_at(i)].commission_rate())
+        });
+        s.vault_total = s.vault_total + total;
+        s.ended.add(old_epoch, settlement::new(old_epoch, s.committee, rates, pot.withdraw_all()));
+    } else if (n > 0) {
         let burn = ((total as u128) * (s.params.burn_bps() as u128) / (BPS as u128)) as u64;
         let to_nodes = total - burn;
         s.committee.n_members().do!(|i| {
@@ -669,7 +853,7 @@ public(package) fun initiate_epoch_change(
     });
     ids.do!(|id| {
         let idx = s.committee.find(&id);
-        let reward = if (idx.is_some()) {
+        let reward = if (idx.is_some() && !rewards.is_empty()) {
             let r = &mut rewards[idx.destroy_some()];
             r.withdraw_all()
         } else balance::zero();
@@ -699,6 +883,8 @@ public(package) fun initiate_epoch_change(
     s.epoch_start_ms = now;
     s.sync_reported = vector[];
     s.sync_weight = 0;
+    s.challenge_seed = vector[];
+    s.results_submitted = vector[];
     events::emit_prices_updated(new_epoch, s.storage_price, s.write_price);
     events::emit_epoch_pricing(
         new_epoch,
@@ -869,4 +1055,299 @@ public(package) fun invalidate_blob_id(
     let blob_id = messages::invalid_blob_id(messages::new_certified_message(message, s.epoch));
     events::emit_invalid_blob_id(s.epoch, blob_id);
     blob_id
+}
+
+/// Splits `storage` at `split_epoch` (the new resource covers the later epochs).
+public(package) fun split_storage_by_epoch(
+    storage: &mut Storage,
+    split_epoch: u32,
+    ctx: &mut TxContext,
+): Storage {
+    let new = storage.split_by_epoch(split_epoch, ctx);
+    emit_storage_split(storage, &new);
+    new
+}
+
+/// Splits `storage` by size: it keeps `split_size` bytes, the new resource the rest.
+public(package) fun split_storage_by_size(
+    storage: &mut Storage,
+    split_size: u64,
+    ctx: &mut TxContext,
+): Storage {
+    let new = storage.split_by_size(split_size, ctx);
+    emit_storage_split(storage, &new);
+    new
+}
+
+fun emit_storage_split(storage: &Storage, new: &Storage) {
+    events::emit_storage_split(
+        object::id(storage),
+        storage.start_epoch(),
+        storage.end_epoch(),
+        storage.size(),
+        object::id(new),
+        new.start_epoch(),
+        new.end_epoch(),
+        new.size(),
+    );
+}
+
+/// Fuses `other` into `storage`.
+public(package) fun fuse_storage(storage: &mut Storage, other: Storage) {
+    let absorbed_id = object::id(&other);
+    storage.fuse(other);
+    events::emit_storage_fused(
+        object::id(storage),
+        absorbed_id,
+        storage.start_epoch(),
+        storage.end_epoch(),
+        storage.size(),
+    );
+}
+
+// === Challenges ===
+
+/// Records this epoch's challenge seed (`seed`: 32 bytes the caller drew from `sui::random`).
+public(package) fun set_challenge_seed(s: &mut SystemInner, seed: vector<u8>) {
+    assert!(!s.committee.is_empty(), ENotCommitteeMember);
+    assert!(s.challenge_seed.is_empty(), ESeedAlreadyDrawn);
+    s.challenge_seed = seed;
+    events::emit_challenge_seed_drawn(
+        s.epoch,
+        seed,
+        s.params.challenges_per_shard(),
+        s.params.challenge_window_ms(),
+    );
+}
+
+/// A committee member's challenge results for `epoch`: one pass rate (bps) per member, in
+/// committee order.
+public(package) fun submit_challenge_results(
+    s: &mut SystemInner,
+    cap: &StorageNodeCap,
+    epoch: u32,
+    results: vector<u16>,
+) {
+    let node_id = cap.node_id();
+    assert!(s.committee.find(&node_id).is_some(), ENotCommitteeMember);
+    assert!(epoch == s.epoch, EWrongEpoch);
+    assert!(!s.challenge_seed.is_empty(), ENoChallengeSeed);
+    assert!(!s.results_submitted.contains(&node_id), EAlreadySubmitted);
+    assert!(results.length() == s.committee.n_members(), EWrongLength);
+    assert!(results.all!(|r| (*r as u64) <= BPS), EInvalidBps);
+    s.results_submitted.push_back(node_id);
+    events::emit_challenge_results_submitted(epoch, node_id, results);
+}
+
+// === Settlement and claims ===
+
+/// Settles ended `epoch` with a 2/3 quorum certificate of its committee over the header
+/// digest: burns `burned`, keeps `paid` for the claims.
+public(package) fun settle_epoch(
+    s: &mut SystemInner,
+    treasury: &mut ProtectedTreasury,
+    epoch: u32,
+    n_entries: u32,
+    pot: u64,
+    burned: u64,
+    paid: u64,
+    entries_root: vector<u8>,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    ctx: &mut TxContext,
+) {
+    assert!(s.ended.contains(epoch), EWrongEpoch);
+    let e = &mut s.ended[epoch];
+    assert!(!e.is_settled(), EAlreadySettled);
+    let digest = settlement::header_digest(epoch, n_entries, pot, burned, paid, &entries_root);
+    let message = messages::settlement_bytes(epoch, &digest);
+    let weight = e.committee().verify_quorum(&signature, &signers_bitmap, &message);
+    let burn = e.settle(n_entries, pot, burned, paid, entries_root);
+    let root = e.entries_root();
+    s.vault_total = s.vault_total - burn.value();
+    wal::burn(treasury, coin::from_balance(burn, ctx));
+    events::emit_epoch_settled(epoch, n_entries, pot, burned, paid, root, weight);
+}
+
+/// Pays `node_id`'s entry of settled `epoch`, proven by `proof_index` and `proof_siblings`
+/// against the certified root, to its pool. Anyone may call it.
+public(package) fun claim_rewards(
+    s: &mut SystemInner,
+    epoch: u32,
+    node_id: ID,
+    shards: u16,
+    performance_bps: u16,
+    staker_reward: u64,
+    commission: u64,
+    proof_index: u32,
+    proof_siblings: vector<vector<u8>>,
+    ctx: &TxContext,
+) {
+    assert!(s.ended.contains(epoch), ENotSettled);
+    let e = &mut s.ended[epoch];
+    e.assert_entry(
+        node_id,
+        shards,
+        performance_bps,
+        staker_reward,
+        commission,
+        proof_index,
+        &proof_siblings,
+    );
+    assert!(!e.is_claimed(&node_id), EAlreadyClaimed);
+    assert!(s.pools.contains(node_id), EUnknownPool);
+    let total = (staker_reward as u128) + (commission as u128);
+    assert!(total <= 0xFFFF_FFFF_FFFF_FFFF, ESettlementMismatch);
+    let mut paid = e.take_claim(node_id, total as u64);
+    s.vault_total = s.vault_total - (total as u64);
+    let commission = paid.split(commission);
+    s.credit_pool(epoch, node_id, shards, performance_bps, paid, commission, ctx.sender());
+}
+
+/// The fallback: from `settlement_fallback_epochs` after `epoch` ended, if it was not settled,
+/// pays its pot by shards (burn share burned) to its committee's pools. Anyone may call it.
+public(package) fun settle_fallback(
+    s: &mut SystemInner,
+    treasury: &mut ProtectedTreasury,
+    epoch: u32,
+    ctx: &mut TxContext,
+) {
+    assert!(s.ended.contains(epoch), EWrongEpoch);
+    assert!(!s.ended[epoch].is_settled(), EAlreadySettled);
+    assert!(
+        (s.epoch as u64) >= (epoch as u64) + 1 + (s.params.settlement_fallback_epochs() as u64),
+        EFallbackTooEarly,
+    );
+    let burn_bps = s.params.burn_bps();
+    let e = &mut s.ended[epoch];
+    let pot = e.pot();
+    let committee = *e.committee();
+    let (burn, mut stakers, mut commissions) = e.settle_by_shards(burn_bps);
+    let burned = burn.value();
+    s.vault_total = s.vault_total - pot;
+    wal::burn(treasury, coin::from_balance(burn, ctx));
+    events::emit_epoch_settled_by_fallback(epoch, pot, burned, pot - burned);
+    stakers.reverse();
+    commissions.reverse();
+    committee.n_members().do!(|i| {
+        let staker = stakers.pop_back();
+        let commission = commissions.pop_back();
+        let node_id = committee.node_id_at(i);
+        let shards = committee.weight_at(i);
+        s.credit_pool(epoch, node_id, shards, 10_000, staker, commission, ctx.sender());
+    });
+    stakers.destroy_empty();
+    commissions.destroy_empty();
+}
+
+/// Credits a pool's settled rewards of `epoch` and emits `RewardsClaimed`.
+fun credit_pool(
+    s: &mut SystemInner,
+    epoch: u32,
+    node_id: ID,
+    shards: u16,
+    performance_bps: u16,
+    staker_reward: Balance<WAL>,
+    commission: Balance<WAL>,
+    claimer: address,
+) {
+    let now = s.epoch;
+    let (to_stakers, to_commission) = s.pools[node_id].credit(staker_reward, commission, now);
+    events::emit_rewards_claimed(
+        epoch,
+        node_id,
+        shards,
+        performance_bps,
+        to_stakers,
+        to_commission,
+        claimer,
+    );
+}
+
+// === Governance ===
+
+/// Proposes `parameter` = `values` with `staked` (which must be able to vote now); returns the
+/// proposal's id.
+public(package) fun propose(
+    s: &mut SystemInner,
+    staked: &StakedWal,
+    parameter: String,
+    values: vector<u64>,
+    ctx: &mut TxContext,
+): u64 {
+    let mut trial = s.params;
+    trial.apply_change(&parameter, &values);
+    let epoch = s.epoch;
+    assert!(staked.can_vote_at(epoch), ENotEligible);
+    let eligible = s.active_principal.at(epoch);
+    let voting_epochs = s.params.gov_voting_epochs();
+    let p = governance::new(parameter, values, epoch, voting_epochs, eligible, ctx);
+    s.n_proposals = s.n_proposals + 1;
+    let id = s.n_proposals;
+    events::emit_proposal_created(
+        epoch,
+        id,
+        ctx.sender(),
+        object::id(staked),
+        parameter,
+        values,
+        p.voting_end(),
+        eligible,
+    );
+    s.proposals.add(id, p);
+    id
+}
+
+/// Votes on proposal `id` with `staked`.
+public(package) fun vote(
+    s: &mut SystemInner,
+    id: u64,
+    staked: &StakedWal,
+    support: bool,
+    ctx: &TxContext,
+) {
+    assert!(s.proposals.contains(id), EUnknownProposal);
+    let epoch = s.epoch;
+    let weight = s.proposals[id].vote(staked, support, epoch);
+    events::emit_vote_cast(epoch, id, object::id(staked), ctx.sender(), support, weight);
+}
+
+/// Ends the voting of proposal `id`.
+public(package) fun finalize_proposal(s: &mut SystemInner, id: u64) {
+    assert!(s.proposals.contains(id), EUnknownProposal);
+    let epoch = s.epoch;
+    let (quorum, threshold) = (s.params.gov_quorum_bps(), s.params.gov_threshold_bps());
+    s.proposals[id].finalize(epoch, quorum, threshold);
+    s.emit_finalized(id);
+}
+
+/// Executes passed proposal `id`: its change takes effect now (bounds checked again).
+public(package) fun execute_proposal(s: &mut SystemInner, id: u64) {
+    assert!(s.proposals.contains(id), EUnknownProposal);
+    let epoch = s.epoch;
+    let (quorum, threshold) = (s.params.gov_quorum_bps(), s.params.gov_threshold_bps());
+    let timelock = s.params.gov_timelock_epochs();
+    let finalized_now = s.proposals[id].execute(epoch, quorum, threshold, timelock);
+    if (finalized_now) s.emit_finalized(id);
+    let p = &s.proposals[id];
+    let (parameter, values) = (*p.parameter(), *p.values());
+    s.params.apply_change(&parameter, &values);
+    // A shorter rate window drops its oldest samples now.
+    while (s.rate_samples.length() > s.params.rate_window_samples()) {
+        s.rate_samples.remove(0);
+    };
+    events::emit_proposal_executed(epoch, id);
+}
+
+fun emit_finalized(s: &SystemInner, id: u64) {
+    let p = &s.proposals[id];
+    events::emit_proposal_finalized(
+        s.epoch,
+        id,
+        p.passed(),
+        p.votes_for(),
+        p.votes_against(),
+        p.eligible_stake(),
+        p.voting_end() + s.params.gov_timelock_epochs(),
+    );
 }

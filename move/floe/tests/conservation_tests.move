@@ -117,7 +117,7 @@ fun wal_is_conserved_across_epochs() {
     ts::return_shared(treasury);
     assert!(sum_coins(&paid_out) > 0);
 
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     paid_out.destroy!(|c| transfer::public_transfer(c, tu::admin()));
     storages.destroy!(|st| st.destroy());
     tu::destroy_caps(caps);

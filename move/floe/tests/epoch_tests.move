@@ -79,7 +79,7 @@ fun dhondt_and_minimal_movement() {
     assert!(shards(&mut s, &caps, 1) == vector[6, 7]);
     assert!(shards(&mut s, &caps, 2) == vector[9, 4, 5, 8]);
 
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
@@ -97,7 +97,7 @@ fun nodes_without_stake_take_no_shards() {
     assert!(system.committee().n_members() == 1);
     assert!(system.shards_of(caps[5].node_id()) == vector[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     ts::return_shared(system);
-    transfer::public_transfer(staked, tu::admin());
+    staked.transfer_to(tu::admin());
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
@@ -105,7 +105,8 @@ fun nodes_without_stake_take_no_shards() {
 #[test]
 /// With an active set of 2, the node with the least stake gets no shards.
 fun active_set_cap() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 3_600_000, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 2, 10, 3_600_000, 10)
+        .with_settlement_fallback(0);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = vector[
@@ -124,7 +125,7 @@ fun active_set_cap() {
     assert!(system.shards_of(caps[0].node_id()) == vector[0, 1, 2, 3, 4]);
     assert!(system.shards_of(caps[2].node_id()) == vector[5, 6, 7, 8, 9]);
     ts::return_shared(system);
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
@@ -150,7 +151,7 @@ fun sync_completes_at_quorum() {
     let system = s.take_shared<System>();
     assert!(!system.is_syncing() && system.epoch() == 1);
     ts::return_shared(system);
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }

@@ -95,7 +95,7 @@ fun many_candidates_cannot_halt_the_epoch_change() {
         s.next_tx(tu::admin());
         let mut system = s.take_shared<System>();
         let coin = supply.split(1_000 * frost_per_wal!(), s.ctx());
-        transfer::public_transfer(system.stake_with_pool(coin, cap.node_id(), s.ctx()), tu::admin());
+        system.stake_with_pool(coin, cap.node_id(), s.ctx()).transfer_to(tu::admin());
         ts::return_shared(system);
     });
     // One more node registered and staked for real, whose pool will lag behind.
@@ -219,7 +219,7 @@ fun saturated_prices_do_not_abort_shared_paths() {
     let system = s.take_shared<System>();
     assert!(system.epoch() == 2 && system.storage_price() == 0xFFFF_FFFF_FFFF_FFFF);
     ts::return_shared(system);
-    transfer::public_transfer(staked, tu::admin());
+    staked.transfer_to(tu::admin());
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }

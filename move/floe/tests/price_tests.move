@@ -43,7 +43,7 @@ fun finish(
     caps: vector<StorageNodeCap>,
     stakes: vector<StakedWal>,
 ) {
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
@@ -78,7 +78,8 @@ fun walrus_price_vector_through_selection() {
 /// 2000 nano-USD moves the storage price 1050, 1102, 1157 over three epochs, and a write price
 /// vote falling from 10_000 to 5_000 moves it 9_500, 9_025, 8_574.
 fun price_step_guard() {
-    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 3_600_000, 10);
+    let p = params::new(10, tu::epoch_ms(), 10, 500, 1000, frost_per_wal!(), 5000, 10, 10, 3_600_000, 10)
+        .with_settlement_fallback(0);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = vector[tu::register(&mut s, 0, 0, 2000, 5000, 1_000_000_000_000)];
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[10]);
@@ -104,7 +105,8 @@ fun price_step_guard() {
 /// slides to 0.65 (storage 1_000 nano-USD = ceil(10^12 / 650_000_000) = 1_539 FROST). The
 /// next epoch keeps the window's rate.
 fun frost_price_from_committee_rate() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3)
+        .with_settlement_fallback(0);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 3);
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[100, 100, 100]);
@@ -151,7 +153,8 @@ fun frost_price_from_committee_rate() {
 /// lower median would have sampled 1 nano-USD). The window's mean is 1.00 and FROST prices
 /// stay at 1_000 / 10_000.
 fun half_the_shards_cannot_move_the_rate() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3)
+        .with_settlement_fallback(0);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 4);
     let stakes = stake_all(&mut s, &mut supply, &caps, vector[100, 100, 100, 100]);
@@ -178,7 +181,8 @@ fun half_the_shards_cannot_move_the_rate() {
 
 #[test, expected_failure(abort_code = floe::system_inner::ETooEarly)]
 fun second_sample_within_interval_rejected() {
-    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3);
+    let p = params::new(10, tu::epoch_ms(), 10, 0, 1000, frost_per_wal!(), 5000, 10, 10, HOUR, 3)
+        .with_settlement_fallback(0);
     let (mut s, mut clock, mut supply) = tu::begin(p);
     let caps = tu::register_nodes(&mut s, 1);
     let _stakes = stake_all(&mut s, &mut supply, &caps, vector[1]);

@@ -167,7 +167,7 @@ fun commission_takes_effect_two_epochs_later() {
 
     transfer::public_transfer(commission, tu::operator(0));
     transfer::public_transfer(nothing, B);
-    transfer::public_transfer(staked, A);
+    staked.transfer_to(A);
     storages.destroy!(|st| st.destroy());
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
@@ -213,10 +213,13 @@ fun receipts_and_votes() {
     let caps = tu::register_nodes(&mut s, 1);
     let node = caps[0].node_id();
     let mut staked = stake(&mut s, A, &mut supply, 3 * frost_per_wal!(), node);
-    let part = staked.split(frost_per_wal!(), s.ctx());
+    s.next_tx(A);
+    let mut system = s.take_shared<System>();
+    let part = system.split_staked_wal(&mut staked, frost_per_wal!(), s.ctx());
     assert!(part.value() == frost_per_wal!() && staked.value() == 2 * frost_per_wal!());
-    staked.join(part);
+    system.join_staked_wal(&mut staked, part);
     assert!(staked.value() == 3 * frost_per_wal!());
+    ts::return_shared(system);
     s.next_tx(tu::operator(0));
     let mut system = s.take_shared<System>();
     system.vote_prices(&caps[0], 7, 8);
@@ -227,7 +230,7 @@ fun receipts_and_votes() {
     assert!(pool.capacity_vote() == 9 && pool.wal_usd_rate_report() == 400_000_000);
     assert!(system.n_nodes() == 1 && system.node_id_at(0) == node);
     ts::return_shared(system);
-    transfer::public_transfer(staked, A);
+    staked.transfer_to(A);
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }

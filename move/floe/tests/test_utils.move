@@ -27,9 +27,18 @@ public fun operator(i: u64): address { sui::address::from_u256(0x1000 + (i as u2
 
 public fun epoch_ms(): u64 { EPOCH_MS }
 
-/// Parameters of the stories: `n_shards` shards, guard off, 10% burn, 1 WAL minimum,
-/// commission cap 50%, 10 epochs ahead.
+/// Parameters of the core stories: `n_shards` shards, guard off, 10% burn, 1 WAL minimum,
+/// commission cap 50%, 10 epochs ahead, and no settlement round
+/// (`settlement_fallback_epochs = 0`): these stories check the base-weight rule, which the
+/// epoch change then pays at once; since the settlement by performance landed that rule is
+/// the fallback (`settled_params` and `settlement_tests` cover the default).
 public fun params(n_shards: u16): Params {
+    settled_params(n_shards).with_settlement_fallback(0)
+}
+
+/// `params` with the default settlement round: pots wait for a certified settlement, with the
+/// fallback two epochs after an epoch ends.
+public fun settled_params(n_shards: u16): Params {
     params::new(n_shards, EPOCH_MS, 10, 0, 1000, frost_per_wal!(), 5000, 10, n_shards, 3_600_000, 10)
 }
 
