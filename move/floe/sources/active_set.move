@@ -9,6 +9,8 @@
 /// member). Members keep the order in which they joined, which breaks ties in the selection.
 module floe::active_set;
 
+use floe::sort;
+
 /// Candidates and their recorded stakes (FROST for the next epoch), in joining order.
 public struct ActiveSet has copy, drop, store {
     ids: vector<ID>,
@@ -60,6 +62,64 @@ public(package) fun update(
     set.stakes.push_back(stake);
 }
 
+/// `update` for every `(ids[k], stakes[k])` in order, with the same result, but finding
+/// members by bisection instead of a scan each: for the epoch change and the selection, which
+/// refresh up to a few hundred pools at once.
+public(package) fun update_all(
+    set: &mut ActiveSet,
+    ids: &vector<ID>,
+    stakes: &vector<u64>,
+    min_stake: u64,
+    max_size: u64,
+) {
+    let keys = set.ids.map_ref!(|id| sort::id_key(id));
+    let order = sort::order_asc_u256(&keys);
+    // Entries leave by being marked and are dropped at the end, so positions stay valid.
+    let mut live = set.ids.map_ref!(|_| true);
+    let mut n_live = set.ids.length();
+    ids.length().do!(|k| {
+        let (id, stake) = (ids[k], stakes[k]);
+        let pos = sort::find_u256(&keys, &order, sort::id_key(&id));
+        if (pos.is_some() && live[*pos.borrow()]) {
+            let i = pos.destroy_some();
+            if (stake < min_stake) {
+                let l = &mut live[i];
+                *l = false;
+                n_live = n_live - 1;
+            } else {
+                let recorded = &mut set.stakes[i];
+                *recorded = stake;
+            };
+        } else if (stake >= min_stake && max_size > 0) {
+            // A newcomer (rare here): joins, or displaces the smallest live member.
+            let mut joins = true;
+            if (n_live >= max_size) {
+                let smallest = smallest_live(&set.stakes, &live);
+                if (stake <= set.stakes[smallest]) joins = false
+                else {
+                    let l = &mut live[smallest];
+                    *l = false;
+                    n_live = n_live - 1;
+                };
+            };
+            if (joins) {
+                set.ids.push_back(id);
+                set.stakes.push_back(stake);
+                live.push_back(true);
+                n_live = n_live + 1;
+            };
+        };
+    });
+    let mut i = set.ids.length();
+    while (i > 0) {
+        i = i - 1;
+        if (!live[i]) {
+            set.ids.remove(i);
+            set.stakes.remove(i);
+        };
+    };
+}
+
 /// Drops the smallest stakes until at most `max_size` candidates remain (after the cap was
 /// lowered).
 public(package) fun truncate(set: &mut ActiveSet, max_size: u64) {
@@ -68,6 +128,15 @@ public(package) fun truncate(set: &mut ActiveSet, max_size: u64) {
         set.ids.remove(smallest);
         set.stakes.remove(smallest);
     }
+}
+
+/// Index of the smallest stake among the `live` entries (the latest among equals); there is one.
+fun smallest_live(stakes: &vector<u64>, live: &vector<bool>): u64 {
+    let mut best = stakes.length();
+    stakes.length().do!(|i| if (live[i] && (best == stakes.length() || stakes[i] <= stakes[best])) {
+        best = i
+    });
+    best
 }
 
 /// Index of the smallest recorded stake (the latest joined among equals). The set is not empty.
@@ -99,4 +168,21 @@ fun bounded_with_displacement() {
     set.update(id(5), 7, 5, 2);
     set.truncate(1);
     assert!(set.ids() == vector[id(3)] && set.length() == 1 && set.contains(&id(3)));
+}
+
+#[test]
+/// `update_all` gives what `update` one by one gives, joins and displacements included.
+fun update_all_matches_updates() {
+    let mut a = empty();
+    let mut b = empty();
+    vector[1, 2, 3].do!(|n| {
+        a.update(id(n), 10 * n, 5, 3);
+        b.update(id(n), 10 * n, 5, 3);
+    });
+    let ids = vector[id(2), id(4), id(1), id(5), id(3), id(6)];
+    let stakes = vector[4, 25, 12, 8, 33, 40];
+    ids.length().do!(|k| a.update(ids[k], stakes[k], 5, 3));
+    b.update_all(&ids, &stakes, 5, 3);
+    assert!(a.ids() == b.ids() && a.stakes() == b.stakes());
+    assert!(b.ids() == vector[id(3), id(4), id(6)]);
 }

@@ -2,6 +2,8 @@
 /// that moves as few shards as possible.
 module floe::apportionment;
 
+use floe::sort;
+
 /// There is no stake to apportion shards with.
 const ENoStake: u64 = 22;
 /// Vectors of different lengths.
@@ -43,28 +45,39 @@ public fun dhondt(stakes: &vector<u64>, n_shards: u16, max_per_node: u16): vecto
         seats.push_back(q as u16);
         assigned = assigned + q;
     });
+    // Then one seat at a time to the highest quotient `stake / (seats + 1)` (ties to the
+    // lower index) among the nodes below the cap, kept in a heap; if every node is capped, to
+    // the highest quotient of all.
+    let mut heap = vector[];
+    n.do!(|i| if (stakes[i] > 0 && seats[i] < max_per_node) {
+        sort::heap_push!(&mut heap, i, |a, b| higher(stakes, &seats, a, b));
+    });
     while (assigned < (n_shards as u64)) {
-        let mut best = n;
-        let mut capped_best = n;
-        let mut i = 0;
-        while (i < n) {
-            if (stakes[i] > 0) {
-                if (seats[i] < max_per_node && (best == n || beats(stakes, &seats, i, best))) {
-                    best = i;
-                };
-                if (capped_best == n || beats(stakes, &seats, i, capped_best)) capped_best = i;
-            };
-            i = i + 1;
+        let winner = if (!heap.is_empty()) {
+            sort::heap_pop!(&mut heap, |a, b| higher(stakes, &seats, a, b))
+        } else {
+            let mut best = n;
+            n.do!(|i| if (stakes[i] > 0 && (best == n || beats(stakes, &seats, i, best))) {
+                best = i
+            });
+            best
         };
-        let winner = if (best < n) best else capped_best;
         let w = &mut seats[winner];
         *w = *w + 1;
         assigned = assigned + 1;
+        if (seats[winner] < max_per_node) {
+            sort::heap_push!(&mut heap, winner, |a, b| higher(stakes, &seats, a, b));
+        };
     };
     seats
 }
 
-/// `stake[i] / (seats[i] + 1) > stake[j] / (seats[j] + 1)`.
+/// Whether node `i` takes the next seat before node `j`: a higher quotient, or an equal one and
+/// a lower index.
+fun higher(stakes: &vector<u64>, seats: &vector<u16>, i: u64, j: u64): bool {
+    beats(stakes, seats, i, j) || (!beats(stakes, seats, j, i) && i < j)
+}
+
 fun beats(stakes: &vector<u64>, seats: &vector<u16>, i: u64, j: u64): bool {
     (stakes[i] as u128) * ((seats[j] as u128) + 1) > (stakes[j] as u128) * ((seats[i] as u128) + 1)
 }
@@ -83,11 +96,14 @@ public fun transition(
     assert!(old_nodes.length() == old_shards.length(), EWrongLength);
     assert!(new_nodes.length() == new_counts.length(), EWrongLength);
     let mut owned = vector::tabulate!(n_shards as u64, |_| false);
+    // The old members sorted by id, searched by bisection (not a scan per new member).
+    let old_keys = old_nodes.map_ref!(|id| sort::id_key(id));
+    let old_order = sort::order_asc_u256(&old_keys);
     let mut result = vector[];
     let mut j = 0;
     while (j < new_nodes.length()) {
         let mut kept = vector[];
-        let idx = old_nodes.find_index!(|id| id == &new_nodes[j]);
+        let idx = sort::find_u256(&old_keys, &old_order, sort::id_key(&new_nodes[j]));
         if (idx.is_some()) {
             let old = &old_shards[idx.destroy_some()];
             let keep = if (old.length() < (new_counts[j] as u64)) old.length()
@@ -165,4 +181,33 @@ fun no_stake_rejected() {
 #[test, expected_failure(abort_code = EWrongLength)]
 fun mismatched_transition_rejected() {
     transition(&vector[], &vector[], &vector[object::id_from_address(@0xA)], &vector[], 5);
+}
+
+#[test]
+/// The heap selection gives the seats of the plain rule (one scan per seat), node by node.
+fun dhondt_matches_the_plain_rule() {
+    let stakes = vector::tabulate!(24, |i| 1_000 + (i * 7919) % 97);
+    let mut cases = vector[vector[200u64, 9], vector[100, 100], vector[150, 150], vector[7, 2]];
+    while (!cases.is_empty()) {
+        let c = cases.pop_back();
+        let (n_shards, cap) = (c[0] as u16, c[1] as u16);
+        let fast = dhondt(&stakes, n_shards, cap);
+        // The plain rule.
+        let n = stakes.length();
+        let mut seats = vector::tabulate!(n, |_| 0u16);
+        let mut k = 0;
+        while (k < (n_shards as u64)) {
+            let mut best = n;
+            let mut capped_best = n;
+            n.do!(|i| {
+                if (seats[i] < cap && (best == n || beats(&stakes, &seats, i, best))) best = i;
+                if (capped_best == n || beats(&stakes, &seats, i, capped_best)) capped_best = i;
+            });
+            let w = if (best < n) best else capped_best;
+            let s = &mut seats[w];
+            *s = *s + 1;
+            k = k + 1;
+        };
+        assert!(fast == seats);
+    };
 }

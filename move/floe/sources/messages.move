@@ -201,3 +201,16 @@ fun trailing_bytes_rejected() {
 fun short_key_rejected() {
     proof_of_possession_bytes(0, @0x1, &vector[1, 2, 3]);
 }
+
+#[test]
+fun settlement_layout() {
+    let digest = vector::tabulate!(32, |i| (i as u8));
+    let bytes = settlement_bytes(0x01020304, &digest);
+    assert!(bytes.length() == 7 + 32 && bytes[0] == SETTLEMENT_MSG_TYPE && bytes[2] == APP_ID);
+    assert!(bytes[3] == 4 && bytes[6] == 1 && bytes[7] == 0 && bytes[38] == 31);
+}
+
+#[test, expected_failure(abort_code = EInvalidMessage)]
+fun short_settlement_digest_rejected() {
+    settlement_bytes(1, &vector[1, 2, 3]);
+}

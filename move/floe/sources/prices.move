@@ -17,6 +17,8 @@
 /// These are the rules of `economics::price` and `economics::wal_rate`, with the same numbers.
 module floe::prices;
 
+use floe::sort;
+
 /// Number of shards is zero.
 const EInvalidShardCount: u64 = 1;
 /// An intermediate or final amount does not fit in a u64.
@@ -53,28 +55,10 @@ fun check_votes(values: &vector<u64>, weights: &vector<u64>, n_shards: u64) {
     assert!(is_quorum(total as u64, n_shards), EBelowQuorum);
 }
 
-/// Indices of `values` sorted by value, highest first (stable).
-fun order_desc(values: &vector<u64>): vector<u64> {
-    let n = values.length();
-    let mut order = vector[];
-    let mut i = 0;
-    while (i < n) {
-        // Insertion sort: after equal values, before smaller ones.
-        let mut j = order.length();
-        order.push_back(i);
-        while (j > 0 && values[order[j - 1]] < values[i]) {
-            order.swap(j - 1, j);
-            j = j - 1;
-        };
-        i = i + 1;
-    };
-    order
-}
-
 /// The smallest value such that a 2/3 quorum voted at or below it (storage and write price).
 public fun quorum_below(values: vector<u64>, weights: vector<u64>, n_shards: u64): u64 {
     check_votes(&values, &weights, n_shards);
-    let order = order_desc(&values);
+    let order = sort::order_desc(&values);
     let mut remaining = n_shards;
     let mut k = 0;
     while (k < order.length()) {
@@ -89,7 +73,7 @@ public fun quorum_below(values: vector<u64>, weights: vector<u64>, n_shards: u64
 /// The largest value such that a 2/3 quorum voted at or above it (capacity).
 public fun quorum_above(values: vector<u64>, weights: vector<u64>, n_shards: u64): u64 {
     check_votes(&values, &weights, n_shards);
-    let order = order_desc(&values);
+    let order = sort::order_desc(&values);
     let mut sum = 0;
     let mut k = 0;
     while (k < order.length()) {

@@ -201,13 +201,19 @@ public(package) fun settle(
 }
 
 /// Pays `pool_id`'s entry (verified by the caller against the root): checks it was not paid
-/// and that the vault holds `total`.
-public(package) fun take_claim(e: &mut EndedEpoch, pool_id: ID, total: u64): Balance<WAL> {
+/// and that the vault holds its total; returns the stakers' part and the commission.
+public(package) fun take_claim(
+    e: &mut EndedEpoch,
+    pool_id: ID,
+    staker_reward: u64,
+    commission: u64,
+): (Balance<WAL>, Balance<WAL>) {
     assert!(e.settled, ENotSettled);
     assert!(!e.claimed.contains(&pool_id), EAlreadyClaimed);
-    assert!(total <= e.vault.value(), ESettlementMismatch);
+    let total = (staker_reward as u128) + (commission as u128);
+    assert!(total <= (e.vault.value() as u128), ESettlementMismatch);
     e.claimed.push_back(pool_id);
-    e.vault.split(total)
+    (e.vault.split(staker_reward), e.vault.split(commission))
 }
 
 /// Checks that an entry is in the certified settlement.
@@ -276,4 +282,78 @@ fun two_leaf_proof() {
     assert!(!verify_proof(&root, 2, a, 2, &vector[b]));
     assert!(!verify_proof(&root, 3, a, 0, &vector[b]));
     assert!(!verify_proof(&root, 2, a, 0, &vector[b, b]));
+}
+
+#[test_only]
+fun ended_for_testing(pot: u64): EndedEpoch {
+    let committee = floe::bls_committee::new(3, vector[]);
+    new(3, committee, vector[], sui::balance::create_for_testing(pot))
+}
+
+#[test_only]
+fun destroy_for_testing(e: EndedEpoch) {
+    let EndedEpoch { vault, .. } = e;
+    vault.destroy_for_testing();
+}
+
+#[test]
+fun settle_then_claim() {
+    let mut e = ended_for_testing(100);
+    let burn = e.settle(2, 100, 10, 90, vector::tabulate!(32, |_| 1u8));
+    assert!(burn.value() == 10 && e.remaining() == 90 && e.is_settled());
+    let id = object::id_from_address(@0x1);
+    let (staker, commission) = e.take_claim(id, 80, 5);
+    assert!(staker.value() == 80 && commission.value() == 5 && e.remaining() == 5);
+    assert!(e.is_claimed(&id));
+    burn.destroy_for_testing();
+    staker.destroy_for_testing();
+    commission.destroy_for_testing();
+    e.destroy_for_testing();
+}
+
+#[test, expected_failure(abort_code = EAlreadySettled)]
+fun settle_twice_rejected() {
+    let mut e = ended_for_testing(100);
+    let a = e.settle(2, 100, 10, 90, vector::tabulate!(32, |_| 1u8));
+    let b = e.settle(2, 100, 10, 90, vector::tabulate!(32, |_| 1u8));
+    a.destroy_for_testing();
+    b.destroy_for_testing();
+    e.destroy_for_testing();
+}
+
+#[test, expected_failure(abort_code = ENotSettled)]
+fun claim_before_settlement_rejected() {
+    let mut e = ended_for_testing(100);
+    let (a, b) = e.take_claim(object::id_from_address(@0x1), 1, 0);
+    a.destroy_for_testing();
+    b.destroy_for_testing();
+    e.destroy_for_testing();
+}
+
+#[test, expected_failure(abort_code = EAlreadyClaimed)]
+fun claim_twice_rejected() {
+    let mut e = ended_for_testing(100);
+    let burn = e.settle(2, 100, 0, 100, vector::tabulate!(32, |_| 1u8));
+    let id = object::id_from_address(@0x1);
+    let (a, b) = e.take_claim(id, 1, 0);
+    let (c, d) = e.take_claim(id, 1, 0);
+    vector[burn, a, b, c, d].destroy!(|x| x.destroy_for_testing());
+    e.destroy_for_testing();
+}
+
+#[test, expected_failure(abort_code = ESettlementMismatch)]
+fun claim_beyond_the_vault_rejected() {
+    let mut e = ended_for_testing(100);
+    let burn = e.settle(2, 100, 10, 90, vector::tabulate!(32, |_| 1u8));
+    let (a, b) = e.take_claim(object::id_from_address(@0x1), 0xFFFF_FFFF_FFFF_FFFF, 1);
+    vector[burn, a, b].destroy!(|x| x.destroy_for_testing());
+    e.destroy_for_testing();
+}
+
+#[test, expected_failure(abort_code = ESettlementMismatch)]
+fun malformed_root_rejected() {
+    let mut e = ended_for_testing(100);
+    let burn = e.settle(2, 100, 10, 90, vector[1, 2, 3]);
+    burn.destroy_for_testing();
+    e.destroy_for_testing();
 }

@@ -444,11 +444,11 @@ public(package) fun credit(
     if (p.num_shares == 0) {
         commission.join(staker_reward.withdraw_all());
     };
-    let credited = (staker_reward.value(), commission.value());
-    p.wal_balance = p.wal_balance + staker_reward.value();
+    let (to_stakers, to_commission) = (staker_reward.value(), commission.value());
+    p.wal_balance = p.wal_balance + to_stakers;
     p.rewards.join(staker_reward);
     p.commission.join(commission);
-    credited
+    (to_stakers, to_commission)
 }
 
 // === Commission and votes (authorization is checked by the caller) ===

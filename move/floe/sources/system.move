@@ -156,12 +156,12 @@ public fun withdraw_stake(s: &mut System, staked: StakedWal, ctx: &mut TxContext
 
 /// Keeps a receipt (from `stake_with_pool` or `split_staked_wal`) with the sender: receipts
 /// have `key` only, so a transaction hands them over with this or `transfer_staked_wal`.
-public fun keep_staked_wal(staked: StakedWal, ctx: &TxContext) {
+public fun keep_staked_wal(staked: StakedWal, ctx: &mut TxContext) {
     staked.transfer_to(ctx.sender());
 }
 
 /// Gives a receipt to `to` (emits `StakedWalTransferred`).
-public fun transfer_staked_wal(s: &System, staked: StakedWal, to: address, ctx: &TxContext) {
+public fun transfer_staked_wal(s: &System, staked: StakedWal, to: address, ctx: &mut TxContext) {
     s.inner().transfer_staked_wal(staked, to, ctx);
 }
 
@@ -423,7 +423,7 @@ public fun claim_rewards(
     commission: u64,
     proof_index: u32,
     proof_siblings: vector<vector<u8>>,
-    ctx: &TxContext,
+    ctx: &mut TxContext,
 ) {
     s
         .inner_mut()
@@ -466,7 +466,7 @@ public fun propose(
 }
 
 /// Votes on proposal `id` with a receipt (once per receipt).
-public fun vote(s: &mut System, id: u64, staked: &StakedWal, support: bool, ctx: &TxContext) {
+public fun vote(s: &mut System, id: u64, staked: &StakedWal, support: bool, ctx: &mut TxContext) {
     s.inner_mut().vote(id, staked, support, ctx);
 }
 
@@ -622,6 +622,18 @@ public fun add_committee_candidates_for_testing(
     ctx: &mut TxContext,
 ): vector<StorageNodeCap> {
     s.inner_mut().add_committee_candidates_for_testing(first_sk, count, base_stake, stake_step, ctx)
+}
+
+#[test_only]
+/// `system_inner::add_ended_epoch_for_testing`.
+public fun add_ended_epoch_for_testing(
+    s: &mut System,
+    epoch: u32,
+    node_ids: vector<ID>,
+    weights: vector<u16>,
+    pot: Coin<WAL>,
+) {
+    s.inner_mut().add_ended_epoch_for_testing(epoch, node_ids, weights, pot.into_balance());
 }
 
 #[test_only]

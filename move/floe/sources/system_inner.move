@@ -39,6 +39,7 @@ use floe::{
     pots::{Self, Pots},
     prices,
     settlement::{Self, EndedEpoch},
+    sort,
     staked_wal::StakedWal,
     staking_pool::{Self, StakingPool},
     storage_resource::{Self, Storage}
@@ -90,8 +91,6 @@ const EWrongLength: u64 = 37;
 const EAlreadySettled: u64 = 38;
 /// The epoch has no certified settlement to claim from.
 const ENotSettled: u64 = 39;
-/// A claim's amounts do not fit.
-const ESettlementMismatch: u64 = 40;
 /// The pool's entry was already claimed.
 const EAlreadyClaimed: u64 = 42;
 /// The fallback is allowed only `settlement_fallback_epochs` after the epoch ended.
@@ -576,6 +575,29 @@ public(package) fun add_committee_candidates_for_testing(
 }
 
 #[test_only]
+/// Keeps `pot` for ended `epoch` with a committee of the pools `node_ids` (in that order, with
+/// shards `weights` and their registered keys), as the epoch change does: for the scale story
+/// of settlement and claims, which cannot also afford two epoch changes in the test runner's
+/// budget (the epoch change has its own scale story).
+public(package) fun add_ended_epoch_for_testing(
+    s: &mut SystemInner,
+    epoch: u32,
+    node_ids: vector<ID>,
+    weights: vector<u16>,
+    pot: sui::balance::Balance<WAL>,
+) {
+    let mut members = vector[];
+    let mut rates = vector[];
+    node_ids.length().do!(|i| {
+        let pool = &s.pools[node_ids[i]];
+        members.push_back(bls_committee::new_member(node_ids[i], pool.public_key(), weights[i]));
+        rates.push_back(pool.commission_rate());
+    });
+    s.vault_total = s.vault_total + pot.value();
+    s.ended.add(epoch, settlement::new(epoch, bls_committee::new(epoch, members), rates, pot));
+}
+
+#[test_only]
 /// Bytes of the BCS encoding of the state (the size of its dynamic-field object, bar the
 /// field's own header).
 public fun bcs_size_for_testing(s: &SystemInner): u64 { sui::bcs::to_bytes(s).length() }
@@ -599,6 +621,12 @@ fun record_candidate(s: &mut SystemInner, node_id: ID, epoch: u32) {
     let stake = s.pools[node_id].stake_at(epoch);
     let (min, max) = (s.params.min_candidate_stake(), s.params.max_candidates());
     s.active_set.update(node_id, stake, min, max);
+}
+
+/// `record_candidate` for many pools at once, in order (`stakes` already for the right epoch).
+fun record_candidates(s: &mut SystemInner, ids: &vector<ID>, stakes: &vector<u64>) {
+    let (min, max) = (s.params.min_candidate_stake(), s.params.max_candidates());
+    s.active_set.update_all(ids, stakes, min, max);
 }
 
 public(package) fun set_next_commission(s: &mut SystemInner, cap: &StorageNodeCap, rate: u16) {
@@ -709,26 +737,19 @@ fun select_next(s: &mut SystemInner) {
     // below the candidacy stake leave it).
     s.active_set.truncate(s.params.max_candidates());
     let epoch = s.epoch;
-    s.active_set.ids().do!(|id| {
-        s.pools[id].catch_up(epoch);
-        s.record_candidate(id, next_epoch);
+    let ids = s.active_set.ids();
+    let next_stakes = ids.map_ref!(|id| {
+        let pool = &mut s.pools[*id];
+        pool.catch_up(epoch);
+        pool.stake_at(next_epoch)
     });
-    let mut ids = vector[];
-    let mut stakes = vector[];
+    s.record_candidates(&ids, &next_stakes);
     let candidates = s.active_set.ids();
     let candidate_stakes = s.active_set.stakes();
     // Most stake first; ties keep the active set's (joining) order.
-    candidates.length().do!(|k| {
-        let stake = candidate_stakes[k];
-        let mut j = ids.length();
-        ids.push_back(candidates[k]);
-        stakes.push_back(stake);
-        while (j > 0 && stakes[j - 1] < stake) {
-            ids.swap(j - 1, j);
-            stakes.swap(j - 1, j);
-            j = j - 1;
-        };
-    });
+    let order = floe::sort::order_desc(&candidate_stakes);
+    let mut ids = order.map_ref!(|k| candidates[*k]);
+    let mut stakes = order.map_ref!(|k| candidate_stakes[*k]);
     while (ids.length() > s.params.max_active_nodes()) {
         ids.pop_back();
         stakes.pop_back();
@@ -828,8 +849,9 @@ public(package) fun initiate_epoch_change(
         s.committee.n_members().do!(|i| {
             rates.push_back(s.pools[s.committee.node_id_at(i)].commission_rate())
         });
+        let ended = settlement::new(old_epoch, s.committee, rates, pot.withdraw_all());
         s.vault_total = s.vault_total + total;
-        s.ended.add(old_epoch, settlement::new(old_epoch, s.committee, rates, pot.withdraw_all()));
+        s.ended.add(old_epoch, ended);
     } else if (n > 0) {
         let burn = ((total as u128) * (s.params.burn_bps() as u128) / (BPS as u128)) as u64;
         let to_nodes = total - burn;
@@ -845,24 +867,29 @@ public(package) fun initiate_epoch_change(
 
     // Advance the pools of the ending committee (with their rewards) and of the new one into
     // the new epoch; every other pool catches up when it is next used.
-    let mut ids = vector[];
-    s.committee.n_members().do!(|i| ids.push_back(s.committee.node_id_at(i)));
+    let n_old = s.committee.n_members();
+    let mut ids = vector::tabulate!(n_old, |i| s.committee.node_id_at(i));
+    let old_keys = ids.map_ref!(|id| sort::id_key(id));
+    let old_order = sort::order_asc_u256(&old_keys);
     next.committee.n_members().do!(|i| {
         let id = next.committee.node_id_at(i);
-        if (!ids.contains(&id)) ids.push_back(id);
+        if (sort::find_u256(&old_keys, &old_order, sort::id_key(&id)).is_none()) {
+            ids.push_back(id)
+        };
     });
-    ids.do!(|id| {
-        let idx = s.committee.find(&id);
-        let reward = if (idx.is_some() && !rewards.is_empty()) {
-            let r = &mut rewards[idx.destroy_some()];
-            r.withdraw_all()
-        } else balance::zero();
-        let pool = &mut s.pools[id];
+    // The ending committee's members come first, in committee order: member `k` takes reward
+    // `k` (none without a reward split at the change).
+    rewards.reverse();
+    let mut next_stakes = vector[];
+    ids.length().do!(|k| {
+        let reward = if (k < n_old && !rewards.is_empty()) rewards.pop_back() else balance::zero();
+        let pool = &mut s.pools[ids[k]];
         pool.catch_up(old_epoch);
         pool.advance_epoch(new_epoch, reward);
-        s.record_candidate(id, new_epoch + 1);
+        next_stakes.push_back(pool.stake_at(new_epoch + 1));
     });
-    rewards.destroy!(|b| b.destroy_zero());
+    rewards.destroy_empty();
+    s.record_candidates(&ids, &next_stakes);
 
     // The new committee and prices: the WAL/USD rate is the mean of the sample window (it
     // slides across epochs), or (no sample yet) the new committee's median now, or (no
@@ -1196,12 +1223,9 @@ public(package) fun claim_rewards(
     );
     assert!(!e.is_claimed(&node_id), EAlreadyClaimed);
     assert!(s.pools.contains(node_id), EUnknownPool);
-    let total = (staker_reward as u128) + (commission as u128);
-    assert!(total <= 0xFFFF_FFFF_FFFF_FFFF, ESettlementMismatch);
-    let mut paid = e.take_claim(node_id, total as u64);
-    s.vault_total = s.vault_total - (total as u64);
-    let commission = paid.split(commission);
-    s.credit_pool(epoch, node_id, shards, performance_bps, paid, commission, ctx.sender());
+    let (staker, commission) = e.take_claim(node_id, staker_reward, commission);
+    s.vault_total = s.vault_total - staker.value() - commission.value();
+    s.credit_pool(epoch, node_id, shards, performance_bps, staker, commission, ctx.sender());
 }
 
 /// The fallback: from `settlement_fallback_epochs` after `epoch` ended, if it was not settled,

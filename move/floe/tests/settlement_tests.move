@@ -373,3 +373,16 @@ fun fallback_of_unknown_epoch_rejected() {
     system.settle_fallback(&mut treasury, 0, s.ctx());
     abort 0
 }
+
+#[test, expected_failure(abort_code = floe::system_inner::EUnknownPool)]
+fun claim_for_unknown_pool_rejected() {
+    let (mut s, _clock, _supply, story) = start();
+    // A certified settlement naming a pool that does not exist pays nothing to it.
+    let mut entries = entries(&story);
+    let stranger = su::entry(object::id_from_address(@0x5742), 2, 2_222, 39_996_000_000, 0);
+    let last = &mut entries[3];
+    *last = stranger;
+    settle(&mut s, vector[0, 1, 2], vector[0, 1, 2], 1, BURNED, PAID, su::root(1, &entries));
+    claim(&mut s, 1, &entries, stranger);
+    abort 0
+}

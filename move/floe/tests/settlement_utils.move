@@ -4,7 +4,7 @@
 #[test_only]
 module floe::settlement_utils;
 
-use floe::{messages, settlement, system::System, test_utils as tu};
+use floe::{messages, settlement, sort, system::System, test_utils as tu};
 use sui::{bls12381, hash, random::{Self, Random}, test_scenario::{Self as ts, Scenario}};
 
 /// One pool's settlement entry.
@@ -62,24 +62,10 @@ public struct Tree has drop {
     levels: vector<vector<vector<u8>>>,
 }
 
-/// The pool id as a number: its bytes read big-endian, so numeric order is byte order.
-fun key(id: &ID): u256 { id.to_address().to_u256() }
-
 /// The tree over `entries` (any order) of `epoch`.
 public fun tree(epoch: u32, entries: &vector<Entry>): Tree {
-    let mut sorted = *entries;
-    let mut keys = sorted.map_ref!(|e| key(&e.node_id));
-    let n = sorted.length();
-    let mut i = 1;
-    while (i < n) {
-        let mut j = i;
-        while (j > 0 && keys[j] < keys[j - 1]) {
-            keys.swap(j, j - 1);
-            sorted.swap(j, j - 1);
-            j = j - 1;
-        };
-        i = i + 1;
-    };
+    let keys = entries.map_ref!(|e| sort::id_key(&e.node_id));
+    let sorted = sort::order_asc_u256(&keys).map!(|i| entries[i]);
     let mut level = sorted.map_ref!(|e| settlement::leaf(
         epoch,
         e.node_id,

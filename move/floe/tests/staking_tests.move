@@ -201,7 +201,7 @@ fun early_and_pre_active_withdrawal() {
     tu::assert_conserved(&mut s, supply.value() + base.value() + back.value() + out.value());
     transfer::public_transfer(back, B);
     transfer::public_transfer(out, C);
-    transfer::public_transfer(base, A);
+    base.transfer_to(A);
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
@@ -214,7 +214,7 @@ fun receipts_and_votes() {
     let node = caps[0].node_id();
     let mut staked = stake(&mut s, A, &mut supply, 3 * frost_per_wal!(), node);
     s.next_tx(A);
-    let mut system = s.take_shared<System>();
+    let system = s.take_shared<System>();
     let part = system.split_staked_wal(&mut staked, frost_per_wal!(), s.ctx());
     assert!(part.value() == frost_per_wal!() && staked.value() == 2 * frost_per_wal!());
     system.join_staked_wal(&mut staked, part);

@@ -45,7 +45,7 @@ fun teardown(
     caps: vector<StorageNodeCap>,
     stakes: vector<StakedWal>,
 ) {
-    stakes.destroy!(|st| transfer::public_transfer(st, tu::admin()));
+    stakes.destroy!(|st| st.transfer_to(tu::admin()));
     tu::destroy_caps(caps);
     tu::end(s, clock, supply);
 }
