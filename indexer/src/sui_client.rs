@@ -159,14 +159,6 @@ pub struct SuiConfig {
 /// Why no transaction was built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The operation has no Move function in the package yet.
-    #[error("operation `{op}` is not supported on Sui: the package has no `{function}` yet")]
-    Unsupported {
-        /// The operation's kind.
-        op: &'static str,
-        /// The Move function it needs (`module::function`).
-        function: &'static str,
-    },
     /// The resolver did not supply something the transaction needs.
     #[error("operation `{op}` needs {what}")]
     Missing {
