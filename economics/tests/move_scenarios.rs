@@ -23,6 +23,9 @@
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //! | many candidates | `liveness_tests::many_candidates_cannot_halt_the_epoch_change` | [`many_candidates_cannot_halt_the_epoch_change`] |
 //! | large pots | `liveness_tests::large_pot_and_reward_do_not_overflow` | [`large_pot_and_reward_do_not_overflow`] |
+//! | performance | `settlement_tests::challenged_node_earns_less` | [`challenged_node_earns_less`] |
+//! | fallback | `settlement_tests::fallback_pays_by_shards` | [`fallback_pays_by_shards`] |
+//! | governance | `governance_tests::every_receipt_votes_once` (and its refusals) | [`every_receipt_votes_once`] |
 //!
 //! The refusals the model shares with Move (same `Error` variant as the abort code, see
 //! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
@@ -44,9 +47,11 @@
 //! **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //! sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //! (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
-//! `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
+//! `invalidate_blob_id`, `extend_blob_with_resource`, proofs of
 //! possession, duplicate keys, package versions; the model's `extend_blob` does not refuse an
-//! uncertified blob (`extend_uncertified_rejected`).
+//! uncertified blob (`extend_uncertified_rejected`). The settlement stories take their entries
+//! from the model's settlement (the Move test builds the tree of the same numbers over its own
+//! pool ids); the model takes the certificate's verified shard weight, as for blobs.
 
 use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::{Error, GenesisPricing, ObjectId, Params, StakeState, System};
@@ -1137,4 +1142,109 @@ fn fallback_pays_by_shards() {
     }
     assert_eq!(sys.settle_fallback(1), Err(Error::EAlreadySettled));
     assert_conserved(&sys);
+}
+
+// === governance_tests (issue 11, acceptance 4) ===
+
+/// `governance_tests::start`: A stakes 300 WAL and C 100 WAL with node 0, B 100 WAL with node
+/// 1; in epoch 1 A proposes a 20% burn share (snapshot 1, eligible 500 WAL, voting until the
+/// start of epoch 3, executable from epoch 4).
+fn governance_start() -> (System, [ObjectId; 3], [ObjectId; 3], u64) {
+    let (a, b, c) = (id(0xA1), id(0xB1), id(0xC1));
+    let mut sys = begin_with(
+        Params {
+            gov_voting_epochs: 2,
+            gov_timelock_epochs: 1,
+            ..params(10)
+        },
+        &[
+            (a, 1_000 * FROST_PER_WAL),
+            (b, 1_000 * FROST_PER_WAL),
+            (c, 1_000 * FROST_PER_WAL),
+        ],
+    );
+    let pools = register_nodes(&mut sys, 2);
+    let ra = stake(&mut sys, a, pools[0], 300);
+    let rb = stake(&mut sys, b, pools[1], 100);
+    let rc = stake(&mut sys, c, pools[0], 100);
+    next_epoch(&mut sys);
+    let p = sys
+        .propose(
+            a,
+            ra,
+            floe_economics::model::governance::ParamChange::BurnBps(2000),
+        )
+        .unwrap();
+    assert_eq!(p, 1);
+    let prop = &sys.proposals[&1];
+    assert_eq!((prop.snapshot_epoch, prop.voting_end), (1, 3));
+    assert_eq!(prop.eligible_stake, 500 * FROST_PER_WAL);
+    (sys, [a, b, c], [ra, rb, rc], p)
+}
+
+/// `governance_tests::every_receipt_votes_once`: 300 for, then A's receipt split, joined back
+/// and given to B, C withdrawn and staked again: none of them may vote again; B's 100 against
+/// counts. Passed (400 of 500 voted, 75% for) and executed after the timelock.
+#[test]
+fn every_receipt_votes_once() {
+    let (mut sys, [a, b, c], [ra, rb, rc], p) = governance_start();
+    sys.vote(a, p, ra, true).unwrap();
+    let part = sys.split_stake(a, ra, 100 * FROST_PER_WAL).unwrap();
+    assert_eq!(sys.vote(a, p, part, true), Err(Error::ENotEligible));
+    assert_eq!(sys.vote(a, p, ra, true), Err(Error::ENotEligible));
+    sys.join_stake(a, ra, part).unwrap();
+    sys.transfer_stake(a, ra, b).unwrap();
+    assert_eq!(sys.vote(b, p, ra, false), Err(Error::ENotEligible));
+    sys.request_withdraw_stake(c, rc).unwrap();
+    next_epoch(&mut sys);
+    let back = sys.withdraw_stake(c, rc).unwrap();
+    let rc2 = sys.stake(c, sys.stakes[&rb].pool, back).unwrap();
+    assert_eq!(sys.vote(c, p, rc2, true), Err(Error::ENotEligible));
+    sys.vote(b, p, rb, false).unwrap();
+    let prop = &sys.proposals[&p];
+    assert_eq!(
+        (prop.votes_for, prop.votes_against),
+        (300 * FROST_PER_WAL, 100 * FROST_PER_WAL)
+    );
+    assert!(prop.votes_for + prop.votes_against <= prop.eligible_stake);
+    next_epoch(&mut sys);
+    assert_eq!(sys.finalize_proposal(p), Ok(true));
+    assert_eq!(sys.execute_proposal(p), Err(Error::ETimelockNotElapsed));
+    next_epoch(&mut sys);
+    assert_eq!(sys.execute_proposal(p), Ok(false));
+    assert_eq!(sys.params.burn_bps, 2000);
+    assert_conserved(&sys);
+}
+
+/// `governance_tests::voted_receipt_cannot_vote_after_a_transfer`.
+#[test]
+fn voted_receipt_cannot_vote_after_a_transfer() {
+    let (mut sys, [a, b, _], [ra, _, _], p) = governance_start();
+    sys.vote(a, p, ra, true).unwrap();
+    sys.transfer_stake(a, ra, b).unwrap();
+    assert_eq!(sys.vote(b, p, ra, false), Err(Error::EAlreadyVoted));
+}
+
+/// `governance_tests::below_quorum_fails`: 100 of 500 WAL voted.
+#[test]
+fn below_quorum_fails() {
+    let (mut sys, [_, b, _], [_, rb, _], p) = governance_start();
+    sys.vote(b, p, rb, true).unwrap();
+    next_epoch(&mut sys);
+    next_epoch(&mut sys);
+    assert_eq!(sys.finalize_proposal(p), Ok(false));
+    next_epoch(&mut sys);
+    assert_eq!(sys.execute_proposal(p), Err(Error::EBelowQuorum));
+}
+
+/// `governance_tests::below_threshold_fails`: 300 against, 100 for.
+#[test]
+fn below_threshold_fails() {
+    let (mut sys, [a, b, _], [ra, rb, _], p) = governance_start();
+    sys.vote(a, p, ra, false).unwrap();
+    sys.vote(b, p, rb, true).unwrap();
+    for _ in 0..3 {
+        next_epoch(&mut sys);
+    }
+    assert_eq!(sys.execute_proposal(p), Err(Error::EThresholdNotMet));
 }
