@@ -1248,3 +1248,148 @@ fn below_threshold_fails() {
     }
     assert_eq!(sys.execute_proposal(p), Err(Error::EThresholdNotMet));
 }
+
+// === lifecycle_tests (issue 21) ===
+
+/// `lifecycle_tests::blob_id`: the blob ID of a 1,000-byte blob with root `root`.
+fn lifecycle_blob_id(root: u64) -> [u8; 32] {
+    derive_blob_id(&root_hash(root), RS2_ENCODING, SIZE)
+}
+
+/// `lifecycle_tests::register`: a blob of 1,000 bytes with root `root` on `storage`.
+fn register_root(sys: &mut System, storage: ObjectId, root: u64, deletable: bool) -> ObjectId {
+    let (admin, id) = (id(ADMIN), lifecycle_blob_id(root));
+    sys.register_blob(
+        admin,
+        storage,
+        id,
+        root_hash(root),
+        SIZE,
+        RS2_ENCODING,
+        deletable,
+    )
+    .unwrap()
+}
+
+/// `lifecycle_tests::shared_blob_funded_by_two_and_extended_by_a_third`: shared with 5,000
+/// FROST, funded with 2,000 by B, extended by 2 epochs by anyone for 2 × 1,000: it ends at
+/// epoch 6 with 5,000 FROST left; WAL conserved.
+#[test]
+fn shared_blob_funded_by_two_and_extended_by_a_third() {
+    let b = id(0xB1);
+    let (mut sys, pools) = storage_setup(&[(b, 1_000_000)]);
+    let admin = id(ADMIN);
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let blob = register_root(&mut sys, storage, 0xA, false);
+    sys.certify_blob(blob, 1, shards_of(&sys, &pools[..3]))
+        .unwrap();
+    let shared = sys.share_blob(admin, blob, 5_000).unwrap();
+    assert_eq!(sys.balance(&shared), 5_000);
+    assert_eq!(sys.fund_shared_blob(b, shared, 2_000), Ok(7_000));
+    assert_eq!(sys.extend_shared_blob(shared, 2), Ok(2_000));
+    assert_eq!(sys.balance(&shared), 5_000);
+    assert_eq!(sys.blobs[&blob].storage.end, 6);
+    // `future[i]` is epoch 1 + i: pot_value(4) and pot_value(5).
+    assert_eq!(
+        (sys.future[3].rewards, sys.future[4].rewards),
+        (1_000, 1_000)
+    );
+    // The owner no longer holds it.
+    assert_eq!(sys.extend_blob(admin, blob, 1), Err(Error::ENotOwner));
+    assert_conserved(&sys);
+    // `shared_extension_beyond_funds_rejected`: 1,999 FROST do not pay 2 epochs.
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let poor = register_root(&mut sys, storage, 0xB, false);
+    sys.certify_blob(poor, 1, shards_of(&sys, &pools[..3]))
+        .unwrap();
+    let poor = sys.share_blob(admin, poor, 1_999).unwrap();
+    assert_eq!(sys.extend_shared_blob(poor, 2), Err(Error::ENotEnoughFunds));
+}
+
+/// `lifecycle_tests::pool_holds_blobs_and_reuses_space`: a pool of two blobs' encoded size for
+/// epochs [1, 4) (3,000 FROST) holds A and B (10,000 FROST of write fee each); A is deleted and
+/// its space reused by C; the pool is extended by 2 epochs (2,000 FROST).
+#[test]
+fn pool_holds_blobs_and_reuses_space() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let admin = id(ADMIN);
+    let before = sys.balance(&admin);
+    let encoded = 10_680;
+    let storage = sys.reserve_space(admin, 2 * encoded, 3).unwrap();
+    let pool = sys.create_storage_pool(admin, storage).unwrap();
+    let quorum = shards_of(&sys, &pools[..3]);
+    for root in [0xA, 0xB] {
+        let id = lifecycle_blob_id(root);
+        sys.register_pooled_blob(admin, pool, id, root_hash(root), SIZE, RS2_ENCODING, true)
+            .unwrap();
+        sys.certify_pooled_blob(pool, id, 1, quorum).unwrap();
+    }
+    assert_eq!(before - sys.balance(&admin), 3_000 + 2 * 10_000);
+    assert_eq!(sys.storage_pools[&pool].used, 2 * encoded);
+    let c = lifecycle_blob_id(0xC);
+    assert_eq!(
+        sys.register_pooled_blob(admin, pool, c, root_hash(0xC), SIZE, RS2_ENCODING, true),
+        Err(Error::EResourceSize)
+    );
+    sys.delete_pooled_blob(admin, pool, lifecycle_blob_id(0xA))
+        .unwrap();
+    assert_eq!(sys.storage_pools[&pool].used, encoded);
+    sys.register_pooled_blob(admin, pool, c, root_hash(0xC), SIZE, RS2_ENCODING, true)
+        .unwrap();
+    sys.certify_pooled_blob(pool, c, 1, quorum).unwrap();
+    assert_eq!(sys.extend_storage_pool(admin, pool, 2), Ok(2_000));
+    assert_eq!(sys.storage_pools[&pool].storage.end, 6);
+    assert_eq!(sys.future[4].rewards, 1_000);
+    assert_eq!(before - sys.balance(&admin), 3_000 + 3 * 10_000 + 2_000);
+    // Two certified pooled blobs count in the stored bytes.
+    assert_eq!(sys.stored_bytes_per_shard(), 2 * encoded / 10);
+    assert_conserved(&sys);
+}
+
+/// `lifecycle_tests::replace_a_blobs_content` and `attributes_on_a_blob` and `burn_a_blob`.
+#[test]
+fn attributes_replacement_and_burn() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let admin = id(ADMIN);
+    let quorum = shards_of(&sys, &pools[..3]);
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let blob = register_root(&mut sys, storage, 0xA, true);
+    sys.certify_blob(blob, 1, quorum).unwrap();
+    sys.set_blob_attribute(admin, blob, "content-type".into(), "text/plain".into())
+        .unwrap();
+    sys.set_blob_attribute(admin, blob, "content-type".into(), "image/png".into())
+        .unwrap();
+    assert_eq!(
+        sys.remove_blob_attribute(admin, blob, "filename"),
+        Err(Error::EMissingAttribute)
+    );
+    assert_eq!(
+        sys.set_blob_attribute(admin, blob, "k".repeat(129), "v".into()),
+        Err(Error::EStringTooLong)
+    );
+    let before = sys.balance(&admin);
+    let b = lifecycle_blob_id(0xB);
+    sys.replace_blob(admin, blob, b, root_hash(0xB), SIZE, RS2_ENCODING)
+        .unwrap();
+    assert_eq!(before - sys.balance(&admin), 10_000);
+    assert_eq!(sys.blobs[&blob].blob_id, b);
+    assert_eq!(sys.blobs[&blob].certified_epoch, None);
+    sys.certify_blob(blob, 1, quorum).unwrap();
+    assert_eq!(
+        sys.blob_attributes[&blob]["content-type"],
+        "image/png".to_string()
+    );
+    // A permanent blob is burned: it is gone, its data counts until its end epoch.
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let permanent = register_root(&mut sys, storage, 0xC, false);
+    assert_eq!(
+        sys.replace_blob(admin, permanent, b, root_hash(0xB), SIZE, RS2_ENCODING),
+        Err(Error::EBlobNotDeletable)
+    );
+    sys.certify_blob(permanent, 1, quorum).unwrap();
+    let stored = sys.stored_bytes_per_shard();
+    sys.burn_blob(admin, permanent).unwrap();
+    assert!(!sys.blobs.contains_key(&permanent));
+    assert_eq!(sys.stored_bytes_per_shard(), stored);
+    assert_conserved(&sys);
+}
