@@ -34,14 +34,28 @@ enum Command {
     Ledger(cli::ledger::LedgerCommand),
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    match run(&Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The message and its causes, never a backtrace (whatever `RUST_BACKTRACE` says):
+            // what a user needs to fix the problem.
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Demo(args) => cli::demo::run(args),
         Command::BlobId(args) => cli::blob::blob_id(args),

@@ -365,3 +365,24 @@ fn quilt_encode_list_decode_round_trip() {
     );
     assert!(!twice.exists());
 }
+
+/// Errors at the CLI's edge print the message and its causes, and no backtrace even with
+/// `RUST_BACKTRACE=1` (as it often is on developers' machines).
+#[test]
+fn errors_print_causes_and_no_backtrace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("missing.bin");
+    let out = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .args(["blob-id", "--shards", "4", path(&missing)])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run floe");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("caused by:"), "{err}");
+    assert!(
+        !err.contains("Stack backtrace") && !err.contains("stack backtrace"),
+        "{err}"
+    );
+}
