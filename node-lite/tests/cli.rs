@@ -309,11 +309,18 @@ fn quilt_encode_list_decode_round_trip() {
         "{listing}"
     );
     for p in case["patches"].as_array().expect("patches") {
+        // Walrus's patch id: base64url(quilt blob ID ‖ 0x01 ‖ start u16 LE ‖ end u16 LE).
+        use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+        let start = p["start_index"].as_u64().expect("start") as u16;
+        let end = p["end_index"].as_u64().expect("end") as u16;
+        let mut id = URL_SAFE_NO_PAD.decode(blob_id).expect("blob id is base64");
+        id.push(0x01);
+        id.extend_from_slice(&start.to_le_bytes());
+        id.extend_from_slice(&end.to_le_bytes());
         let line = format!(
-            "{}  columns {}..{}",
+            "{}  {}  columns {start}..{end}",
             p["identifier"].as_str().expect("identifier"),
-            p["start_index"],
-            p["end_index"]
+            URL_SAFE_NO_PAD.encode(&id),
         );
         assert!(listing.contains(&line), "{line} not in {listing}");
     }

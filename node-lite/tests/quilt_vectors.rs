@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use floe_node::encoding::{
     blob_id,
-    quilt::{encode_quilt, validate_identifier, Quilt, QuiltError, QuiltInput},
+    quilt::{encode_quilt, validate_identifier, Quilt, QuiltError, QuiltInput, QuiltPatchId},
     BlobId, EncodingConfig,
 };
 use serde_json::Value;
@@ -103,7 +103,73 @@ fn every_vector_case_reproduces() {
             assert!(file.data == *data, "case {c} {id}: bytes differ");
         }
         assert_eq!(read.files().expect("all files").len(), files.len());
+
+        // Every file is also read by its patch id, which survives its text form.
+        for (id, _, data) in &files {
+            let patch = read.index().get(id).expect("indexed");
+            let patch_id = patch.patch_id(expected_id);
+            let text = patch_id.to_string();
+            assert_eq!(text.parse::<QuiltPatchId>(), Ok(patch_id), "case {c} {id}");
+            let file = read
+                .get_by_patch_id(&patch_id)
+                .unwrap_or_else(|e| panic!("case {c} {id} by patch id: {e}"));
+            assert!(
+                file.identifier == *id && file.data == *data,
+                "case {c} {id}"
+            );
+        }
     }
+}
+
+/// A patch id is Walrus's 37 bytes (blob ID, version byte 0x01, start and end columns as `u16`
+/// little-endian) in URL-safe base64 without padding; anything else is refused with a reason.
+#[test]
+fn patch_ids_have_walrus_layout_and_refuse_malformed_text() {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+    let quilt_id = BlobId([7; 32]);
+    let id = QuiltPatchId {
+        quilt_id,
+        start_index: 3,
+        end_index: 0x0102,
+    };
+    let mut want = vec![7u8; 32];
+    want.extend_from_slice(&[0x01, 3, 0, 0x02, 0x01]);
+    assert_eq!(id.to_bytes().to_vec(), want);
+    assert_eq!(id.to_string(), URL_SAFE_NO_PAD.encode(&want));
+    assert_eq!(id.to_string().len(), 50);
+
+    let encode = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let mut v2 = want.clone();
+    v2[32] = 0x02;
+    let mut empty = want.clone();
+    empty[33..].copy_from_slice(&[5, 0, 5, 0]);
+    for (text, reason) in [
+        ("not base64!".to_string(), "base64"),
+        (encode(&want[..36]), "36 bytes"),
+        (encode(&[want.as_slice(), &[0]].concat()), "38 bytes"),
+        (encode(&v2), "version byte 0x02"),
+        (encode(&empty), "empty column range 5..5"),
+        (quilt_id.to_string(), "32 bytes"),
+    ] {
+        let err = text.parse::<QuiltPatchId>().expect_err(&text).to_string();
+        assert!(err.contains(reason) && err.contains(&text), "{err}");
+    }
+
+    // A well-formed id whose columns are not a patch of this quilt finds nothing.
+    let config = config10();
+    let data = vec![1u8; 100];
+    let quilt = encode_quilt(&config, &[QuiltInput::new("a", &data)]).expect("quilt");
+    let read = Quilt::from_bytes(&config, &quilt.data).expect("reads");
+    let patch = &read.index().patches[0];
+    let stray = QuiltPatchId {
+        quilt_id,
+        start_index: patch.start_index,
+        end_index: patch.end_index + 1,
+    };
+    assert!(matches!(
+        read.get_by_patch_id(&stray),
+        Err(QuiltError::NotFound(_))
+    ));
 }
 
 fn config10() -> EncodingConfig {

@@ -1,7 +1,7 @@
 //! `floe quilt encode|decode|list`: Walrus QuiltV1 quilts built and read offline.
 //!
 //! `encode` packs files into one quilt (each file's identifier is its file name) and prints the
-//! quilt's blob ID and each patch; `decode` unpacks a quilt into a directory; `list` shows its
+//! quilt's blob ID and each patch with its patch id (Walrus's text form); `decode` unpacks a quilt into a directory; `list` shows its
 //! index. Storing and reading quilts through the nodes is the client's work (issue 16).
 
 use std::{
@@ -17,7 +17,7 @@ use floe_node::{
     encoding::{
         blob_id,
         quilt::{encode_quilt, Quilt, QuiltIndex, QuiltInput},
-        EncodingConfig,
+        BlobId, EncodingConfig,
     },
 };
 
@@ -99,12 +99,14 @@ fn parse_tag(tag: &str) -> Result<(String, String, String)> {
     Ok((identifier.into(), key.into(), value.into()))
 }
 
-fn print_index(index: &QuiltIndex) {
+/// Prints each patch of the quilt `id`: identifier, patch id, columns and tags.
+fn print_index(id: BlobId, index: &QuiltIndex) {
     for p in &index.patches {
         let tags: Vec<String> = p.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         println!(
-            "  {}  columns {}..{}{}",
+            "  {}  {}  columns {}..{}{}",
             p.identifier,
+            p.patch_id(id),
             p.start_index,
             p.end_index,
             if tags.is_empty() {
@@ -156,7 +158,7 @@ fn encode(args: &EncodeArgs) -> Result<()> {
         quilt.symbol_size,
         args.out.display()
     );
-    print_index(&quilt.index);
+    print_index(id, &quilt.index);
     Ok(())
 }
 
@@ -175,13 +177,14 @@ fn with_quilt(
 }
 
 fn decode(args: &DecodeArgs) -> Result<()> {
-    with_quilt(args.shards, &args.quilt, |_, _, quilt| {
-        unpack(quilt, &args.out)
+    with_quilt(args.shards, &args.quilt, |config, data, quilt| {
+        let id = blob_id(config, data).context("cannot compute the quilt's blob ID")?;
+        unpack(id, quilt, &args.out)
     })
 }
 
 /// Writes every file of `quilt` into `out`, after checking that none exists there.
-fn unpack(quilt: &Quilt, out: &Path) -> Result<()> {
+fn unpack(id: BlobId, quilt: &Quilt, out: &Path) -> Result<()> {
     let files = quilt.files().context("cannot read the quilt's files")?;
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     // Every target is checked before anything is written.
@@ -200,7 +203,7 @@ fn unpack(quilt: &Quilt, out: &Path) -> Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     println!("{} files written to {}", files.len(), out.display());
-    print_index(quilt.index());
+    print_index(id, quilt.index());
     Ok(())
 }
 
@@ -208,7 +211,7 @@ fn list(args: &ListArgs) -> Result<()> {
     with_quilt(args.shards, &args.quilt, |config, data, quilt| {
         let id = blob_id(config, data).context("cannot compute the quilt's blob ID")?;
         println!("quilt {id}: {} files", quilt.index().patches.len());
-        print_index(quilt.index());
+        print_index(id, quilt.index());
         Ok(())
     })
 }

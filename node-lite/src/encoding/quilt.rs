@@ -23,14 +23,19 @@
 //! In the index, each patch is stored as its end column (`u16`), identifier and tags; the start
 //! column of a patch is the end of the previous one (the first starts after the index).
 
-use std::collections::{BTreeMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashSet},
+    fmt,
+    str::FromStr,
+};
 
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{
     config::{EncodingConfig, MAX_SYMBOL_SIZE, SYMBOL_ALIGNMENT},
-    Primary, Secondary,
+    BlobId, Primary, Secondary,
 };
 
 /// The version byte of QuiltV1, first byte of the quilt and of every file header.
@@ -175,6 +180,123 @@ pub struct QuiltPatch {
     pub end_index: u16,
     /// The file's tags.
     pub tags: BTreeMap<String, String>,
+}
+
+impl QuiltPatch {
+    /// The patch's id in the quilt `quilt_id`.
+    pub fn patch_id(&self, quilt_id: BlobId) -> QuiltPatchId {
+        QuiltPatchId {
+            quilt_id,
+            start_index: self.start_index,
+            end_index: self.end_index,
+        }
+    }
+}
+
+/// The global id of one file of a quilt, as Walrus writes it: URL-safe base64 without padding
+/// of the quilt's blob ID (32 bytes) followed by the QuiltV1 internal id (the version byte,
+/// then the start and end columns as `u16` little-endian), 37 bytes in all.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuiltPatchId {
+    /// The quilt's blob ID.
+    pub quilt_id: BlobId,
+    /// First column of the patch.
+    pub start_index: u16,
+    /// One past the last column of the patch.
+    pub end_index: u16,
+}
+
+impl QuiltPatchId {
+    /// Length of the binary form.
+    pub const LENGTH: usize = BlobId::LENGTH + 5;
+
+    /// The binary form: blob ID, version byte, start and end columns (LE).
+    pub fn to_bytes(&self) -> [u8; Self::LENGTH] {
+        let mut bytes = [0u8; Self::LENGTH];
+        bytes[..BlobId::LENGTH].copy_from_slice(self.quilt_id.as_bytes());
+        bytes[BlobId::LENGTH] = QUILT_VERSION_V1;
+        bytes[BlobId::LENGTH + 1..BlobId::LENGTH + 3]
+            .copy_from_slice(&self.start_index.to_le_bytes());
+        bytes[BlobId::LENGTH + 3..].copy_from_slice(&self.end_index.to_le_bytes());
+        bytes
+    }
+
+    /// Parses the binary form, refusing another length, version or an empty column range.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, InvalidQuiltPatchId> {
+        let invalid = |reason: String| InvalidQuiltPatchId {
+            id: URL_SAFE_NO_PAD.encode(bytes),
+            reason,
+        };
+        if bytes.len() != Self::LENGTH {
+            return Err(invalid(format!(
+                "{} bytes, a QuiltV1 patch id has {}",
+                bytes.len(),
+                Self::LENGTH
+            )));
+        }
+        let (id, internal) = bytes.split_at(BlobId::LENGTH);
+        let mut quilt_id = [0u8; BlobId::LENGTH];
+        quilt_id.copy_from_slice(id);
+        if internal[0] != QUILT_VERSION_V1 {
+            return Err(invalid(format!(
+                "quilt version byte {:#04x}, only QuiltV1 (0x01) is known",
+                internal[0]
+            )));
+        }
+        let start_index = u16::from_le_bytes([internal[1], internal[2]]);
+        let end_index = u16::from_le_bytes([internal[3], internal[4]]);
+        if end_index <= start_index {
+            return Err(invalid(format!(
+                "empty column range {start_index}..{end_index}"
+            )));
+        }
+        Ok(Self {
+            quilt_id: BlobId(quilt_id),
+            start_index,
+            end_index,
+        })
+    }
+}
+
+impl fmt::Display for QuiltPatchId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&URL_SAFE_NO_PAD.encode(self.to_bytes()))
+    }
+}
+
+impl fmt::Debug for QuiltPatchId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "QuiltPatchId({self}: {} columns {}..{})",
+            self.quilt_id, self.start_index, self.end_index
+        )
+    }
+}
+
+impl FromStr for QuiltPatchId {
+    type Err = InvalidQuiltPatchId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|e| InvalidQuiltPatchId {
+            id: s.to_owned(),
+            reason: format!("not URL-safe base64 without padding ({e})"),
+        })?;
+        Self::from_bytes(&bytes).map_err(|e| InvalidQuiltPatchId {
+            id: s.to_owned(),
+            ..e
+        })
+    }
+}
+
+/// A string or byte string that is not a quilt patch id.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid quilt patch id {id:?}: {reason}")]
+pub struct InvalidQuiltPatchId {
+    /// The id as given (base64 of the bytes when given as bytes).
+    pub id: String,
+    /// What is wrong with it.
+    pub reason: String,
 }
 
 /// A patch as BCS stores it in the index (no start column).
@@ -620,6 +742,23 @@ impl<'a> Quilt<'a> {
             .index
             .get(identifier)
             .ok_or_else(|| QuiltError::NotFound(identifier.to_owned()))?;
+        self.read_patch(patch)
+    }
+
+    /// The file a patch id names (its columns must be a patch of this quilt; the caller checks
+    /// that the id's quilt is this one).
+    pub fn get_by_patch_id(&self, id: &QuiltPatchId) -> Result<QuiltFile, QuiltError> {
+        let patch = self
+            .index
+            .patches
+            .iter()
+            .find(|p| p.start_index == id.start_index && p.end_index == id.end_index)
+            .ok_or_else(|| {
+                QuiltError::NotFound(format!(
+                    "patch at columns {}..{}",
+                    id.start_index, id.end_index
+                ))
+            })?;
         self.read_patch(patch)
     }
 
