@@ -2,7 +2,11 @@
 //! threads work, and how many rows or columns each claims at a time.
 
 use super::{sink::BlobShape, StreamingError};
-use crate::encoding::{config::DIGEST_LEN, rs::segments};
+use crate::encoding::{
+    config::{EncodingConfig, DIGEST_LEN},
+    errors::EncodingConfigError,
+    rs::segments,
+};
 
 /// The part of the budget the plan fills: 1/16 is left for what it does not count (allocator
 /// slack, small vectors).
@@ -132,11 +136,7 @@ impl EncodePlan {
 
 /// The longest blob whose encoding fits in memory under `budget` (a stream up to this length is
 /// read into memory; a longer one is copied to a scratch file), found by bisection on the plan.
-pub(super) fn longest_in_memory(
-    config: &crate::encoding::EncodingConfig,
-    budget: u64,
-    threads: usize,
-) -> u64 {
+pub(super) fn longest_in_memory(config: &EncodingConfig, budget: u64, threads: usize) -> u64 {
     let fits = |len: u64| {
         BlobShape::new(config, len)
             .ok()
@@ -206,4 +206,24 @@ impl DecodePlan {
             what: format!("decoding from slivers of {sliver_len} bytes"),
         })
     }
+}
+
+/// Bytes the in-memory encoder ([`encode`](crate::encoding::encode)) holds at its peak for a
+/// blob of `len` bytes: all `2n` slivers, and the blob while it is read.
+pub fn in_memory_encode_bytes(
+    config: &EncodingConfig,
+    len: u64,
+) -> Result<u64, EncodingConfigError> {
+    Ok(config.encoded_slivers_len(len)? + len)
+}
+
+/// Bytes the in-memory decoder ([`decode`](crate::encoding::decode)) holds at its peak for a blob
+/// of `len` bytes: the slivers it decodes from (about the blob's size), the decoded symbols and
+/// the blob.
+pub fn in_memory_decode_bytes(
+    config: &EncodingConfig,
+    len: u64,
+) -> Result<u64, EncodingConfigError> {
+    let symbol_size = u64::from(config.symbol_size_for(len)?.get());
+    Ok(3 * u64::from(config.source_symbols_per_blob()) * symbol_size)
 }
