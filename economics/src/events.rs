@@ -442,6 +442,100 @@ move_events! { "events";
         end_epoch: u32,
         storage_size: u64,
     }
+    // === Blob attributes, shared blobs, storage pools ===
+    /// A blob's attribute was set.
+    BlobAttributeSet {
+        epoch: u32,
+        object_id: ObjectId,
+        blob_id: U256,
+        key: String,
+        value: String,
+    }
+    /// A blob's attribute was removed.
+    BlobAttributeRemoved {
+        epoch: u32,
+        object_id: ObjectId,
+        blob_id: U256,
+        key: String,
+    }
+    /// A blob object was burned (its data stays until `end_epoch` if certified).
+    BlobBurned {
+        epoch: u32,
+        blob_id: U256,
+        object_id: ObjectId,
+        end_epoch: u32,
+        was_certified: bool,
+    }
+    /// A deletable blob's content was replaced under the same object.
+    BlobReplaced {
+        epoch: u32,
+        object_id: ObjectId,
+        old_blob_id: U256,
+        new_blob_id: U256,
+    }
+    /// A blob was shared with funds anyone may add to and extend it with.
+    SharedBlobCreated {
+        epoch: u32,
+        shared_blob_id: ObjectId,
+        object_id: ObjectId,
+        blob_id: U256,
+        funds: u64,
+    }
+    /// Funds were added to a shared blob.
+    SharedBlobFunded {
+        epoch: u32,
+        shared_blob_id: ObjectId,
+        amount: u64,
+        funds: u64,
+    }
+    /// A shared blob was extended from its funds.
+    SharedBlobExtended {
+        epoch: u32,
+        shared_blob_id: ObjectId,
+        end_epoch: u32,
+        cost: u64,
+        funds: u64,
+    }
+    /// A storage pool was created (Walrus's `StoragePoolCreated`).
+    StoragePoolCreated {
+        epoch: u32,
+        storage_pool_id: ObjectId,
+        reserved_encoded_capacity_bytes: u64,
+        start_epoch: u32,
+        end_epoch: u32,
+    }
+    /// A blob was registered against a storage pool (Walrus's `PooledBlobRegistered`).
+    PooledBlobRegistered {
+        epoch: u32,
+        blob_id: U256,
+        unencoded_size: u64,
+        encoding_type: u8,
+        deletable: bool,
+        object_id: ObjectId,
+        storage_pool_id: ObjectId,
+    }
+    /// A pooled blob was certified (Walrus's `PooledBlobCertified`).
+    PooledBlobCertified {
+        epoch: u32,
+        blob_id: U256,
+        deletable: bool,
+        object_id: ObjectId,
+        storage_pool_id: ObjectId,
+    }
+    /// A pooled blob was deleted (Walrus's `PooledBlobDeleted`).
+    PooledBlobDeleted {
+        epoch: u32,
+        blob_id: U256,
+        object_id: ObjectId,
+        was_certified: bool,
+        storage_pool_id: ObjectId,
+    }
+    /// A storage pool was extended (Walrus's `StoragePoolExtended`).
+    StoragePoolExtended {
+        epoch: u32,
+        storage_pool_id: ObjectId,
+        new_end_epoch: u32,
+    }
 }
 
 /// Converts a `u256` read as BCS little-endian bytes to its big-endian bytes (the order in
@@ -545,7 +639,7 @@ mod tests {
 
     #[test]
     fn event_list_matches_types() {
-        assert_eq!(EVENTS.len(), 41);
+        assert_eq!(EVENTS.len(), 53);
         let (_, name, fields) = EVENTS[0];
         assert_eq!(name, BlobRegistered::NAME);
         let names: Vec<_> = fields.iter().map(|(f, _)| *f).collect();

@@ -496,6 +496,123 @@ fn every_event_and_settlement_type_matches_its_golden_bytes() {
             storage_size: 65_536,
         },
     );
+    check(
+        &mut golden,
+        BlobAttributeSet {
+            epoch: 21,
+            object_id: bytes32(142),
+            blob_id: bytes32(143),
+            key: "content-type".into(),
+            value: "image/png".into(),
+        },
+    );
+    check(
+        &mut golden,
+        BlobAttributeRemoved {
+            epoch: 22,
+            object_id: bytes32(144),
+            blob_id: bytes32(145),
+            key: "filename".into(),
+        },
+    );
+    check(
+        &mut golden,
+        BlobBurned {
+            epoch: 23,
+            blob_id: bytes32(146),
+            object_id: bytes32(147),
+            end_epoch: 40,
+            was_certified: true,
+        },
+    );
+    check(
+        &mut golden,
+        BlobReplaced {
+            epoch: 24,
+            object_id: bytes32(148),
+            old_blob_id: bytes32(149),
+            new_blob_id: bytes32(150),
+        },
+    );
+    check(
+        &mut golden,
+        SharedBlobCreated {
+            epoch: 25,
+            shared_blob_id: bytes32(151),
+            object_id: bytes32(152),
+            blob_id: bytes32(153),
+            funds: 7_000_000_001,
+        },
+    );
+    check(
+        &mut golden,
+        SharedBlobFunded {
+            epoch: 26,
+            shared_blob_id: bytes32(154),
+            amount: 3,
+            funds: 7_000_000_004,
+        },
+    );
+    check(
+        &mut golden,
+        SharedBlobExtended {
+            epoch: 27,
+            shared_blob_id: bytes32(155),
+            end_epoch: 60,
+            cost: 4_000_000_000,
+            funds: 3_000_000_004,
+        },
+    );
+    check(
+        &mut golden,
+        StoragePoolCreated {
+            epoch: 28,
+            storage_pool_id: bytes32(156),
+            reserved_encoded_capacity_bytes: 1 << 36,
+            start_epoch: 28,
+            end_epoch: 80,
+        },
+    );
+    check(
+        &mut golden,
+        PooledBlobRegistered {
+            epoch: 29,
+            blob_id: bytes32(157),
+            unencoded_size: 123_456,
+            encoding_type: 1,
+            deletable: true,
+            object_id: bytes32(158),
+            storage_pool_id: bytes32(159),
+        },
+    );
+    check(
+        &mut golden,
+        PooledBlobCertified {
+            epoch: 30,
+            blob_id: bytes32(160),
+            deletable: false,
+            object_id: bytes32(161),
+            storage_pool_id: bytes32(162),
+        },
+    );
+    check(
+        &mut golden,
+        PooledBlobDeleted {
+            epoch: 31,
+            blob_id: bytes32(163),
+            object_id: bytes32(164),
+            was_certified: true,
+            storage_pool_id: bytes32(165),
+        },
+    );
+    check(
+        &mut golden,
+        StoragePoolExtended {
+            epoch: 32,
+            storage_pool_id: bytes32(166),
+            new_end_epoch: 99,
+        },
+    );
     assert_eq!(golden.seen.len(), EVENTS.len(), "one value per event type");
 
     let entry = SettlementEntry {

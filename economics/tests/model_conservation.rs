@@ -43,6 +43,17 @@ enum Op {
     JoinStake(u8, u8),
     TransferStake(u8, u8),
     Finalize(u8),
+    Attribute(u8, u8),
+    Burn(u8),
+    Replace(u8, u64),
+    Share(u8, u64),
+    FundShared(u8, u8, u64),
+    ExtendShared(u8, u32),
+    CreatePool(u8),
+    RegisterPooled(u8, u64, bool),
+    CertifyPooled(u8, u8, u64),
+    DeletePooled(u8, u8),
+    ExtendPool(u8, u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -77,6 +88,17 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<u8>()).prop_map(|(i, j)| Op::JoinStake(i, j)),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(i, a)| Op::TransferStake(i, a)),
         1 => any::<u8>().prop_map(Op::Finalize),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, k)| Op::Attribute(i, k)),
+        1 => any::<u8>().prop_map(Op::Burn),
+        1 => (any::<u8>(), 0u64..2_000_000).prop_map(|(i, x)| Op::Replace(i, x)),
+        1 => (any::<u8>(), 0u64..50_000_000).prop_map(|(i, x)| Op::Share(i, x)),
+        1 => (any::<u8>(), any::<u8>(), 0u64..50_000_000).prop_map(|(i, a, x)| Op::FundShared(i, a, x)),
+        1 => (any::<u8>(), 0u32..6).prop_map(|(i, e)| Op::ExtendShared(i, e)),
+        1 => any::<u8>().prop_map(Op::CreatePool),
+        2 => (any::<u8>(), 0u64..2_000_000, any::<bool>()).prop_map(|(i, x, d)| Op::RegisterPooled(i, x, d)),
+        2 => (any::<u8>(), any::<u8>(), 0u64..12).prop_map(|(i, j, w)| Op::CertifyPooled(i, j, w)),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(i, j)| Op::DeletePooled(i, j)),
+        1 => (any::<u8>(), 0u32..6).prop_map(|(i, e)| Op::ExtendPool(i, e)),
     ]
 }
 
@@ -133,6 +155,8 @@ fn apply(s: &mut System, op: &Op) -> bool {
     let blobs: Vec<ObjectId> = s.blobs.keys().copied().collect();
     let ended: Vec<u32> = s.ended.keys().copied().collect();
     let proposals: Vec<u64> = s.proposals.keys().copied().collect();
+    let shared: Vec<ObjectId> = s.shared_blobs.keys().copied().collect();
+    let pools_s: Vec<ObjectId> = s.storage_pools.keys().copied().collect();
     let operator = |p: ObjectId| s.pools[&p].operator;
     let r = match *op {
         Op::Stake(a, p, x) => match pick(&pools, p) {
@@ -302,6 +326,84 @@ fn apply(s: &mut System, op: &Op) -> bool {
         },
         Op::Finalize(p) => match pick(&proposals, p) {
             Some(p) => s.finalize_proposal(p).map(|_| ()),
+            None => return false,
+        },
+        Op::Attribute(i, k) => match pick(&blobs, i) {
+            Some(id) => {
+                let key = format!("k{}", k % 40);
+                if k % 3 == 0 {
+                    s.remove_blob_attribute(s.blobs[&id].owner, id, &key)
+                        .map(|_| ())
+                } else {
+                    s.set_blob_attribute(s.blobs[&id].owner, id, key, "v".into())
+                }
+            }
+            None => return false,
+        },
+        Op::Burn(i) => match pick(&blobs, i) {
+            Some(id) => s.burn_blob(s.blobs[&id].owner, id).map(|_| ()),
+            None => return false,
+        },
+        Op::Replace(i, size) => match pick(&blobs, i) {
+            Some(id) => {
+                let root = [i ^ 0x55; 32];
+                let blob_id = derive_blob_id(&root, 1, size);
+                s.replace_blob(s.blobs[&id].owner, id, blob_id, root, size, 1)
+            }
+            None => return false,
+        },
+        Op::Share(i, funds) => match pick(&blobs, i) {
+            Some(id) => s.share_blob(s.blobs[&id].owner, id, funds).map(|_| ()),
+            None => return false,
+        },
+        Op::FundShared(i, a, x) => match pick(&shared, i) {
+            Some(id) => s.fund_shared_blob(account(a), id, x).map(|_| ()),
+            None => return false,
+        },
+        Op::ExtendShared(i, e) => match pick(&shared, i) {
+            Some(id) => s.extend_shared_blob(id, e).map(|_| ()),
+            None => return false,
+        },
+        Op::CreatePool(i) => match pick(&storages, i) {
+            Some(id) => s.create_storage_pool(s.storages[&id].owner, id).map(|_| ()),
+            None => return false,
+        },
+        Op::RegisterPooled(i, size, deletable) => match pick(&pools_s, i) {
+            Some(p) => {
+                let root = [i; 32];
+                let blob_id = derive_blob_id(&root, 1, size);
+                let owner = s.storage_pools[&p].owner;
+                s.register_pooled_blob(owner, p, blob_id, root, size, 1, deletable)
+                    .map(|_| ())
+            }
+            None => return false,
+        },
+        Op::CertifyPooled(i, j, w) => match pick(&pools_s, i) {
+            Some(p) => {
+                let ids: Vec<[u8; 32]> = s.storage_pools[&p].blobs.keys().copied().collect();
+                match pick(&ids, j) {
+                    Some(b) => s.certify_pooled_blob(p, b, s.epoch, w),
+                    None => return false,
+                }
+            }
+            None => return false,
+        },
+        Op::DeletePooled(i, j) => match pick(&pools_s, i) {
+            Some(p) => {
+                let ids: Vec<[u8; 32]> = s.storage_pools[&p].blobs.keys().copied().collect();
+                match pick(&ids, j) {
+                    Some(b) => s
+                        .delete_pooled_blob(s.storage_pools[&p].owner, p, b)
+                        .map(|_| ()),
+                    None => return false,
+                }
+            }
+            None => return false,
+        },
+        Op::ExtendPool(i, e) => match pick(&pools_s, i) {
+            Some(p) => s
+                .extend_storage_pool(s.storage_pools[&p].owner, p, e)
+                .map(|_| ()),
             None => return false,
         },
     };

@@ -23,6 +23,9 @@
 //! | early and pre-active withdrawal | `staking_tests::early_and_pre_active_withdrawal` | [`early_and_pre_active_withdrawal`] |
 //! | many candidates | `liveness_tests::many_candidates_cannot_halt_the_epoch_change` | [`many_candidates_cannot_halt_the_epoch_change`] |
 //! | large pots | `liveness_tests::large_pot_and_reward_do_not_overflow` | [`large_pot_and_reward_do_not_overflow`] |
+//! | performance | `settlement_tests::challenged_node_earns_less` | [`challenged_node_earns_less`] |
+//! | fallback | `settlement_tests::fallback_pays_by_shards` | [`fallback_pays_by_shards`] |
+//! | governance | `governance_tests::every_receipt_votes_once` (and its refusals) | [`every_receipt_votes_once`] |
 //!
 //! The refusals the model shares with Move (same `Error` variant as the abort code, see
 //! `move/README.md`, "Errors") are mirrored under the Move test's name as well.
@@ -44,9 +47,11 @@
 //! **Not modelled**: clocks and epoch-state timing (`ETooEarly`, `EWrongEpochState`), the
 //! sync quorum (`sync_completes_at_quorum` and the sync refusals), BLS certificates
 //! (signatures, bitmaps, `EInvalidMessage`; the model takes the verified shard weight),
-//! `invalidate_blob_id`, `extend_blob_with_resource`, receipt split/join, proofs of
+//! `invalidate_blob_id`, `extend_blob_with_resource`, proofs of
 //! possession, duplicate keys, package versions; the model's `extend_blob` does not refuse an
-//! uncertified blob (`extend_uncertified_rejected`).
+//! uncertified blob (`extend_uncertified_rejected`). The settlement stories take their entries
+//! from the model's settlement (the Move test builds the tree of the same numbers over its own
+//! pool ids); the model takes the certificate's verified shard weight, as for blobs.
 
 use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::{Error, GenesisPricing, ObjectId, Params, StakeState, System};
@@ -1136,5 +1141,255 @@ fn fallback_pays_by_shards() {
         );
     }
     assert_eq!(sys.settle_fallback(1), Err(Error::EAlreadySettled));
+    assert_conserved(&sys);
+}
+
+// === governance_tests (issue 11, acceptance 4) ===
+
+/// `governance_tests::start`: A stakes 300 WAL and C 100 WAL with node 0, B 100 WAL with node
+/// 1; in epoch 1 A proposes a 20% burn share (snapshot 1, eligible 500 WAL, voting until the
+/// start of epoch 3, executable from epoch 4).
+fn governance_start() -> (System, [ObjectId; 3], [ObjectId; 3], u64) {
+    let (a, b, c) = (id(0xA1), id(0xB1), id(0xC1));
+    let mut sys = begin_with(
+        Params {
+            gov_voting_epochs: 2,
+            gov_timelock_epochs: 1,
+            ..params(10)
+        },
+        &[
+            (a, 1_000 * FROST_PER_WAL),
+            (b, 1_000 * FROST_PER_WAL),
+            (c, 1_000 * FROST_PER_WAL),
+        ],
+    );
+    let pools = register_nodes(&mut sys, 2);
+    let ra = stake(&mut sys, a, pools[0], 300);
+    let rb = stake(&mut sys, b, pools[1], 100);
+    let rc = stake(&mut sys, c, pools[0], 100);
+    next_epoch(&mut sys);
+    let p = sys
+        .propose(
+            a,
+            ra,
+            floe_economics::model::governance::ParamChange::BurnBps(2000),
+        )
+        .unwrap();
+    assert_eq!(p, 1);
+    let prop = &sys.proposals[&1];
+    assert_eq!((prop.snapshot_epoch, prop.voting_end), (1, 3));
+    assert_eq!(prop.eligible_stake, 500 * FROST_PER_WAL);
+    (sys, [a, b, c], [ra, rb, rc], p)
+}
+
+/// `governance_tests::every_receipt_votes_once`: 300 for, then A's receipt split, joined back
+/// and given to B, C withdrawn and staked again: none of them may vote again; B's 100 against
+/// counts. Passed (400 of 500 voted, 75% for) and executed after the timelock.
+#[test]
+fn every_receipt_votes_once() {
+    let (mut sys, [a, b, c], [ra, rb, rc], p) = governance_start();
+    sys.vote(a, p, ra, true).unwrap();
+    let part = sys.split_stake(a, ra, 100 * FROST_PER_WAL).unwrap();
+    assert_eq!(sys.vote(a, p, part, true), Err(Error::ENotEligible));
+    assert_eq!(sys.vote(a, p, ra, true), Err(Error::ENotEligible));
+    sys.join_stake(a, ra, part).unwrap();
+    sys.transfer_stake(a, ra, b).unwrap();
+    assert_eq!(sys.vote(b, p, ra, false), Err(Error::ENotEligible));
+    sys.request_withdraw_stake(c, rc).unwrap();
+    next_epoch(&mut sys);
+    let back = sys.withdraw_stake(c, rc).unwrap();
+    let rc2 = sys.stake(c, sys.stakes[&rb].pool, back).unwrap();
+    assert_eq!(sys.vote(c, p, rc2, true), Err(Error::ENotEligible));
+    sys.vote(b, p, rb, false).unwrap();
+    let prop = &sys.proposals[&p];
+    assert_eq!(
+        (prop.votes_for, prop.votes_against),
+        (300 * FROST_PER_WAL, 100 * FROST_PER_WAL)
+    );
+    assert!(prop.votes_for + prop.votes_against <= prop.eligible_stake);
+    next_epoch(&mut sys);
+    assert_eq!(sys.finalize_proposal(p), Ok(true));
+    assert_eq!(sys.execute_proposal(p), Err(Error::ETimelockNotElapsed));
+    next_epoch(&mut sys);
+    assert_eq!(sys.execute_proposal(p), Ok(false));
+    assert_eq!(sys.params.burn_bps, 2000);
+    assert_conserved(&sys);
+}
+
+/// `governance_tests::voted_receipt_cannot_vote_after_a_transfer`.
+#[test]
+fn voted_receipt_cannot_vote_after_a_transfer() {
+    let (mut sys, [a, b, _], [ra, _, _], p) = governance_start();
+    sys.vote(a, p, ra, true).unwrap();
+    sys.transfer_stake(a, ra, b).unwrap();
+    assert_eq!(sys.vote(b, p, ra, false), Err(Error::EAlreadyVoted));
+}
+
+/// `governance_tests::below_quorum_fails`: 100 of 500 WAL voted.
+#[test]
+fn below_quorum_fails() {
+    let (mut sys, [_, b, _], [_, rb, _], p) = governance_start();
+    sys.vote(b, p, rb, true).unwrap();
+    next_epoch(&mut sys);
+    next_epoch(&mut sys);
+    assert_eq!(sys.finalize_proposal(p), Ok(false));
+    next_epoch(&mut sys);
+    assert_eq!(sys.execute_proposal(p), Err(Error::EBelowQuorum));
+}
+
+/// `governance_tests::below_threshold_fails`: 300 against, 100 for.
+#[test]
+fn below_threshold_fails() {
+    let (mut sys, [a, b, _], [ra, rb, _], p) = governance_start();
+    sys.vote(a, p, ra, false).unwrap();
+    sys.vote(b, p, rb, true).unwrap();
+    for _ in 0..3 {
+        next_epoch(&mut sys);
+    }
+    assert_eq!(sys.execute_proposal(p), Err(Error::EThresholdNotMet));
+}
+
+// === lifecycle_tests (issue 21) ===
+
+/// `lifecycle_tests::blob_id`: the blob ID of a 1,000-byte blob with root `root`.
+fn lifecycle_blob_id(root: u64) -> [u8; 32] {
+    derive_blob_id(&root_hash(root), RS2_ENCODING, SIZE)
+}
+
+/// `lifecycle_tests::register`: a blob of 1,000 bytes with root `root` on `storage`.
+fn register_root(sys: &mut System, storage: ObjectId, root: u64, deletable: bool) -> ObjectId {
+    let (admin, id) = (id(ADMIN), lifecycle_blob_id(root));
+    sys.register_blob(
+        admin,
+        storage,
+        id,
+        root_hash(root),
+        SIZE,
+        RS2_ENCODING,
+        deletable,
+    )
+    .unwrap()
+}
+
+/// `lifecycle_tests::shared_blob_funded_by_two_and_extended_by_a_third`: shared with 5,000
+/// FROST, funded with 2,000 by B, extended by 2 epochs by anyone for 2 × 1,000: it ends at
+/// epoch 6 with 5,000 FROST left; WAL conserved.
+#[test]
+fn shared_blob_funded_by_two_and_extended_by_a_third() {
+    let b = id(0xB1);
+    let (mut sys, pools) = storage_setup(&[(b, 1_000_000)]);
+    let admin = id(ADMIN);
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let blob = register_root(&mut sys, storage, 0xA, false);
+    sys.certify_blob(blob, 1, shards_of(&sys, &pools[..3]))
+        .unwrap();
+    let shared = sys.share_blob(admin, blob, 5_000).unwrap();
+    assert_eq!(sys.balance(&shared), 5_000);
+    assert_eq!(sys.fund_shared_blob(b, shared, 2_000), Ok(7_000));
+    assert_eq!(sys.extend_shared_blob(shared, 2), Ok(2_000));
+    assert_eq!(sys.balance(&shared), 5_000);
+    assert_eq!(sys.blobs[&blob].storage.end, 6);
+    // `future[i]` is epoch 1 + i: pot_value(4) and pot_value(5).
+    assert_eq!(
+        (sys.future[3].rewards, sys.future[4].rewards),
+        (1_000, 1_000)
+    );
+    // The owner no longer holds it.
+    assert_eq!(sys.extend_blob(admin, blob, 1), Err(Error::ENotOwner));
+    assert_conserved(&sys);
+    // `shared_extension_beyond_funds_rejected`: 1,999 FROST do not pay 2 epochs.
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let poor = register_root(&mut sys, storage, 0xB, false);
+    sys.certify_blob(poor, 1, shards_of(&sys, &pools[..3]))
+        .unwrap();
+    let poor = sys.share_blob(admin, poor, 1_999).unwrap();
+    assert_eq!(sys.extend_shared_blob(poor, 2), Err(Error::ENotEnoughFunds));
+}
+
+/// `lifecycle_tests::pool_holds_blobs_and_reuses_space`: a pool of two blobs' encoded size for
+/// epochs [1, 4) (3,000 FROST) holds A and B (10,000 FROST of write fee each); A is deleted and
+/// its space reused by C; the pool is extended by 2 epochs (2,000 FROST).
+#[test]
+fn pool_holds_blobs_and_reuses_space() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let admin = id(ADMIN);
+    let before = sys.balance(&admin);
+    let encoded = 10_680;
+    let storage = sys.reserve_space(admin, 2 * encoded, 3).unwrap();
+    let pool = sys.create_storage_pool(admin, storage).unwrap();
+    let quorum = shards_of(&sys, &pools[..3]);
+    for root in [0xA, 0xB] {
+        let id = lifecycle_blob_id(root);
+        sys.register_pooled_blob(admin, pool, id, root_hash(root), SIZE, RS2_ENCODING, true)
+            .unwrap();
+        sys.certify_pooled_blob(pool, id, 1, quorum).unwrap();
+    }
+    assert_eq!(before - sys.balance(&admin), 3_000 + 2 * 10_000);
+    assert_eq!(sys.storage_pools[&pool].used, 2 * encoded);
+    let c = lifecycle_blob_id(0xC);
+    assert_eq!(
+        sys.register_pooled_blob(admin, pool, c, root_hash(0xC), SIZE, RS2_ENCODING, true),
+        Err(Error::EResourceSize)
+    );
+    sys.delete_pooled_blob(admin, pool, lifecycle_blob_id(0xA))
+        .unwrap();
+    assert_eq!(sys.storage_pools[&pool].used, encoded);
+    sys.register_pooled_blob(admin, pool, c, root_hash(0xC), SIZE, RS2_ENCODING, true)
+        .unwrap();
+    sys.certify_pooled_blob(pool, c, 1, quorum).unwrap();
+    assert_eq!(sys.extend_storage_pool(admin, pool, 2), Ok(2_000));
+    assert_eq!(sys.storage_pools[&pool].storage.end, 6);
+    assert_eq!(sys.future[4].rewards, 1_000);
+    assert_eq!(before - sys.balance(&admin), 3_000 + 3 * 10_000 + 2_000);
+    // Two certified pooled blobs count in the stored bytes.
+    assert_eq!(sys.stored_bytes_per_shard(), 2 * encoded / 10);
+    assert_conserved(&sys);
+}
+
+/// `lifecycle_tests::replace_a_blobs_content` and `attributes_on_a_blob` and `burn_a_blob`.
+#[test]
+fn attributes_replacement_and_burn() {
+    let (mut sys, pools) = storage_setup(&[]);
+    let admin = id(ADMIN);
+    let quorum = shards_of(&sys, &pools[..3]);
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let blob = register_root(&mut sys, storage, 0xA, true);
+    sys.certify_blob(blob, 1, quorum).unwrap();
+    sys.set_blob_attribute(admin, blob, "content-type".into(), "text/plain".into())
+        .unwrap();
+    sys.set_blob_attribute(admin, blob, "content-type".into(), "image/png".into())
+        .unwrap();
+    assert_eq!(
+        sys.remove_blob_attribute(admin, blob, "filename"),
+        Err(Error::EMissingAttribute)
+    );
+    assert_eq!(
+        sys.set_blob_attribute(admin, blob, "k".repeat(129), "v".into()),
+        Err(Error::EStringTooLong)
+    );
+    let before = sys.balance(&admin);
+    let b = lifecycle_blob_id(0xB);
+    sys.replace_blob(admin, blob, b, root_hash(0xB), SIZE, RS2_ENCODING)
+        .unwrap();
+    assert_eq!(before - sys.balance(&admin), 10_000);
+    assert_eq!(sys.blobs[&blob].blob_id, b);
+    assert_eq!(sys.blobs[&blob].certified_epoch, None);
+    sys.certify_blob(blob, 1, quorum).unwrap();
+    assert_eq!(
+        sys.blob_attributes[&blob]["content-type"],
+        "image/png".to_string()
+    );
+    // A permanent blob is burned: it is gone, its data counts until its end epoch.
+    let storage = sys.reserve_space(admin, MIB, 3).unwrap();
+    let permanent = register_root(&mut sys, storage, 0xC, false);
+    assert_eq!(
+        sys.replace_blob(admin, permanent, b, root_hash(0xB), SIZE, RS2_ENCODING),
+        Err(Error::EBlobNotDeletable)
+    );
+    sys.certify_blob(permanent, 1, quorum).unwrap();
+    let stored = sys.stored_bytes_per_shard();
+    sys.burn_blob(admin, permanent).unwrap();
+    assert!(!sys.blobs.contains_key(&permanent));
+    assert_eq!(sys.stored_bytes_per_shard(), stored);
     assert_conserved(&sys);
 }

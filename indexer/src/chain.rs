@@ -257,11 +257,111 @@ pub enum Operation {
         /// The resource absorbed.
         other_id: Id,
     },
+    /// Sets a blob's attribute `key` to `value`.
+    SetBlobAttribute {
+        /// The blob object.
+        blob_object_id: Id,
+        /// The key (1 to 128 bytes).
+        key: String,
+        /// The value (at most 1,024 bytes).
+        value: String,
+    },
+    /// Removes a blob's attribute `key`.
+    RemoveBlobAttribute {
+        /// The blob object.
+        blob_object_id: Id,
+        /// The key.
+        key: String,
+    },
+    /// Burns a blob object (its data stays stored until its end epoch if certified).
+    BurnBlob {
+        /// The blob object.
+        blob_object_id: Id,
+    },
+    /// Replaces a deletable blob's content under the same object.
+    ReplaceBlob {
+        /// The blob object.
+        blob_object_id: Id,
+        /// The new blob id (u256, little-endian bytes).
+        blob_id: Id,
+        /// The new metadata root hash.
+        root_hash: Id,
+        /// The new unencoded size.
+        size: u64,
+        /// Encoding type (RS2 = 1).
+        encoding_type: u8,
+    },
+    /// Wraps a certified blob with `funds` into a shared blob anyone may fund and extend.
+    ShareBlob {
+        /// The blob object.
+        blob_object_id: Id,
+        /// FROST moved into the shared blob's funds.
+        funds: Frost,
+    },
+    /// Adds `amount` to a shared blob's funds.
+    FundSharedBlob {
+        /// The shared blob.
+        shared_blob_id: Id,
+        /// FROST added.
+        amount: Frost,
+    },
+    /// Extends a shared blob by `epochs`, paid from its funds.
+    ExtendSharedBlob {
+        /// The shared blob.
+        shared_blob_id: Id,
+        /// Epochs to add.
+        epochs: u32,
+    },
+    /// A storage pool over a storage resource.
+    CreateStoragePool {
+        /// The storage resource.
+        storage_id: Id,
+    },
+    /// Registers a blob against a storage pool.
+    RegisterPooledBlob {
+        /// The pool.
+        storage_pool_id: Id,
+        /// The blob id (u256, little-endian bytes).
+        blob_id: Id,
+        /// The metadata root hash.
+        root_hash: Id,
+        /// Unencoded size.
+        size: u64,
+        /// Encoding type (RS2 = 1).
+        encoding_type: u8,
+        /// Whether it may be deleted.
+        deletable: bool,
+    },
+    /// Certifies a pooled blob with a certificate of `epoch` signed by `signers_shards` shards.
+    CertifyPooledBlob {
+        /// The pool.
+        storage_pool_id: Id,
+        /// The blob id.
+        blob_id: Id,
+        /// The certificate's epoch.
+        epoch: Epoch,
+        /// Shards behind the aggregate signature.
+        signers_shards: u64,
+    },
+    /// Deletes a deletable pooled blob.
+    DeletePooledBlob {
+        /// The pool.
+        storage_pool_id: Id,
+        /// The blob id.
+        blob_id: Id,
+    },
+    /// Extends a storage pool by `epochs`.
+    ExtendStoragePool {
+        /// The pool.
+        storage_pool_id: Id,
+        /// Epochs to add.
+        epochs: u32,
+    },
 }
 
 /// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
 /// Move module that performs it.
-pub const MOVE_FUNCTIONS: [(&str, &str); 33] = [
+pub const MOVE_FUNCTIONS: [(&str, &str); 45] = [
     ("register_node", "register_node"),
     ("stake", "stake_with_pool"),
     ("request_withdrawal", "request_withdraw_stake"),
@@ -295,6 +395,18 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 33] = [
     ("split_storage_by_epoch", "split_storage_by_epoch"),
     ("split_storage_by_size", "split_storage_by_size"),
     ("fuse_storage", "fuse_storage"),
+    ("set_blob_attribute", "set_blob_attribute"),
+    ("remove_blob_attribute", "remove_blob_attribute"),
+    ("burn_blob", "burn_blob"),
+    ("replace_blob", "replace_blob"),
+    ("share_blob", "share_blob"),
+    ("fund_shared_blob", "fund_shared_blob"),
+    ("extend_shared_blob", "extend_shared_blob"),
+    ("create_storage_pool", "create_storage_pool"),
+    ("register_pooled_blob", "register_pooled_blob"),
+    ("certify_pooled_blob", "certify_pooled_blob"),
+    ("delete_pooled_blob", "delete_pooled_blob"),
+    ("extend_storage_pool", "extend_storage_pool"),
 ];
 
 /// The `floe::system` Move function that performs operation kind `kind` (`kind` itself for a
@@ -351,6 +463,18 @@ impl Operation {
             Operation::SplitStorageByEpoch { .. } => "split_storage_by_epoch",
             Operation::SplitStorageBySize { .. } => "split_storage_by_size",
             Operation::FuseStorage { .. } => "fuse_storage",
+            Operation::SetBlobAttribute { .. } => "set_blob_attribute",
+            Operation::RemoveBlobAttribute { .. } => "remove_blob_attribute",
+            Operation::BurnBlob { .. } => "burn_blob",
+            Operation::ReplaceBlob { .. } => "replace_blob",
+            Operation::ShareBlob { .. } => "share_blob",
+            Operation::FundSharedBlob { .. } => "fund_shared_blob",
+            Operation::ExtendSharedBlob { .. } => "extend_shared_blob",
+            Operation::CreateStoragePool { .. } => "create_storage_pool",
+            Operation::RegisterPooledBlob { .. } => "register_pooled_blob",
+            Operation::CertifyPooledBlob { .. } => "certify_pooled_blob",
+            Operation::DeletePooledBlob { .. } => "delete_pooled_blob",
+            Operation::ExtendStoragePool { .. } => "extend_storage_pool",
         }
     }
 

@@ -311,6 +311,9 @@ fn object_type(package: &Id, op: &Operation) -> Option<String> {
         | Operation::SplitStorageByEpoch { .. }
         | Operation::SplitStorageBySize { .. } => "storage_resource::Storage",
         Operation::RegisterBlob { .. } => "blob::Blob",
+        Operation::ShareBlob { .. } => "shared_blob::SharedBlob",
+        Operation::CreateStoragePool { .. } => "storage_pool::StoragePool",
+        Operation::RegisterPooledBlob { .. } => "storage_pool::PooledBlob",
         _ => return None,
     };
     Some(format!("{package}::{t}"))

@@ -283,6 +283,13 @@ fn outcome(op: &Operation, events: &[FloeEvent], effects: &rpc::TransactionEffec
         (Operation::ReserveSpace { .. }, FloeEvent::StorageReserved(x)) => Some(x.storage_id),
         (Operation::RegisterBlob { .. }, FloeEvent::BlobRegistered(x)) => Some(x.object_id),
         (Operation::SplitStake { .. }, FloeEvent::StakedWalSplit(x)) => Some(x.new_staked_wal_id),
+        (Operation::ShareBlob { .. }, FloeEvent::SharedBlobCreated(x)) => Some(x.shared_blob_id),
+        (Operation::CreateStoragePool { .. }, FloeEvent::StoragePoolCreated(x)) => {
+            Some(x.storage_pool_id)
+        }
+        (Operation::RegisterPooledBlob { .. }, FloeEvent::PooledBlobRegistered(x)) => {
+            Some(x.object_id)
+        }
         (
             Operation::SplitStorageByEpoch { .. } | Operation::SplitStorageBySize { .. },
             FloeEvent::StorageSplit(x),

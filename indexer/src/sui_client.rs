@@ -132,6 +132,22 @@ pub trait ObjectResolver {
         let _ = header;
         None
     }
+    /// The certificate of the blob `blob_id` (u256, little-endian bytes) of storage pool
+    /// `storage_pool_id` for `epoch` (none by default).
+    fn pooled_certificate(
+        &self,
+        storage_pool_id: Id,
+        blob_id: Id,
+        epoch: Epoch,
+    ) -> Option<BlobCertificate> {
+        let _ = (storage_pool_id, blob_id, epoch);
+        None
+    }
+    /// A shared object (a `SharedBlob`) at the version it became shared (none by default).
+    fn shared_object(&self, id: Id) -> Option<SharedObject> {
+        let _ = id;
+        None
+    }
 }
 
 /// Where the Floe package lives and how transactions pay for gas.
@@ -159,14 +175,6 @@ pub struct SuiConfig {
 /// Why no transaction was built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// The operation has no Move function in the package yet.
-    #[error("operation `{op}` is not supported on Sui: the package has no `{function}` yet")]
-    Unsupported {
-        /// The operation's kind.
-        op: &'static str,
-        /// The Move function it needs (`module::function`).
-        function: &'static str,
-    },
     /// The resolver did not supply something the transaction needs.
     #[error("operation `{op}` needs {what}")]
     Missing {
@@ -279,6 +287,13 @@ impl Ptb<'_> {
         let t = self.config.treasury;
         self.shared(t, true)
     }
+
+    /// A coin of `amount` split off `coin`.
+    fn split(&mut self, coin: ObjectRef, amount: Frost) -> Argument {
+        let coin = self.owned(coin);
+        let amount = self.pure(&amount);
+        self.tx.split_coins(coin, vec![amount]).remove(0)
+    }
 }
 
 impl SuiTransactions {
@@ -315,6 +330,11 @@ impl SuiTransactions {
             resolver
                 .wal_coin(sender)
                 .ok_or_else(|| missing(format!("a Coin<WAL> of {sender}")))
+        };
+        let shared = |id: Id| {
+            resolver
+                .shared_object(id)
+                .ok_or_else(|| missing(format!("the shared object {id}")))
         };
 
         let function = op.move_function();
@@ -353,11 +373,7 @@ impl SuiTransactions {
             }
             Operation::Stake { node_id, amount } => {
                 let s = p.system(true);
-                let wal = coin()?;
-                let wal = p.owned(wal);
-                let amount: Frost = *amount;
-                let amount = p.pure(&amount);
-                let stake = p.tx.split_coins(wal, vec![amount]).remove(0);
+                let stake = p.split(coin()?, *amount);
                 let node = p.id(*node_id);
                 let staked = p.call(function, vec![s, stake, node]);
                 p.keep_staked(staked);
@@ -657,6 +673,150 @@ impl SuiTransactions {
                     p.system(false),
                     p.owned(owned(*storage_id, "Storage")?),
                     p.owned(owned(*other_id, "Storage")?),
+                ];
+                p.call(function, args);
+            }
+            Operation::SetBlobAttribute {
+                blob_object_id,
+                key,
+                value,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*blob_object_id, "Blob")?),
+                    p.pure(key),
+                    p.pure(value),
+                ];
+                p.call(function, args);
+            }
+            Operation::RemoveBlobAttribute {
+                blob_object_id,
+                key,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*blob_object_id, "Blob")?),
+                    p.pure(key),
+                ];
+                p.call(function, args);
+            }
+            Operation::BurnBlob { blob_object_id } => {
+                let args = vec![p.system(false), p.owned(owned(*blob_object_id, "Blob")?)];
+                p.call(function, args);
+            }
+            Operation::ReplaceBlob {
+                blob_object_id,
+                blob_id,
+                root_hash,
+                size,
+                encoding_type,
+            } => {
+                let args = vec![
+                    p.system(true),
+                    p.owned(owned(*blob_object_id, "Blob")?),
+                    p.u256(*blob_id),
+                    p.u256(*root_hash),
+                    p.pure(size),
+                    p.pure(encoding_type),
+                    p.owned(coin()?),
+                ];
+                p.call(function, args);
+            }
+            Operation::ShareBlob {
+                blob_object_id,
+                funds,
+            } => {
+                let s = p.system(false);
+                let blob = p.owned(owned(*blob_object_id, "Blob")?);
+                let funds = p.split(coin()?, *funds);
+                p.call(function, vec![s, blob, funds]);
+            }
+            Operation::FundSharedBlob {
+                shared_blob_id,
+                amount,
+            } => {
+                let shared = shared(*shared_blob_id)?;
+                let s = p.system(false);
+                let shared = p.shared(shared, true);
+                let funds = p.split(coin()?, *amount);
+                p.call(function, vec![s, shared, funds]);
+            }
+            Operation::ExtendSharedBlob {
+                shared_blob_id,
+                epochs,
+            } => {
+                let shared = shared(*shared_blob_id)?;
+                let args = vec![p.system(true), p.shared(shared, true), p.pure(epochs)];
+                p.call(function, args);
+            }
+            Operation::CreateStoragePool { storage_id } => {
+                let args = vec![p.system(false), p.owned(owned(*storage_id, "Storage")?)];
+                let pool = p.call(function, args);
+                p.keep(pool, sender);
+            }
+            Operation::RegisterPooledBlob {
+                storage_pool_id,
+                blob_id,
+                root_hash,
+                size,
+                encoding_type,
+                deletable,
+            } => {
+                let args = vec![
+                    p.system(true),
+                    p.owned(owned(*storage_pool_id, "StoragePool")?),
+                    p.u256(*blob_id),
+                    p.u256(*root_hash),
+                    p.pure(size),
+                    p.pure(encoding_type),
+                    p.pure(deletable),
+                    p.owned(coin()?),
+                ];
+                p.call(function, args);
+            }
+            Operation::CertifyPooledBlob {
+                storage_pool_id,
+                blob_id,
+                epoch,
+                // The bitmap says who signed; the shard count is what the local ledger checks.
+                signers_shards: _,
+            } => {
+                let cert = resolver
+                    .pooled_certificate(*storage_pool_id, *blob_id, *epoch)
+                    .ok_or_else(|| {
+                        missing(format!(
+                            "a certificate of epoch {epoch} for blob {blob_id} of pool {storage_pool_id}"
+                        ))
+                    })?;
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*storage_pool_id, "StoragePool")?),
+                    p.pure(&cert.signature),
+                    p.pure(&cert.signers_bitmap),
+                    p.pure(&cert.message),
+                ];
+                p.call(function, args);
+            }
+            Operation::DeletePooledBlob {
+                storage_pool_id,
+                blob_id,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*storage_pool_id, "StoragePool")?),
+                    p.u256(*blob_id),
+                ];
+                p.call(function, args);
+            }
+            Operation::ExtendStoragePool {
+                storage_pool_id,
+                epochs,
+            } => {
+                let args = vec![
+                    p.system(true),
+                    p.owned(owned(*storage_pool_id, "StoragePool")?),
+                    p.pure(epochs),
+                    p.owned(coin()?),
                 ];
                 p.call(function, args);
             }

@@ -61,6 +61,8 @@ const STORAGE: u64 = 0x5704;
 const BLOB: u64 = 0xb10b;
 const STAKED2: u64 = 0x57a5;
 const STORAGE2: u64 = 0x5705;
+const POOL: u64 = 0x9001;
+const SHARED: u64 = 0x54a8;
 
 #[derive(Default)]
 struct Fixture {
@@ -81,6 +83,7 @@ impl Fixture {
             (BLOB, 23),
             (STAKED2, 24),
             (STORAGE2, 25),
+            (POOL, 26),
         ] {
             f.owned.insert(Id::from_u64(id), object(id, version));
         }
@@ -134,6 +137,23 @@ impl ObjectResolver for Fixture {
     fn settlement_certificate(&self, h: &SettlementHeader) -> Option<SettlementCertificate> {
         assert_eq!(*h, header());
         self.settlement_certificate.clone()
+    }
+    fn pooled_certificate(&self, pool: Id, blob_id: Id, epoch: Epoch) -> Option<BlobCertificate> {
+        assert_eq!(
+            (pool, blob_id, epoch),
+            (Id::from_u64(POOL), Id([0xb1; 32]), 7)
+        );
+        self.certificate.clone()
+    }
+    fn shared_object(&self, id: Id) -> Option<SharedObject> {
+        (id == Id::from_u64(SHARED)).then_some(shared_blob())
+    }
+}
+
+fn shared_blob() -> SharedObject {
+    SharedObject {
+        id: Id::from_u64(SHARED),
+        initial_shared_version: 44,
     }
 }
 
@@ -891,4 +911,193 @@ fn signed_with_ed25519() {
         sign(&key, tx),
         Err(BuildError::WrongSigner { .. })
     ));
+}
+
+#[test]
+fn blob_lifecycle() {
+    let blob = Id::from_u64(BLOB);
+    let owned_blob = || Expect::Owned(object(BLOB, 23));
+    check(
+        Operation::SetBlobAttribute {
+            blob_object_id: blob,
+            key: "content-type".into(),
+            value: "image/png".into(),
+        },
+        "set_blob_attribute",
+        vec![
+            system(false),
+            owned_blob(),
+            pure(&"content-type".to_string()),
+            pure(&"image/png".to_string()),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::RemoveBlobAttribute {
+            blob_object_id: blob,
+            key: "filename".into(),
+        },
+        "remove_blob_attribute",
+        vec![system(false), owned_blob(), pure(&"filename".to_string())],
+        Keep::No,
+    );
+    check(
+        Operation::BurnBlob {
+            blob_object_id: blob,
+        },
+        "burn_blob",
+        vec![system(false), owned_blob()],
+        Keep::No,
+    );
+    check(
+        Operation::ReplaceBlob {
+            blob_object_id: blob,
+            blob_id: Id([0xb1; 32]),
+            root_hash: Id([0x77; 32]),
+            size: 1000,
+            encoding_type: 1,
+        },
+        "replace_blob",
+        vec![
+            system(true),
+            owned_blob(),
+            Expect::Pure(vec![0xb1; 32]),
+            Expect::Pure(vec![0x77; 32]),
+            pure(&1000u64),
+            pure(&1u8),
+            Expect::Owned(wal_coin()),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::ShareBlob {
+            blob_object_id: blob,
+            funds: 5_000,
+        },
+        "share_blob",
+        vec![
+            system(false),
+            owned_blob(),
+            Expect::Split {
+                coin: wal_coin(),
+                amount: 5_000,
+            },
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::FundSharedBlob {
+            shared_blob_id: Id::from_u64(SHARED),
+            amount: 2_000,
+        },
+        "fund_shared_blob",
+        vec![
+            system(false),
+            Expect::Shared(shared_blob(), Mutability::Mutable),
+            Expect::Split {
+                coin: wal_coin(),
+                amount: 2_000,
+            },
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::ExtendSharedBlob {
+            shared_blob_id: Id::from_u64(SHARED),
+            epochs: 2,
+        },
+        "extend_shared_blob",
+        vec![
+            system(true),
+            Expect::Shared(shared_blob(), Mutability::Mutable),
+            pure(&2u32),
+        ],
+        Keep::No,
+    );
+}
+
+#[test]
+fn storage_pools() {
+    let pool = Id::from_u64(POOL);
+    let owned_pool = || Expect::Owned(object(POOL, 26));
+    check(
+        Operation::CreateStoragePool {
+            storage_id: Id::from_u64(STORAGE),
+        },
+        "create_storage_pool",
+        vec![system(false), Expect::Owned(object(STORAGE, 22))],
+        Keep::Transfer,
+    );
+    check(
+        Operation::RegisterPooledBlob {
+            storage_pool_id: pool,
+            blob_id: Id([0xb1; 32]),
+            root_hash: Id([0x77; 32]),
+            size: 1000,
+            encoding_type: 1,
+            deletable: true,
+        },
+        "register_pooled_blob",
+        vec![
+            system(true),
+            owned_pool(),
+            Expect::Pure(vec![0xb1; 32]),
+            Expect::Pure(vec![0x77; 32]),
+            pure(&1000u64),
+            pure(&1u8),
+            pure(&true),
+            Expect::Owned(wal_coin()),
+        ],
+        Keep::No,
+    );
+    let cert = certificate();
+    check(
+        Operation::CertifyPooledBlob {
+            storage_pool_id: pool,
+            blob_id: Id([0xb1; 32]),
+            epoch: 7,
+            signers_shards: 7,
+        },
+        "certify_pooled_blob",
+        vec![
+            system(false),
+            owned_pool(),
+            pure(&cert.signature),
+            pure(&cert.signers_bitmap),
+            pure(&cert.message),
+        ],
+        Keep::No,
+    );
+    check(
+        Operation::DeletePooledBlob {
+            storage_pool_id: pool,
+            blob_id: Id([0xb1; 32]),
+        },
+        "delete_pooled_blob",
+        vec![system(false), owned_pool(), Expect::Pure(vec![0xb1; 32])],
+        Keep::No,
+    );
+    check(
+        Operation::ExtendStoragePool {
+            storage_pool_id: pool,
+            epochs: 2,
+        },
+        "extend_storage_pool",
+        vec![
+            system(true),
+            owned_pool(),
+            pure(&2u32),
+            Expect::Owned(wal_coin()),
+        ],
+        Keep::No,
+    );
+    // A shared blob the wallet does not know cannot be funded.
+    let op = Operation::FundSharedBlob {
+        shared_blob_id: Id::from_u64(0xdead),
+        amount: 1,
+    };
+    let err = SuiTransactions::new(config())
+        .build(Id::from_u64(SENDER), &op, &Fixture::full())
+        .expect_err("no shared object");
+    assert!(matches!(err, BuildError::Missing { .. }), "{err}");
 }

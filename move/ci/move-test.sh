@@ -5,7 +5,8 @@
 # Usage: move/ci/move-test.sh
 # Env:   SUI_MOVE   command with `build`/`test` subcommands (default: `sui move`; a `sui-move`
 #                   binary built from crates/sui-move works the same)
-#        MOVE_FLAGS extra flags, e.g. --skip-fetch-latest-git-deps for offline use, --lint for
+#        MOVE_FLAGS extra flags, e.g. `-e testnet` (the build environment; 1.77 resolves the
+#                   framework through it), --lint for
 #                   every linter (lints the code allows are counted as suppressed, not warnings)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

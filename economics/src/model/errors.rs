@@ -195,12 +195,18 @@ pub enum Error {
     /// The proposal's voting was already finalized.
     #[error("EAlreadyFinalized: proposal already finalized")]
     EAlreadyFinalized,
+    /// A new attribute on a blob that has the most attributes allowed.
+    #[error("ETooManyAttributes: too many attributes on the blob")]
+    ETooManyAttributes,
+    /// The blob has no attribute with this key.
+    #[error("EMissingAttribute: no such attribute")]
+    EMissingAttribute,
 }
 
 impl Error {
     /// Every variant: the model's own refusals in code order (`ALL[i].code() == i` for the
     /// first 54), then those that carry the code of a Move-only constant (100 and up).
-    pub const ALL: [Error; 60] = [
+    pub const ALL: [Error; 62] = [
         Error::EOverflow,
         Error::EInvalidShardCount,
         Error::EBlobTooLarge,
@@ -261,6 +267,8 @@ impl Error {
         Error::ENoChallengeSeed,
         Error::ESeedAlreadyDrawn,
         Error::EAlreadyFinalized,
+        Error::ETooManyAttributes,
+        Error::EMissingAttribute,
     ];
 
     /// The stable abort code of this refusal (its position in [`Error::ALL`]); the Move
@@ -277,6 +285,9 @@ impl Error {
             Error::ENoChallengeSeed => 111,
             Error::ESeedAlreadyDrawn => 112,
             Error::EAlreadyFinalized => 113,
+            // Blob attributes (issue 21).
+            Error::ETooManyAttributes => 114,
+            Error::EMissingAttribute => 115,
             _ => Error::ALL
                 .iter()
                 .position(|e| *e == self)
@@ -347,6 +358,8 @@ impl Error {
             Error::ENoChallengeSeed => "ENoChallengeSeed",
             Error::ESeedAlreadyDrawn => "ESeedAlreadyDrawn",
             Error::EAlreadyFinalized => "EAlreadyFinalized",
+            Error::ETooManyAttributes => "ETooManyAttributes",
+            Error::EMissingAttribute => "EMissingAttribute",
         }
     }
 }

@@ -14,7 +14,8 @@
 //! - [`epochs`]: price and rate votes, committee selection, the epoch change;
 //! - [`challenges`]: the challengers' result vectors;
 //! - [`claims`]: settlement submission, claims with Merkle proofs, the fallback;
-//! - [`governance`]: stake-weighted parameter proposals.
+//! - [`governance`]: stake-weighted parameter proposals;
+//! - [`lifecycle`]: blob attributes, burning, replacement, shared blobs, storage pools.
 
 pub mod active_set;
 pub mod challenges;
@@ -23,6 +24,7 @@ pub mod committee;
 pub mod epochs;
 pub mod errors;
 pub mod governance;
+pub mod lifecycle;
 pub mod staking;
 pub mod storage;
 
@@ -437,6 +439,14 @@ pub struct System {
     pub storages: BTreeMap<ObjectId, Storage>,
     /// Blobs.
     pub blobs: BTreeMap<ObjectId, Blob>,
+    /// Attributes of blobs that have any.
+    pub blob_attributes: BTreeMap<ObjectId, BTreeMap<String, String>>,
+    /// Shared blobs (their funds are their accounts).
+    pub shared_blobs: BTreeMap<ObjectId, lifecycle::SharedBlob>,
+    /// Storage pools.
+    pub storage_pools: BTreeMap<ObjectId, lifecycle::StoragePool>,
+    /// Burned certified blobs, whose data stays stored until their end epoch.
+    pub burned_blobs: Vec<Blob>,
     /// Challenge result vectors of the current epoch, by challenger pool.
     pub challenge_results: BTreeMap<ObjectId, Vec<u16>>,
     /// The current epoch's challenge seed, once drawn.
@@ -488,6 +498,10 @@ impl System {
                 .collect(),
             storages: BTreeMap::new(),
             blobs: BTreeMap::new(),
+            blob_attributes: BTreeMap::new(),
+            shared_blobs: BTreeMap::new(),
+            storage_pools: BTreeMap::new(),
+            burned_blobs: Vec::new(),
             challenge_results: BTreeMap::new(),
             challenge_seed: None,
             committee_stake: BTreeMap::new(),

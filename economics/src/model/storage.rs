@@ -22,7 +22,7 @@ pub fn derive_blob_id(root_hash: &[u8; 32], encoding_type: u8, size: u64) -> [u8
 }
 
 impl System {
-    fn check_window(&self, start: Epoch, end: Epoch) -> Result<()> {
+    pub(super) fn check_window(&self, start: Epoch, end: Epoch) -> Result<()> {
         if self.wal_usd_rate.is_none() {
             // No WAL/USD rate yet, so no FROST price: nothing can be sold.
             return Err(Error::EInvalidRate);
@@ -33,7 +33,7 @@ impl System {
         Ok(())
     }
 
-    fn check_capacity(&self, start: Epoch, end: Epoch, size: u64) -> Result<()> {
+    pub(super) fn check_capacity(&self, start: Epoch, end: Epoch, size: u64) -> Result<()> {
         for e in start..end {
             let f = &self.future[(e - self.epoch) as usize];
             if f.used_capacity
@@ -47,7 +47,12 @@ impl System {
     }
 
     /// Cost of `size` encoded bytes over `[start, end)` at the current price, and per epoch.
-    fn price_range(&self, size: u64, start: Epoch, end: Epoch) -> Result<(Frost, Frost)> {
+    pub(super) fn price_range(
+        &self,
+        size: u64,
+        start: Epoch,
+        end: Epoch,
+    ) -> Result<(Frost, Frost)> {
         let per_epoch = storage_units(size)
             .checked_mul(self.storage_price)
             .ok_or(Error::EOverflow)?;
@@ -57,7 +62,7 @@ impl System {
         Ok((total, per_epoch))
     }
 
-    fn pay_range(
+    pub(super) fn pay_range(
         &mut self,
         payer: &ObjectId,
         size: u64,
@@ -310,14 +315,16 @@ impl System {
         Ok(())
     }
 
-    /// Encoded bytes of the certified blobs live in the current epoch, per shard.
+    /// Encoded bytes of the certified data live in the current epoch, per shard: blobs (shared
+    /// ones included), pooled blobs and burned blobs not yet expired.
     pub fn stored_bytes_per_shard(&self) -> u64 {
         let total: u128 = self
             .blobs
             .values()
             .filter(|b| b.certified_epoch.is_some() && b.storage.end > self.epoch)
             .map(|b| b.encoded_size as u128)
-            .sum();
+            .sum::<u128>()
+            + self.stored_bytes_beyond_blobs();
         (total / self.params.n_shards as u128).min(u64::MAX as u128) as u64
     }
 }

@@ -6,14 +6,17 @@
 //! read from the model before and after the change.
 
 use floe_economics::events::{
-    BlobCertified, BlobDeleted, BlobRegistered, CapacityVoted, ChallengeResultsSubmitted,
-    ChallengeSeedDrawn, CommissionCollected, CommissionRateSet, CommissionReceiverSet,
-    CommitteeSelected, EpochChangeDone, EpochChangeStart, EpochParametersSelected, EpochPotClosed,
-    EpochPricing, EpochSettled, EpochSettledByFallback, FloeEvent, NodeRegistered, PoolAdvanced,
-    PriceVoted, PricesUpdated, ProposalCreated, ProposalExecuted, ProposalFinalized,
-    RewardsClaimed, StakeDeposited, StakeWithdrawn, StakedWalJoined, StakedWalSplit,
-    StakedWalTransferred, StorageFused, StorageReserved, StorageSplit, UsdPricesSelected, VoteCast,
-    WalUsdRateSampled, WalUsdReported, WithdrawalRequested, WriteFeePaid,
+    BlobAttributeRemoved, BlobAttributeSet, BlobBurned, BlobCertified, BlobDeleted, BlobRegistered,
+    BlobReplaced, CapacityVoted, ChallengeResultsSubmitted, ChallengeSeedDrawn,
+    CommissionCollected, CommissionRateSet, CommissionReceiverSet, CommitteeSelected,
+    EpochChangeDone, EpochChangeStart, EpochParametersSelected, EpochPotClosed, EpochPricing,
+    EpochSettled, EpochSettledByFallback, FloeEvent, NodeRegistered, PoolAdvanced,
+    PooledBlobCertified, PooledBlobDeleted, PooledBlobRegistered, PriceVoted, PricesUpdated,
+    ProposalCreated, ProposalExecuted, ProposalFinalized, RewardsClaimed, SharedBlobCreated,
+    SharedBlobExtended, SharedBlobFunded, StakeDeposited, StakeWithdrawn, StakedWalJoined,
+    StakedWalSplit, StakedWalTransferred, StorageFused, StoragePoolCreated, StoragePoolExtended,
+    StorageReserved, StorageSplit, UsdPricesSelected, VoteCast, WalUsdRateSampled, WalUsdReported,
+    WithdrawalRequested, WriteFeePaid,
 };
 use floe_economics::model::{ObjectId, System};
 use floe_economics::price::{next_usd_prices, PriceVote, UsdPrices};
@@ -545,6 +548,263 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             let new = s.split_storage_by_size(me, *storage_id, *split_size)?;
             ev.push(storage_split(s, *storage_id, new)?);
             Outcome::Created(new)
+        }
+        Operation::SetBlobAttribute {
+            blob_object_id,
+            key,
+            value,
+        } => {
+            s.set_blob_attribute(me, *blob_object_id, key.clone(), value.clone())?;
+            let b = s.blobs.get(blob_object_id).ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobAttributeSet(BlobAttributeSet {
+                epoch,
+                object_id: blob_object_id.0,
+                blob_id: b.blob_id,
+                key: key.clone(),
+                value: value.clone(),
+            }));
+            Outcome::Done
+        }
+        Operation::RemoveBlobAttribute {
+            blob_object_id,
+            key,
+        } => {
+            s.remove_blob_attribute(me, *blob_object_id, key)?;
+            let b = s.blobs.get(blob_object_id).ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobAttributeRemoved(BlobAttributeRemoved {
+                epoch,
+                object_id: blob_object_id.0,
+                blob_id: b.blob_id,
+                key: key.clone(),
+            }));
+            Outcome::Done
+        }
+        Operation::BurnBlob { blob_object_id } => {
+            let b = s.burn_blob(me, *blob_object_id)?;
+            ev.push(FloeEvent::BlobBurned(BlobBurned {
+                epoch,
+                blob_id: b.blob_id,
+                object_id: blob_object_id.0,
+                end_epoch: b.storage.end,
+                was_certified: b.certified_epoch.is_some(),
+            }));
+            Outcome::Done
+        }
+        Operation::ReplaceBlob {
+            blob_object_id,
+            blob_id,
+            root_hash,
+            size,
+            encoding_type,
+        } => {
+            let id = *blob_object_id;
+            let old = s.blobs.get(&id).copied();
+            let before = s.balance(&me);
+            s.replace_blob(me, id, blob_id.0, root_hash.0, *size, *encoding_type)?;
+            let old = old.ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::BlobDeleted(BlobDeleted {
+                epoch,
+                blob_id: old.blob_id,
+                end_epoch: old.storage.end,
+                object_id: id.0,
+                was_certified: old.certified_epoch.is_some(),
+            }));
+            ev.push(FloeEvent::BlobRegistered(BlobRegistered {
+                epoch,
+                blob_id: blob_id.0,
+                size: *size,
+                encoding_type: *encoding_type,
+                end_epoch: old.storage.end,
+                deletable: true,
+                object_id: id.0,
+            }));
+            ev.push(FloeEvent::BlobReplaced(BlobReplaced {
+                epoch,
+                object_id: id.0,
+                old_blob_id: old.blob_id,
+                new_blob_id: blob_id.0,
+            }));
+            ev.push(FloeEvent::WriteFeePaid(WriteFeePaid {
+                epoch,
+                blob_id: blob_id.0,
+                object_id: id.0,
+                fee: before - s.balance(&me),
+            }));
+            Outcome::Done
+        }
+        Operation::ShareBlob {
+            blob_object_id,
+            funds,
+        } => {
+            let shared = s.share_blob(me, *blob_object_id, *funds)?;
+            let b = s.blobs.get(blob_object_id).ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::SharedBlobCreated(SharedBlobCreated {
+                epoch,
+                shared_blob_id: shared.0,
+                object_id: blob_object_id.0,
+                blob_id: b.blob_id,
+                funds: *funds,
+            }));
+            Outcome::Created(shared)
+        }
+        Operation::FundSharedBlob {
+            shared_blob_id,
+            amount,
+        } => {
+            let funds = s.fund_shared_blob(me, *shared_blob_id, *amount)?;
+            ev.push(FloeEvent::SharedBlobFunded(SharedBlobFunded {
+                epoch,
+                shared_blob_id: shared_blob_id.0,
+                amount: *amount,
+                funds,
+            }));
+            Outcome::Done
+        }
+        Operation::ExtendSharedBlob {
+            shared_blob_id,
+            epochs,
+        } => {
+            let shared = *shared_blob_id;
+            let blob = s.shared_blobs.get(&shared).map(|x| x.blob);
+            let old_end = blob
+                .and_then(|b| s.blobs.get(&b))
+                .map_or(0, |b| b.storage.end);
+            let cost = s.extend_shared_blob(shared, *epochs)?;
+            let blob = blob.ok_or(Error::EUnknownBlob)?;
+            let b = s.blobs.get(&blob).copied().ok_or(Error::EUnknownBlob)?;
+            // The extension resource is reported under the blob's object id (the model keeps
+            // no separate resource), as for `extend_blob`.
+            ev.push(FloeEvent::StorageReserved(StorageReserved {
+                epoch,
+                storage_id: blob.0,
+                storage_size: b.storage.size,
+                start_epoch: old_end,
+                end_epoch: b.storage.end,
+                cost,
+            }));
+            ev.push(FloeEvent::BlobCertified(BlobCertified {
+                epoch,
+                blob_id: b.blob_id,
+                end_epoch: b.storage.end,
+                deletable: b.deletable,
+                object_id: blob.0,
+                is_extension: true,
+            }));
+            ev.push(FloeEvent::SharedBlobExtended(SharedBlobExtended {
+                epoch,
+                shared_blob_id: shared.0,
+                end_epoch: b.storage.end,
+                cost,
+                funds: s.balance(&shared),
+            }));
+            Outcome::Done
+        }
+        Operation::CreateStoragePool { storage_id } => {
+            let pool = s.create_storage_pool(me, *storage_id)?;
+            let p = s.storage_pools.get(&pool).ok_or(Error::EUnknownStorage)?;
+            ev.push(FloeEvent::StoragePoolCreated(StoragePoolCreated {
+                epoch,
+                storage_pool_id: pool.0,
+                reserved_encoded_capacity_bytes: p.storage.size,
+                start_epoch: p.storage.start,
+                end_epoch: p.storage.end,
+            }));
+            Outcome::Created(pool)
+        }
+        Operation::RegisterPooledBlob {
+            storage_pool_id,
+            blob_id,
+            root_hash,
+            size,
+            encoding_type,
+            deletable,
+        } => {
+            let before = s.balance(&me);
+            let object_id = s.register_pooled_blob(
+                me,
+                *storage_pool_id,
+                blob_id.0,
+                root_hash.0,
+                *size,
+                *encoding_type,
+                *deletable,
+            )?;
+            ev.push(FloeEvent::PooledBlobRegistered(PooledBlobRegistered {
+                epoch,
+                blob_id: blob_id.0,
+                unencoded_size: *size,
+                encoding_type: *encoding_type,
+                deletable: *deletable,
+                object_id: object_id.0,
+                storage_pool_id: storage_pool_id.0,
+            }));
+            ev.push(FloeEvent::WriteFeePaid(WriteFeePaid {
+                epoch,
+                blob_id: blob_id.0,
+                object_id: object_id.0,
+                fee: before - s.balance(&me),
+            }));
+            Outcome::Created(object_id)
+        }
+        Operation::CertifyPooledBlob {
+            storage_pool_id,
+            blob_id,
+            epoch: cert_epoch,
+            signers_shards,
+        } => {
+            let pool = *storage_pool_id;
+            s.certify_pooled_blob(pool, blob_id.0, *cert_epoch, *signers_shards)?;
+            let b = s
+                .storage_pools
+                .get(&pool)
+                .and_then(|p| p.blobs.get(&blob_id.0))
+                .copied()
+                .ok_or(Error::EUnknownBlob)?;
+            ev.push(FloeEvent::PooledBlobCertified(PooledBlobCertified {
+                epoch,
+                blob_id: blob_id.0,
+                deletable: b.deletable,
+                object_id: b.object_id.0,
+                storage_pool_id: pool.0,
+            }));
+            Outcome::Done
+        }
+        Operation::DeletePooledBlob {
+            storage_pool_id,
+            blob_id,
+        } => {
+            let b = s.delete_pooled_blob(me, *storage_pool_id, blob_id.0)?;
+            ev.push(FloeEvent::PooledBlobDeleted(PooledBlobDeleted {
+                epoch,
+                blob_id: blob_id.0,
+                object_id: b.object_id.0,
+                was_certified: b.certified_epoch.is_some(),
+                storage_pool_id: storage_pool_id.0,
+            }));
+            Outcome::Done
+        }
+        Operation::ExtendStoragePool {
+            storage_pool_id,
+            epochs,
+        } => {
+            let pool = *storage_pool_id;
+            let old_end = s.storage_pools.get(&pool).map_or(0, |p| p.storage.end);
+            let cost = s.extend_storage_pool(me, pool, *epochs)?;
+            let p = s.storage_pools.get(&pool).ok_or(Error::EUnknownStorage)?;
+            ev.push(FloeEvent::StorageReserved(StorageReserved {
+                epoch,
+                storage_id: pool.0,
+                storage_size: p.storage.size,
+                start_epoch: old_end,
+                end_epoch: p.storage.end,
+                cost,
+            }));
+            ev.push(FloeEvent::StoragePoolExtended(StoragePoolExtended {
+                epoch,
+                storage_pool_id: pool.0,
+                new_end_epoch: p.storage.end,
+            }));
+            Outcome::Done
         }
         Operation::FuseStorage {
             storage_id,

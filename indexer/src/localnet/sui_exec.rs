@@ -136,6 +136,35 @@ impl Args<'_> {
         Ok(Id(a.into_inner()))
     }
 
+    /// The id of a shared object input.
+    fn shared(&self, index: usize) -> Result<Id, TxError> {
+        match self.input(index)? {
+            Input::Shared(s) => Ok(Id(s.object_id().into_inner())),
+            _ => Err(self.err(index, "expected a shared object")),
+        }
+    }
+
+    /// The epoch of a certificate message (its header: intent type, version, app id, then the
+    /// epoch, u32 LE).
+    fn message_epoch(&self, index: usize) -> Result<Epoch, TxError> {
+        let message: Vec<u8> = self.pure(index)?;
+        message
+            .get(3..7)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(|| self.err(index, "the certificate message is shorter than its header"))
+    }
+
+    /// The blob ID a blob certificate message names (after the 7-byte header).
+    fn message_blob_id(&self, index: usize) -> Result<Id, TxError> {
+        let message: Vec<u8> = self.pure(index)?;
+        message
+            .get(7..39)
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .map(Id)
+            .ok_or_else(|| self.err(index, "the certificate message names no blob ID"))
+    }
+
     /// The id of an owned object input.
     fn object(&self, index: usize) -> Result<Id, TxError> {
         match self.input(index)? {
@@ -261,13 +290,7 @@ pub fn decode(
         },
         "certify_blob" => {
             let bitmap: Vec<u8> = a.pure(3)?;
-            let message: Vec<u8> = a.pure(4)?;
-            // The message header: intent type, version, app id, then the epoch (u32 LE).
-            let epoch = message
-                .get(3..7)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map(u32::from_le_bytes)
-                .ok_or_else(|| a.err(4, "the confirmation message is shorter than its header"))?;
+            let epoch = a.message_epoch(4)?;
             Operation::CertifyBlob {
                 blob_object_id: a.object(1)?,
                 epoch,
@@ -372,6 +395,66 @@ pub fn decode(
         "fuse_storage" => Operation::FuseStorage {
             storage_id: a.object(1)?,
             other_id: a.object(2)?,
+        },
+        "set_blob_attribute" => Operation::SetBlobAttribute {
+            blob_object_id: a.object(1)?,
+            key: a.pure(2)?,
+            value: a.pure(3)?,
+        },
+        "remove_blob_attribute" => Operation::RemoveBlobAttribute {
+            blob_object_id: a.object(1)?,
+            key: a.pure(2)?,
+        },
+        "burn_blob" => Operation::BurnBlob {
+            blob_object_id: a.object(1)?,
+        },
+        "replace_blob" => Operation::ReplaceBlob {
+            blob_object_id: a.object(1)?,
+            blob_id: a.u256(2)?,
+            root_hash: a.u256(3)?,
+            size: a.pure(4)?,
+            encoding_type: a.pure(5)?,
+        },
+        "share_blob" => Operation::ShareBlob {
+            blob_object_id: a.object(1)?,
+            funds: a.split_amount(2)?,
+        },
+        "fund_shared_blob" => Operation::FundSharedBlob {
+            shared_blob_id: a.shared(1)?,
+            amount: a.split_amount(2)?,
+        },
+        "extend_shared_blob" => Operation::ExtendSharedBlob {
+            shared_blob_id: a.shared(1)?,
+            epochs: a.pure(2)?,
+        },
+        "create_storage_pool" => Operation::CreateStoragePool {
+            storage_id: a.object(1)?,
+        },
+        "register_pooled_blob" => Operation::RegisterPooledBlob {
+            storage_pool_id: a.object(1)?,
+            blob_id: a.u256(2)?,
+            root_hash: a.u256(3)?,
+            size: a.pure(4)?,
+            encoding_type: a.pure(5)?,
+            deletable: a.pure(6)?,
+        },
+        "certify_pooled_blob" => {
+            let bitmap: Vec<u8> = a.pure(3)?;
+            let epoch = a.message_epoch(4)?;
+            Operation::CertifyPooledBlob {
+                storage_pool_id: a.object(1)?,
+                blob_id: a.message_blob_id(4)?,
+                epoch,
+                signers_shards: signers_shards(epoch, &bitmap),
+            }
+        }
+        "delete_pooled_blob" => Operation::DeletePooledBlob {
+            storage_pool_id: a.object(1)?,
+            blob_id: a.u256(2)?,
+        },
+        "extend_storage_pool" => Operation::ExtendStoragePool {
+            storage_pool_id: a.object(1)?,
+            epochs: a.pure(2)?,
         },
         _ => return Err(TxError::UnknownFunction(function.to_owned())),
     })

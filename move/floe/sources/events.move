@@ -397,6 +397,115 @@ public struct StorageFused has copy, drop {
     storage_size: u64,
 }
 
+// === Blob attributes, shared blobs, storage pools (Walrus's names where Walrus has them) ===
+
+/// A blob's attribute `key` was set to `value`.
+public struct BlobAttributeSet has copy, drop {
+    epoch: u32,
+    object_id: ID,
+    blob_id: u256,
+    key: String,
+    value: String,
+}
+
+/// A blob's attribute `key` was removed.
+public struct BlobAttributeRemoved has copy, drop {
+    epoch: u32,
+    object_id: ID,
+    blob_id: u256,
+    key: String,
+}
+
+/// A blob object was burned; a certified blob's data stays stored until `end_epoch`.
+public struct BlobBurned has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    object_id: ID,
+    end_epoch: u32,
+    was_certified: bool,
+}
+
+/// A deletable blob's content was replaced under the same object (after `BlobDeleted` of the
+/// old blob ID and `BlobRegistered` of the new one).
+public struct BlobReplaced has copy, drop {
+    epoch: u32,
+    object_id: ID,
+    old_blob_id: u256,
+    new_blob_id: u256,
+}
+
+/// A blob was wrapped into a shared blob with `funds` FROST that anyone may add to and extend
+/// it with.
+public struct SharedBlobCreated has copy, drop {
+    epoch: u32,
+    shared_blob_id: ID,
+    object_id: ID,
+    blob_id: u256,
+    funds: u64,
+}
+
+/// `amount` FROST were added to a shared blob's funds (now `funds`).
+public struct SharedBlobFunded has copy, drop {
+    epoch: u32,
+    shared_blob_id: ID,
+    amount: u64,
+    funds: u64,
+}
+
+/// A shared blob was extended to `end_epoch`, paying `cost` from its funds (now `funds`).
+public struct SharedBlobExtended has copy, drop {
+    epoch: u32,
+    shared_blob_id: ID,
+    end_epoch: u32,
+    cost: u64,
+    funds: u64,
+}
+
+/// A storage pool reserves `reserved_encoded_capacity_bytes` for `[start_epoch, end_epoch)`.
+public struct StoragePoolCreated has copy, drop {
+    epoch: u32,
+    storage_pool_id: ID,
+    reserved_encoded_capacity_bytes: u64,
+    start_epoch: u32,
+    end_epoch: u32,
+}
+
+/// A blob was registered against a storage pool (it lives as long as the pool).
+public struct PooledBlobRegistered has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    unencoded_size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    object_id: ID,
+    storage_pool_id: ID,
+}
+
+/// A pooled blob was certified by a 2/3 quorum.
+public struct PooledBlobCertified has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    deletable: bool,
+    object_id: ID,
+    storage_pool_id: ID,
+}
+
+/// A pooled blob was deleted; its space returns to the pool.
+public struct PooledBlobDeleted has copy, drop {
+    epoch: u32,
+    blob_id: u256,
+    object_id: ID,
+    was_certified: bool,
+    storage_pool_id: ID,
+}
+
+/// A storage pool's lifetime was extended to `new_end_epoch`.
+public struct StoragePoolExtended has copy, drop {
+    epoch: u32,
+    storage_pool_id: ID,
+    new_end_epoch: u32,
+}
+
 // === Emitters ===
 
 public(package) fun emit_blob_registered(
@@ -843,4 +952,135 @@ public(package) fun emit_storage_fused(
     storage_size: u64,
 ) {
     event::emit(StorageFused { storage_id, absorbed_id, start_epoch, end_epoch, storage_size });
+}
+
+public(package) fun emit_blob_attribute_set(
+    epoch: u32,
+    object_id: ID,
+    blob_id: u256,
+    key: String,
+    value: String,
+) {
+    event::emit(BlobAttributeSet { epoch, object_id, blob_id, key, value });
+}
+
+public(package) fun emit_blob_attribute_removed(
+    epoch: u32,
+    object_id: ID,
+    blob_id: u256,
+    key: String,
+) {
+    event::emit(BlobAttributeRemoved { epoch, object_id, blob_id, key });
+}
+
+public(package) fun emit_blob_burned(
+    epoch: u32,
+    blob_id: u256,
+    object_id: ID,
+    end_epoch: u32,
+    was_certified: bool,
+) {
+    event::emit(BlobBurned { epoch, blob_id, object_id, end_epoch, was_certified });
+}
+
+public(package) fun emit_blob_replaced(
+    epoch: u32,
+    object_id: ID,
+    old_blob_id: u256,
+    new_blob_id: u256,
+) {
+    event::emit(BlobReplaced { epoch, object_id, old_blob_id, new_blob_id });
+}
+
+public(package) fun emit_shared_blob_created(
+    epoch: u32,
+    shared_blob_id: ID,
+    object_id: ID,
+    blob_id: u256,
+    funds: u64,
+) {
+    event::emit(SharedBlobCreated { epoch, shared_blob_id, object_id, blob_id, funds });
+}
+
+public(package) fun emit_shared_blob_funded(
+    epoch: u32,
+    shared_blob_id: ID,
+    amount: u64,
+    funds: u64,
+) {
+    event::emit(SharedBlobFunded { epoch, shared_blob_id, amount, funds });
+}
+
+public(package) fun emit_shared_blob_extended(
+    epoch: u32,
+    shared_blob_id: ID,
+    end_epoch: u32,
+    cost: u64,
+    funds: u64,
+) {
+    event::emit(SharedBlobExtended { epoch, shared_blob_id, end_epoch, cost, funds });
+}
+
+public(package) fun emit_storage_pool_created(
+    epoch: u32,
+    storage_pool_id: ID,
+    reserved_encoded_capacity_bytes: u64,
+    start_epoch: u32,
+    end_epoch: u32,
+) {
+    event::emit(StoragePoolCreated {
+        epoch,
+        storage_pool_id,
+        reserved_encoded_capacity_bytes,
+        start_epoch,
+        end_epoch,
+    });
+}
+
+public(package) fun emit_pooled_blob_registered(
+    epoch: u32,
+    blob_id: u256,
+    unencoded_size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    object_id: ID,
+    storage_pool_id: ID,
+) {
+    event::emit(PooledBlobRegistered {
+        epoch,
+        blob_id,
+        unencoded_size,
+        encoding_type,
+        deletable,
+        object_id,
+        storage_pool_id,
+    });
+}
+
+public(package) fun emit_pooled_blob_certified(
+    epoch: u32,
+    blob_id: u256,
+    deletable: bool,
+    object_id: ID,
+    storage_pool_id: ID,
+) {
+    event::emit(PooledBlobCertified { epoch, blob_id, deletable, object_id, storage_pool_id });
+}
+
+public(package) fun emit_pooled_blob_deleted(
+    epoch: u32,
+    blob_id: u256,
+    object_id: ID,
+    was_certified: bool,
+    storage_pool_id: ID,
+) {
+    event::emit(PooledBlobDeleted { epoch, blob_id, object_id, was_certified, storage_pool_id });
+}
+
+public(package) fun emit_storage_pool_extended(
+    epoch: u32,
+    storage_pool_id: ID,
+    new_end_epoch: u32,
+) {
+    event::emit(StoragePoolExtended { epoch, storage_pool_id, new_end_epoch });
 }

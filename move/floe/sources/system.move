@@ -10,8 +10,10 @@ use floe::{
     node_cap::StorageNodeCap,
     params::Params,
     settlement::EndedEpoch,
+    shared_blob::SharedBlob,
     staked_wal::StakedWal,
     staking_pool::StakingPool,
+    storage_pool::StoragePool,
     storage_resource::Storage,
     system_inner::{Self, SystemInner}
 };
@@ -342,6 +344,123 @@ public fun split_storage_by_size(
 public fun fuse_storage(s: &System, storage: &mut Storage, other: Storage) {
     s.check_version();
     system_inner::fuse_storage(storage, other);
+}
+
+// === Blob attributes, burn, replacement ===
+
+/// Sets a blob's attribute `key` to `value` (at most 32 pairs; keys 1-128 bytes, values at
+/// most 1,024): content type, file name and the like, served back by aggregators.
+public fun set_blob_attribute(s: &System, blob: &mut Blob, key: String, value: String) {
+    s.inner().set_blob_attribute(blob, key, value);
+}
+
+/// Removes a blob's attribute `key`.
+public fun remove_blob_attribute(s: &System, blob: &mut Blob, key: String) {
+    s.inner().remove_blob_attribute(blob, key);
+}
+
+/// Burns a blob object, for its storage rebate; a certified blob's data stays stored until its
+/// end epoch, but the blob can no longer be extended or deleted.
+public fun burn_blob(s: &System, blob: Blob) {
+    s.inner().burn_blob(blob);
+}
+
+/// Replaces a deletable blob's content under the same object: the new blob ID's derivation and
+/// encoded size are checked against the blob's storage, its write fee is paid from
+/// `write_payment`, the old content becomes deletable by the nodes, and the blob waits for the
+/// new content's certificate (`certify_blob`).
+public fun replace_blob(
+    s: &mut System,
+    blob: &mut Blob,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    write_payment: &mut Coin<WAL>,
+) {
+    s.inner_mut().replace_blob(blob, blob_id, root_hash, size, encoding_type, write_payment);
+}
+
+// === Shared blobs ===
+
+/// Wraps a certified blob with `funds` into a shared blob that anyone may fund and extend.
+public fun share_blob(s: &System, blob: Blob, funds: Coin<WAL>, ctx: &mut TxContext) {
+    s.inner().share_blob(blob, funds, ctx);
+}
+
+/// Adds `funds` to a shared blob.
+public fun fund_shared_blob(s: &System, shared: &mut SharedBlob, funds: Coin<WAL>) {
+    s.inner().fund_shared_blob(shared, funds);
+}
+
+/// Extends a shared blob by `extended_epochs`, paid from its funds.
+public fun extend_shared_blob(
+    s: &mut System,
+    shared: &mut SharedBlob,
+    extended_epochs: u32,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().extend_shared_blob(shared, extended_epochs, ctx);
+}
+
+// === Storage pools ===
+
+/// A storage pool over `storage` (covering the current epoch): many blobs share its capacity.
+public fun create_storage_pool(s: &System, storage: Storage, ctx: &mut TxContext): StoragePool {
+    s.inner().create_storage_pool(storage, ctx)
+}
+
+/// Registers a blob against `pool`, paying its write fee; returns its object ID.
+public fun register_pooled_blob(
+    s: &mut System,
+    pool: &mut StoragePool,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    write_payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): ID {
+    s
+        .inner_mut()
+        .register_pooled_blob(
+            pool,
+            blob_id,
+            root_hash,
+            size,
+            encoding_type,
+            deletable,
+            write_payment,
+            ctx,
+        )
+}
+
+/// Certifies a pooled blob with an aggregate certificate of the current committee.
+public fun certify_pooled_blob(
+    s: &System,
+    pool: &mut StoragePool,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+) {
+    s.inner().certify_pooled_blob(pool, signature, signers_bitmap, message);
+}
+
+/// Deletes a deletable pooled blob; its space returns to the pool.
+public fun delete_pooled_blob(s: &System, pool: &mut StoragePool, blob_id: u256) {
+    s.inner().delete_pooled_blob(pool, blob_id);
+}
+
+/// Extends a pool (and all its blobs) by `extended_epochs`, paid from `payment`.
+public fun extend_storage_pool(
+    s: &mut System,
+    pool: &mut StoragePool,
+    extended_epochs: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+) {
+    s.inner_mut().extend_storage_pool(pool, extended_epochs, payment, ctx);
 }
 
 /// Marks a blob ID invalid, on a certificate from more than a third of the shards.

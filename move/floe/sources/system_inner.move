@@ -39,9 +39,11 @@ use floe::{
     pots::{Self, Pots},
     prices,
     settlement::{Self, EndedEpoch},
+    shared_blob::{Self, SharedBlob},
     sort,
     staked_wal::StakedWal,
     staking_pool::{Self, StakingPool},
+    storage_pool::{Self, StoragePool},
     storage_resource::{Self, Storage}
 };
 use std::string::String;
@@ -83,6 +85,10 @@ const ECommitteeSelected: u64 = 21;
 const EInvalidEpochsAhead: u64 = 23;
 /// Not enough capacity left in one of the epochs.
 const ENotEnoughCapacity: u64 = 24;
+/// The storage resource (here: a pool) does not cover the current epoch.
+const EResourceBounds: u64 = 28;
+/// The blob ID is not the derivation of the root hash, encoding type and size.
+const EInvalidBlobId: u64 = 29;
 /// The challenger already posted its results this epoch.
 const EAlreadySubmitted: u64 = 36;
 /// The result vector does not have one entry per committee member.
@@ -957,7 +963,7 @@ fun pay_for_epochs(
     start: u32,
     end: u32,
     size: u64,
-    payment: &mut Coin<WAL>,
+    payment: &mut Balance<WAL>,
 ): u64 {
     let per_epoch = (encoding::storage_units(size) as u128) * (s.storage_price as u128);
     let total = per_epoch * ((end - start) as u128);
@@ -968,7 +974,7 @@ fun pay_for_epochs(
         let used = (s.pots.used_capacity(e) as u128) + (size as u128);
         assert!(used <= (s.total_capacity_size as u128), ENotEnoughCapacity);
         s.pots.add_used_capacity(e, size);
-        s.pots.deposit(e, payment.balance_mut().split(per_epoch));
+        s.pots.deposit(e, payment.split(per_epoch));
         e = e + 1;
     };
     total
@@ -985,7 +991,7 @@ public(package) fun reserve_space(
     assert!(epochs_ahead > 0 && epochs_ahead <= s.pots.length(), EInvalidEpochsAhead);
     let start = s.epoch;
     let end = start + epochs_ahead;
-    let cost = s.pay_for_epochs(start, end, storage_size, payment);
+    let cost = s.pay_for_epochs(start, end, storage_size, payment.balance_mut());
     let storage = storage_resource::create(start, end, storage_size, ctx);
     events::emit_storage_reserved(s.epoch, object::id(&storage), storage_size, start, end, cost);
     storage
@@ -1016,13 +1022,24 @@ public(package) fun register_blob(
         ctx,
     );
     let encoded = encoding::encoded_blob_length(size, encoding_type, n_shards);
+    s.pay_write_fee(blob_id, blob.object_id(), encoded, write_payment.balance_mut());
+    blob
+}
+
+/// Takes the write fee of `encoded` bytes from `payment` into the current epoch's pot.
+fun pay_write_fee(
+    s: &mut SystemInner,
+    blob_id: u256,
+    object_id: ID,
+    encoded: u64,
+    payment: &mut Balance<WAL>,
+) {
     let fee = (encoding::storage_units(encoded) as u128) * (s.write_price as u128);
-    assert!(fee <= (write_payment.value() as u128), ENotEnoughFunds);
+    assert!(fee <= (payment.value() as u128), ENotEnoughFunds);
     let fee = fee as u64;
     let epoch = s.epoch;
-    s.pots.deposit(epoch, write_payment.balance_mut().split(fee));
-    events::emit_write_fee_paid(epoch, blob_id, blob.object_id(), fee);
-    blob
+    s.pots.deposit(epoch, payment.split(fee));
+    events::emit_write_fee_paid(epoch, blob_id, object_id, fee);
 }
 
 /// Certifies a blob with a 2/3-quorum certificate of the current committee.
@@ -1047,15 +1064,41 @@ public(package) fun extend_blob(
     payment: &mut Coin<WAL>,
     ctx: &mut TxContext,
 ) {
+    s.extend_blob_from(blob, extended_epochs, payment.balance_mut(), ctx);
+}
+
+/// Extends a certified blob by `extended_epochs`, paid from `payment`; returns the cost.
+fun extend_blob_from(
+    s: &mut SystemInner,
+    blob: &mut Blob,
+    extended_epochs: u32,
+    payment: &mut Balance<WAL>,
+    ctx: &mut TxContext,
+): u64 {
     blob.assert_certified_not_expired(s.epoch);
     let start = blob.end_epoch();
-    let end = start + extended_epochs;
-    assert!(extended_epochs > 0 && end <= s.epoch + s.pots.length(), EInvalidEpochsAhead);
     let size = blob.storage().size();
+    let (extension, cost) = s.buy_extension(start, extended_epochs, size, payment, ctx);
+    blob.extend(extension, s.epoch);
+    cost
+}
+
+/// Buys `size` bytes for `[start, start + epochs)` (within `max_epochs_ahead`), paid from
+/// `payment`; returns the resource and its cost.
+fun buy_extension(
+    s: &mut SystemInner,
+    start: u32,
+    epochs: u32,
+    size: u64,
+    payment: &mut Balance<WAL>,
+    ctx: &mut TxContext,
+): (Storage, u64) {
+    let end = start + epochs;
+    assert!(epochs > 0 && end <= s.epoch + s.pots.length(), EInvalidEpochsAhead);
     let cost = s.pay_for_epochs(start, end, size, payment);
     let extension = storage_resource::create(start, end, size, ctx);
     events::emit_storage_reserved(s.epoch, object::id(&extension), size, start, end, cost);
-    blob.extend(extension, s.epoch);
+    (extension, cost)
 }
 
 public(package) fun extend_blob_with_resource(
@@ -1374,4 +1417,156 @@ fun emit_finalized(s: &SystemInner, id: u64) {
         p.eligible_stake(),
         p.voting_end() + s.params.gov_timelock_epochs(),
     );
+}
+
+// === Blob lifecycle: attributes, burn, replacement, shared blobs, storage pools ===
+
+/// Sets a blob's attribute `key` to `value`.
+public(package) fun set_blob_attribute(
+    s: &SystemInner,
+    blob: &mut Blob,
+    key: String,
+    value: String,
+) {
+    blob.set_attribute(key, value, s.epoch);
+}
+
+/// Removes a blob's attribute `key`.
+public(package) fun remove_blob_attribute(s: &SystemInner, blob: &mut Blob, key: String) {
+    blob.remove_attribute(key, s.epoch);
+}
+
+/// Burns a blob object (its data stays stored until its end epoch if it was certified).
+public(package) fun burn_blob(s: &SystemInner, blob: Blob) {
+    blob.burn(s.epoch);
+}
+
+/// Replaces a deletable blob's content with a new blob under the same object, paying the new
+/// content's write fee from `write_payment`; it then waits for its certificate.
+public(package) fun replace_blob(
+    s: &mut SystemInner,
+    blob: &mut Blob,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    write_payment: &mut Coin<WAL>,
+) {
+    let n_shards = s.params.n_shards();
+    blob.replace(blob_id, root_hash, size, encoding_type, s.epoch, n_shards);
+    let encoded = encoding::encoded_blob_length(size, encoding_type, n_shards);
+    s.pay_write_fee(blob_id, blob.object_id(), encoded, write_payment.balance_mut());
+}
+
+/// Wraps a certified, unexpired blob with `funds` into a shared blob and shares it.
+public(package) fun share_blob(s: &SystemInner, blob: Blob, funds: Coin<WAL>, ctx: &mut TxContext) {
+    blob.assert_certified_not_expired(s.epoch);
+    let (object_id, blob_id, amount) = (blob.object_id(), blob.blob_id(), funds.value());
+    let shared = shared_blob::new(blob, funds.into_balance(), ctx);
+    events::emit_shared_blob_created(s.epoch, object::id(&shared), object_id, blob_id, amount);
+    shared.share();
+}
+
+/// Adds `funds` to a shared blob (anyone may).
+public(package) fun fund_shared_blob(s: &SystemInner, shared: &mut SharedBlob, funds: Coin<WAL>) {
+    let amount = funds.value();
+    shared.funds_mut().join(funds.into_balance());
+    events::emit_shared_blob_funded(s.epoch, object::id(shared), amount, shared.funds());
+}
+
+/// Extends a shared blob by `extended_epochs`, paid from its funds (anyone may).
+public(package) fun extend_shared_blob(
+    s: &mut SystemInner,
+    shared: &mut SharedBlob,
+    extended_epochs: u32,
+    ctx: &mut TxContext,
+) {
+    let id = object::id(shared);
+    let (blob, funds) = shared.parts_mut();
+    let cost = s.extend_blob_from(blob, extended_epochs, funds, ctx);
+    let end = blob.end_epoch();
+    events::emit_shared_blob_extended(s.epoch, id, end, cost, funds.value());
+}
+
+/// A storage pool over `storage` (which must cover the current epoch).
+public(package) fun create_storage_pool(
+    s: &SystemInner,
+    storage: Storage,
+    ctx: &mut TxContext,
+): StoragePool {
+    let pool = storage_pool::new(storage, s.epoch, ctx);
+    events::emit_storage_pool_created(
+        s.epoch,
+        pool.object_id(),
+        pool.capacity(),
+        pool.start_epoch(),
+        pool.end_epoch(),
+    );
+    pool
+}
+
+/// Registers a blob against `pool` (ID derivation checked, room in the pool), paying its write
+/// fee; returns the pooled blob's object ID.
+public(package) fun register_pooled_blob(
+    s: &mut SystemInner,
+    pool: &mut StoragePool,
+    blob_id: u256,
+    root_hash: u256,
+    size: u64,
+    encoding_type: u8,
+    deletable: bool,
+    write_payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+): ID {
+    let encoded = encoding::encoded_blob_length(size, encoding_type, s.params.n_shards());
+    assert!(encoding::derive_blob_id(root_hash, encoding_type, size) == blob_id, EInvalidBlobId);
+    let epoch = s.epoch;
+    let object_id = pool.add(blob_id, size, encoding_type, encoded, deletable, epoch, ctx);
+    events::emit_pooled_blob_registered(
+        epoch,
+        blob_id,
+        size,
+        encoding_type,
+        deletable,
+        object_id,
+        pool.object_id(),
+    );
+    s.pay_write_fee(blob_id, object_id, encoded, write_payment.balance_mut());
+    object_id
+}
+
+/// Certifies a pooled blob with a 2/3-quorum certificate of the current committee.
+public(package) fun certify_pooled_blob(
+    s: &SystemInner,
+    pool: &mut StoragePool,
+    signature: vector<u8>,
+    signers_bitmap: vector<u8>,
+    message: vector<u8>,
+) {
+    let _ = s.committee.verify_quorum(&signature, &signers_bitmap, &message);
+    let cert = messages::blob_cert(messages::new_certified_message(message, s.epoch));
+    let (blob_id, deletable, object_id) = pool.certify(cert, s.epoch);
+    events::emit_pooled_blob_certified(s.epoch, blob_id, deletable, object_id, pool.object_id());
+}
+
+/// Deletes a deletable pooled blob; its space returns to the pool.
+public(package) fun delete_pooled_blob(s: &SystemInner, pool: &mut StoragePool, blob_id: u256) {
+    let (was_certified, object_id) = pool.remove(blob_id, s.params.n_shards());
+    events::emit_pooled_blob_deleted(s.epoch, blob_id, object_id, was_certified, pool.object_id());
+}
+
+/// Extends an unexpired pool by `extended_epochs`, paying for its whole capacity.
+public(package) fun extend_storage_pool(
+    s: &mut SystemInner,
+    pool: &mut StoragePool,
+    extended_epochs: u32,
+    payment: &mut Coin<WAL>,
+    ctx: &mut TxContext,
+) {
+    assert!(s.epoch < pool.end_epoch(), EResourceBounds);
+    let start = pool.end_epoch();
+    let size = pool.capacity();
+    let (extension, _) = s.buy_extension(start, extended_epochs, size, payment.balance_mut(), ctx);
+    pool.extend(extension);
+    events::emit_storage_pool_extended(s.epoch, pool.object_id(), pool.end_epoch());
 }
