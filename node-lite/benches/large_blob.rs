@@ -2,7 +2,8 @@
 //!
 //! ```sh
 //! cargo bench -p floe-node-lite --bench large_blob -- [--size 10GiB] [--dir DIR]
-//!     [--reference 1GiB] [--cross-check] [--decode] [--scratch-dir DIR] [--prep-scratch-dir DIR]
+//!     [--reference 1GiB] [--cross-check] [--decode | --only-decode] [--scratch-dir DIR]
+//!     [--prep-scratch-dir DIR] [--slivers-dir DIR]
 //! ```
 //!
 //! Not run by `cargo test`; it needs disk: the input file (`--size`, kept in `--dir` between runs)
@@ -18,9 +19,11 @@
 //!   sliver expands (primary code) to its column root, and the row roots of all `n` rows rebuilt
 //!   from those `n` expanded columns are the metadata's. So every hash the blob ID commits to is
 //!   recomputed on a second path, from the file.
-//! - **decode** (`--decode`): writes the last `k_p` primary slivers (all non-systematic: every
-//!   column must be Reed–Solomon decoded) to `DIR/slivers`, deletes the input file, decodes
-//!   them to `DIR/decoded.bin` (measured), and compares it with the regenerated input.
+//! - **decode** (`--decode`, or `--only-decode` without the phases above): deletes the input
+//!   file, writes the last `k_p` primary slivers (all non-systematic: every column must be
+//!   Reed–Solomon decoded) of a generated blob of the same size (read by position from a
+//!   generator, so it needs no file) to `--slivers-dir` (default `DIR/slivers`), decodes them to
+//!   `DIR/decoded.bin` (measured), and compares that with the generator.
 //!
 //! Peak memory is the process's peak resident set (`VmHWM`, reset before each phase): the whole
 //! process, not the growth over a baseline. The page cache is not part of it.
@@ -42,7 +45,7 @@ use floe_node::{
         hashing::{leaf_hashes, Digest, EMPTY_DIGEST},
         merkle::root_of,
         streaming::{
-            blob_metadata, decode_to_file, encode_stream, BlobInput, BlobShape, SliverDir,
+            blob_metadata, decode_to_file, encode_stream, BlobInput, BlobShape, ReadAt, SliverDir,
             SliverDirWriter, SliverSink, StreamingOptions,
         },
         Axis, BlobMetadataWithId, EncodingConfig, Primary, Secondary, SliverData, SliverIndex,
@@ -106,8 +109,11 @@ struct Args {
     dir: PathBuf,
     scratch: PathBuf,
     prep_scratch: PathBuf,
+    slivers: Option<PathBuf>,
     cross_check: bool,
     decode: bool,
+    /// Only the decode phase.
+    only_decode: bool,
 }
 
 fn args() -> Args {
@@ -117,8 +123,10 @@ fn args() -> Args {
         dir: std::env::temp_dir().join("floe-large-blob"),
         scratch: std::env::temp_dir(),
         prep_scratch: std::env::temp_dir(),
+        slivers: None,
         cross_check: false,
         decode: false,
+        only_decode: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -129,8 +137,13 @@ fn args() -> Args {
             "--dir" => args.dir = value().into(),
             "--scratch-dir" => args.scratch = value().into(),
             "--prep-scratch-dir" => args.prep_scratch = value().into(),
+            "--slivers-dir" => args.slivers = Some(value().into()),
             "--cross-check" => args.cross_check = true,
             "--decode" => args.decode = true,
+            "--only-decode" => {
+                args.decode = true;
+                args.only_decode = true;
+            }
             _ => {} // `--bench` from cargo
         }
     }
@@ -288,6 +301,9 @@ fn main() -> io::Result<()> {
     );
     std::fs::create_dir_all(&args.dir)?;
 
+    if args.only_decode {
+        return decode_phase(&args, &config, &options);
+    }
     if args.reference > 0 {
         let len = args.reference;
         let blob = phase("generate reference input", len, || {
@@ -296,11 +312,9 @@ fn main() -> io::Result<()> {
                 .read_to_end(&mut blob)
                 .map(|_| blob)
         })?;
+        let copy = blob.clone();
         let reference = phase(&format!("in-memory encode, {} MiB", len >> 20), len, || {
-            encode(&config, blob.clone())
-                .expect("encodes")
-                .metadata()
-                .clone()
+            encode(&config, copy).expect("encodes").metadata().clone()
         });
         let mut reader = &blob[..];
         let streamed = phase(
@@ -397,61 +411,125 @@ fn main() -> io::Result<()> {
     }
 
     if args.decode {
-        let slivers = args.dir.join("slivers");
-        let _ = std::fs::remove_dir_all(&slivers);
-        let n = config.n_shards();
-        let k_p = config.n_primary_source_symbols();
-        let mut writer = SliverDirWriter::create(&slivers)?
-            .with_selection(move |axis, index| axis == Axis::Primary && index.get() >= n - k_p);
-        let prep = StreamingOptions {
-            scratch_dir: args.prep_scratch.clone(),
-            ..options.clone()
-        };
-        phase("write the last k_p primary slivers", len, || {
-            encode_stream(&config, BlobInput::File(&input), Some(&mut writer), &prep)
-        })
-        .expect("encodes");
         drop(input);
         std::fs::remove_file(&input_path)?;
-        let dir = SliverDir::open(&slivers).expect("opens");
-        let (files, rejected) = dir.sliver_files::<Primary>().expect("lists");
-        assert!(rejected.is_empty() && files.len() == usize::from(k_p));
-        let out_path = args.dir.join("decoded.bin");
-        let out = File::create(&out_path)?;
-        let report = phase(
-            &format!("streaming decode, {} MiB, non-systematic", len >> 20),
-            len,
-            || decode_to_file(&config, dir.metadata(), files, &out, &options),
-        )
-        .expect("decodes");
-        assert!(report.rejected.is_empty());
-        drop(out);
-        let same = phase("compare with the regenerated input", len, || {
-            same_as_sample(&out_path, len)
-        })?;
-        assert!(same, "the decoded file differs from the input");
-        println!("decode: the decoded file is the input, byte for byte");
-        std::fs::remove_dir_all(&slivers)?;
-        std::fs::remove_file(&out_path)?;
+        decode_phase(&args, &config, &options)?;
     }
     Ok(())
 }
 
-fn same_as_sample(path: &Path, len: u64) -> io::Result<bool> {
+/// Writes the last `k_p` primary slivers of a generated blob of `--size` bytes, decodes them to
+/// a file (measured) and compares the file with the generator.
+fn decode_phase(
+    args: &Args,
+    config: &EncodingConfig,
+    options: &StreamingOptions,
+) -> io::Result<()> {
+    let len = args.size;
+    let source = SampleAt { len, seed: SEED };
+    let slivers = args
+        .slivers
+        .clone()
+        .unwrap_or_else(|| args.dir.join("slivers"));
+    let _ = std::fs::remove_dir_all(&slivers);
+    let n = config.n_shards();
+    let k_p = config.n_primary_source_symbols();
+    let mut writer = SliverDirWriter::create(&slivers)?
+        .with_selection(move |axis, index| axis == Axis::Primary && index.get() >= n - k_p);
+    let prep = StreamingOptions {
+        scratch_dir: args.prep_scratch.clone(),
+        ..options.clone()
+    };
+    let metadata = phase("write the last k_p primary slivers", len, || {
+        encode_stream(
+            config,
+            BlobInput::Positional(&source),
+            Some(&mut writer),
+            &prep,
+        )
+    })
+    .expect("encodes");
+    println!("decode input: blob ID {}", metadata.blob_id);
+    let dir = SliverDir::open(&slivers).expect("opens");
+    let (files, rejected) = dir.sliver_files::<Primary>().expect("lists");
+    assert!(rejected.is_empty() && files.len() == usize::from(k_p));
+    let out_path = args.dir.join("decoded.bin");
+    let out = File::create(&out_path)?;
+    let report = phase(
+        &format!("streaming decode, {} MiB, non-systematic", len >> 20),
+        len,
+        || decode_to_file(config, dir.metadata(), files, &out, options),
+    )
+    .expect("decodes");
+    assert!(report.rejected.is_empty());
+    drop(out);
+    let same = phase("compare with the generator", len, || {
+        same_as(&out_path, &source)
+    })?;
+    assert!(same, "the decoded file differs from the input");
+    println!("decode: the decoded file is the input, byte for byte");
+    std::fs::remove_dir_all(&slivers)?;
+    std::fs::remove_file(&out_path)?;
+    Ok(())
+}
+
+/// Sample bytes readable at any position without storing them: word `w` (8 bytes) is
+/// splitmix64 of `seed + w`.
+struct SampleAt {
+    len: u64,
+    seed: u64,
+}
+
+impl SampleAt {
+    fn word(&self, w: u64) -> [u8; 8] {
+        let mut z = self
+            .seed
+            .wrapping_add(w.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)).to_le_bytes()
+    }
+}
+
+impl ReadAt for SampleAt {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.len)
+    }
+
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        if offset + buf.len() as u64 > self.len {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let mut pos = offset;
+        let mut out = &mut buf[..];
+        while !out.is_empty() {
+            let word = self.word(pos / 8);
+            let at = (pos % 8) as usize;
+            let take = (8 - at).min(out.len());
+            out[..take].copy_from_slice(&word[at..at + take]);
+            out = &mut out[take..];
+            pos += take as u64;
+        }
+        Ok(())
+    }
+}
+
+fn same_as(path: &Path, source: &SampleAt) -> io::Result<bool> {
     let mut file = File::open(path)?;
-    if file.metadata()?.len() != len {
+    if file.metadata()?.len() != source.len {
         return Ok(false);
     }
-    let mut expected = SampleReader::new(len, SEED);
     let (mut a, mut b) = (vec![0u8; 8 << 20], vec![0u8; 8 << 20]);
+    let mut offset = 0u64;
     loop {
         let got = file.read(&mut a)?;
         if got == 0 {
             return Ok(true);
         }
-        expected.read_exact(&mut b[..got])?;
+        source.read_exact_at(&mut b[..got], offset)?;
         if a[..got] != b[..got] {
             return Ok(false);
         }
+        offset += got as u64;
     }
 }

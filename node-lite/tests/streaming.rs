@@ -14,7 +14,7 @@ use floe_node::encoding::{
     encode,
     slivers::sliver_bcs,
     streaming::{
-        blob_metadata, decode_to_file, encode_stream, BlobInput, BlobShape, SliverDir,
+        blob_metadata, decode_to_file, encode_stream, BlobInput, BlobShape, ReadAt, SliverDir,
         SliverDirWriter, SliverSink, StreamingError, StreamingOptions,
     },
     Axis, BlobMetadataWithId, EncodingAxis, EncodingConfig, EncodingConfigError, Primary,
@@ -117,6 +117,26 @@ fn len_for(n: u16) -> impl Strategy<Value = usize> {
 enum Input {
     File,
     Stream,
+    /// Bytes in memory read by position ([`ReadAt`]).
+    Positional,
+}
+
+struct InMemory<'a>(&'a [u8]);
+
+impl ReadAt for InMemory<'_> {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.0.len() as u64)
+    }
+
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let start = usize::try_from(offset).map_err(io::Error::other)?;
+        let part = self
+            .0
+            .get(start..start + buf.len())
+            .ok_or(io::ErrorKind::UnexpectedEof)?;
+        buf.copy_from_slice(part);
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +155,7 @@ fn case() -> impl Strategy<Value = Case> {
                 Just(n),
                 len_for(n),
                 any::<u64>(),
-                prop::sample::select(vec![Input::File, Input::Stream]),
+                prop::sample::select(vec![Input::File, Input::Stream, Input::Positional]),
                 any::<bool>(),
                 prop::sample::select(vec![1usize, 2]),
                 prop::sample::select(vec![64u64 << 20, 2 << 30]),
@@ -174,6 +194,12 @@ fn run_streaming(
             let mut reader = blob;
             encode_stream(config, BlobInput::Stream(&mut reader), sink, options)
         }
+        Input::Positional => encode_stream(
+            config,
+            BlobInput::Positional(&InMemory(blob)),
+            sink,
+            options,
+        ),
     }
 }
 

@@ -52,6 +52,7 @@ use std::{io, path::PathBuf};
 
 pub use decoder::{decode_to_file, StreamDecodeReport};
 pub use encoder::{blob_metadata, encode_stream, BlobInput};
+pub use file_io::ReadAt;
 pub use plan::{in_memory_decode_bytes, in_memory_encode_bytes};
 pub use sink::{BlobShape, SliverSink};
 pub use sliver_dir::{RejectedFile, SliverDir, SliverDirWriter, SliverFile};

@@ -8,7 +8,7 @@ use std::{
 };
 
 use super::{
-    file_io::{read_padded_at, write_all_vectored_at},
+    file_io::{read_padded_at, write_all_vectored_at, ReadAt},
     plan::{longest_in_memory, EncodePlan, Storage},
     sink::{BlobShape, SliverSink},
     StreamingError, StreamingOptions,
@@ -34,6 +34,8 @@ pub enum BlobInput<'a> {
     /// A file, read with positional reads (so possibly twice: by rows, then by columns). Its
     /// length when the encoder starts is the blob's length.
     File(&'a File),
+    /// Anything else readable by position, read like a file.
+    Positional(&'a dyn ReadAt),
     /// A stream (standard input, a socket), read once to its end. A blob too long to encode in
     /// memory is copied to a scratch file first.
     Stream(&'a mut dyn Read),
@@ -64,12 +66,16 @@ pub fn encode_stream(
             .unwrap_or_else(|| worker_count(work_estimate(config, len)))
             .max(1)
     };
+    let input = match input {
+        BlobInput::File(file) => BlobInput::Positional(file),
+        other => other,
+    };
     let (shape, plan, rows) = match input {
-        BlobInput::File(file) => {
+        BlobInput::File(_) => unreachable!("files were made positional inputs"),
+        BlobInput::Positional(file) => {
             let len = file
-                .metadata()
-                .map_err(|e| StreamingError::io("cannot read the input's length", e))?
-                .len();
+                .len()
+                .map_err(|e| StreamingError::io("cannot read the input's length", e))?;
             let shape = shape_for(config, len)?;
             let plan = EncodePlan::new(
                 &shape,
@@ -196,14 +202,14 @@ fn spool(
 
 /// A blob file the encoder reads by position: the caller's, or its own spool of a stream.
 enum BlobFile<'a> {
-    Borrowed(&'a File),
+    Borrowed(&'a dyn ReadAt),
     Owned(File),
 }
 
 impl BlobFile<'_> {
-    fn file(&self) -> &File {
+    fn file(&self) -> &dyn ReadAt {
         match self {
-            Self::Borrowed(file) => file,
+            Self::Borrowed(file) => *file,
             Self::Owned(file) => file,
         }
     }
@@ -238,12 +244,13 @@ impl<'a> SourceRows<'a> {
         Self::Memory { blob, repair }
     }
 
-    fn read_into_memory(shape: &BlobShape, file: &File) -> Result<Self, StreamingError> {
+    fn read_into_memory(shape: &BlobShape, file: &dyn ReadAt) -> Result<Self, StreamingError> {
         let len = usize::try_from(shape.blob_len())
             .map_err(|_| StreamingError::InputChanged("the blob does not fit in memory".into()))?;
         let mut blob = vec![0u8; shape.k_p() * shape.k_s() * shape.s()];
         advise_huge_pages(&mut blob);
-        file.read_exact_at_checked(&mut blob[..len], 0)?;
+        file.read_exact_at(&mut blob[..len], 0)
+            .map_err(|e| input_error(e, 0))?;
         let repair = vec![0u8; shape.k_p() * (shape.n() - shape.k_s()) * shape.s()];
         let mut rows = Self::Memory { blob, repair };
         if let Self::Memory { repair, .. } = &mut rows {
@@ -270,24 +277,6 @@ impl<'a> SourceRows<'a> {
             blob,
             blob_len: shape.blob_len(),
             repair,
-        })
-    }
-}
-
-/// Positional reads of the input that name a file that shrank.
-trait ReadChecked {
-    fn read_exact_at_checked(&self, buf: &mut [u8], offset: u64) -> Result<(), StreamingError>;
-}
-
-impl ReadChecked for File {
-    fn read_exact_at_checked(&self, buf: &mut [u8], offset: u64) -> Result<(), StreamingError> {
-        use std::os::unix::fs::FileExt;
-        self.read_exact_at(buf, offset).map_err(|e| match e.kind() {
-            io::ErrorKind::UnexpectedEof => StreamingError::InputChanged(format!(
-                "the file ended before byte {}",
-                offset + buf.len() as u64
-            )),
-            _ => StreamingError::io("cannot read the input", e),
         })
     }
 }
@@ -535,9 +524,7 @@ impl Encoder<'_> {
                             .map_err(|e| input_error(e, offset))?;
                     } else {
                         let offset = ((r * (n - k_s) + stripe.start - k_s) * s) as u64;
-                        use std::os::unix::fs::FileExt;
-                        repair
-                            .read_exact_at(piece, offset)
+                        ReadAt::read_exact_at(repair, piece, offset)
                             .map_err(|e| StreamingError::io("cannot read the scratch file", e))?;
                     }
                 }
@@ -569,9 +556,9 @@ impl Encoder<'_> {
 
 fn input_error(e: io::Error, offset: u64) -> StreamingError {
     match e.kind() {
-        io::ErrorKind::UnexpectedEof => {
-            StreamingError::InputChanged(format!("the file ended before byte {offset} and its row"))
-        }
+        io::ErrorKind::UnexpectedEof => StreamingError::InputChanged(format!(
+            "the input ended before the part at byte {offset}"
+        )),
         _ => StreamingError::io("cannot read the input", e),
     }
 }
@@ -579,7 +566,7 @@ fn input_error(e: io::Error, offset: u64) -> StreamingError {
 /// Where pass 1 reads the rows.
 enum RowSource<'b> {
     Memory(&'b [u8]),
-    File(&'b File, u64),
+    File(&'b dyn ReadAt, u64),
 }
 
 impl RowSource<'_> {
@@ -595,7 +582,7 @@ impl RowSource<'_> {
             Self::File(file, len) => {
                 buf.resize(band.len() * row_len, 0);
                 let offset = (band.start * row_len) as u64;
-                read_padded_at(file, *len, offset, buf).map_err(|e| input_error(e, offset))?;
+                read_padded_at(*file, *len, offset, buf).map_err(|e| input_error(e, offset))?;
                 Ok(buf)
             }
         }

@@ -2,12 +2,45 @@
 
 use std::{fs::File, io, os::unix::fs::FileExt};
 
-/// Fills `buf` from byte `offset` of a file whose first `len` bytes are meaningful: bytes at or
-/// past `len` read as zeros (the blob's padding). A file that ends before `len` is an error.
-pub(super) fn read_padded_at(file: &File, len: u64, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+/// A blob that can be read at any position: a file, or anything else with range reads (a memory
+/// map, an object store, a generator).
+pub trait ReadAt: Sync {
+    /// Its length in bytes.
+    fn len(&self) -> io::Result<u64>;
+
+    /// `true` if it holds no bytes.
+    fn is_empty(&self) -> io::Result<bool> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Fills `buf` from byte `offset`; reading past the end is an error
+    /// ([`io::ErrorKind::UnexpectedEof`]).
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()>;
+}
+
+impl ReadAt for File {
+    fn len(&self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        FileExt::read_exact_at(self, buf, offset)
+    }
+}
+
+/// Fills `buf` from byte `offset` of a blob whose first `len` bytes are meaningful: bytes at or
+/// past `len` read as zeros (the blob's padding). A source that ends before `len` is an error.
+pub(super) fn read_padded_at(
+    file: &dyn ReadAt,
+    len: u64,
+    offset: u64,
+    buf: &mut [u8],
+) -> io::Result<()> {
     let available = usize::try_from(len.saturating_sub(offset)).unwrap_or(usize::MAX);
     let (data, padding) = buf.split_at_mut(available.min(buf.len()));
-    file.read_exact_at(data, offset)?;
+    if !data.is_empty() {
+        file.read_exact_at(data, offset)?;
+    }
     padding.fill(0);
     Ok(())
 }
