@@ -200,6 +200,47 @@ impl SegmentedEncoder {
         self.n_repair
     }
 
+    /// `true` if a symbol is coded in one segment, so that [`encode_then`](Self::encode_then)
+    /// can lend the recovery symbols without copying them.
+    pub fn is_single_segment(&self) -> bool {
+        self.symbol_size <= MAX_SEGMENT_BYTES
+    }
+
+    /// Encodes the codeword whose source symbol `i` is `source(i)` and hands all its recovery
+    /// symbols at once to `use_symbols`, borrowed from the library's buffer. Only for symbols of
+    /// one segment ([`is_single_segment`](Self::is_single_segment)).
+    pub fn encode_then<'a, R>(
+        &mut self,
+        source: impl Fn(usize) -> &'a [u8],
+        use_symbols: impl FnOnce(&[&[u8]]) -> R,
+    ) -> Result<R, RsError> {
+        if !self.is_single_segment() {
+            return Err(RsError(format!(
+                "symbols of {} bytes take several segments",
+                self.symbol_size
+            )));
+        }
+        let (s, k) = (self.symbol_size, self.k);
+        let encoder = &mut self
+            .encoders
+            .first_mut()
+            .ok_or_else(|| RsError("no encoder".into()))?
+            .1;
+        for i in 0..k {
+            let symbol = source(i);
+            if symbol.len() != s {
+                return Err(RsError(format!(
+                    "source symbol {i} has {} bytes, expected {s}",
+                    symbol.len()
+                )));
+            }
+            encoder.add_original_shard(symbol)?;
+        }
+        let result = encoder.encode()?;
+        let symbols: Vec<&[u8]> = result.recovery_iter().collect();
+        Ok(use_symbols(&symbols))
+    }
+
     /// Encodes the codeword whose source symbol `i` is `source(i)` and writes its recovery symbol
     /// `j` to `repair[j · stride..j · stride + symbol_size]`.
     pub fn encode<'a>(
@@ -605,6 +646,15 @@ mod tests {
             encoder
                 .encode(|i| &source[i * su..(i + 1) * su], &mut repair, stride)
                 .expect("encodes");
+            let lent = encoder.encode_then(
+                |i| &source[i * su..(i + 1) * su],
+                |symbols| symbols.concat(),
+            );
+            if su <= MAX_SEGMENT_BYTES {
+                assert_eq!(lent.expect("one segment"), &codeword[usize::from(k) * su..]);
+            } else {
+                assert!(lent.is_err());
+            }
             for j in 0..m {
                 let expected = &codeword[(usize::from(k) + j) * su..][..su];
                 assert_eq!(

@@ -440,8 +440,10 @@ impl Encoder<'_> {
         try_run_workers(self.plan.threads, &claims, || {
             let mut encoder = SegmentedEncoder::new(k_p as u16, n as u16, shape.symbol_size())?;
             let mut stripe_buf = Vec::new();
+            // Without a sink the new symbols are only hashed, in the library's buffer.
+            let lend = self.sink.is_none() && encoder.is_single_segment();
             // The stripe's new symbols: row k_p + j's at `j · width · s`, column by column.
-            let mut out = vec![0u8; unit * (n - k_p) * s];
+            let mut out = vec![0u8; if lend { 0 } else { unit * (n - k_p) * s }];
             let mut column_leaves = vec![EMPTY_DIGEST; n];
             while let Some(claimed) = claims.next() {
                 // A stripe never mixes blob columns and repair columns.
@@ -454,11 +456,19 @@ impl Encoder<'_> {
                     let stride = stripe.len() * s;
                     for c in stripe.clone() {
                         let at = (c - stripe.start) * s;
-                        encoder.encode(|r| view.symbol(r, c), &mut out[at..], stride)?;
                         column_leaves[..k_p].copy_from_slice(&top_leaves[c * k_p..(c + 1) * k_p]);
-                        let new: Vec<&[u8]> =
-                            (0..n - k_p).map(|j| &out[at + j * stride..][..s]).collect();
-                        leaf_hash_slices(&new, &mut column_leaves[k_p..]);
+                        if lend {
+                            // Nothing to hand on: hash the new symbols where the library has them.
+                            encoder.encode_then(
+                                |r| view.symbol(r, c),
+                                |new| leaf_hash_slices(new, &mut column_leaves[k_p..]),
+                            )?;
+                        } else {
+                            encoder.encode(|r| view.symbol(r, c), &mut out[at..], stride)?;
+                            let new: Vec<&[u8]> =
+                                (0..n - k_p).map(|j| &out[at + j * stride..][..s]).collect();
+                            leaf_hash_slices(&new, &mut column_leaves[k_p..]);
+                        }
                         for j in 0..n - k_p {
                             // SAFETY: the leaf of (k_p + j, c) is in column c, claimed by this
                             // worker alone.
@@ -471,7 +481,7 @@ impl Encoder<'_> {
                             self.sink_write(Axis::Secondary, c, 0, &column)?;
                         }
                     }
-                    if stripe.start < k_s {
+                    if self.sink.is_some() && stripe.start < k_s {
                         for j in 0..n - k_p {
                             let piece = &out[j * stride..(j + 1) * stride];
                             self.sink_write(Axis::Primary, k_p + j, stripe.start * s, &[piece])?;
