@@ -53,32 +53,20 @@ use floe_node::{
     sample::SampleReader,
 };
 
-const SEED: u64 = 15;
+mod common;
 
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with(field))?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
+use common::{reset_peak, resident_kib};
+
+const SEED: u64 = 15;
 
 /// Runs `f`, printing its wall time, throughput over `bytes` and the process's peak resident set.
 fn phase<T>(what: &str, bytes: u64, f: impl FnOnce() -> T) -> T {
-    // Writing 5 to clear_refs resets VmHWM to the current resident set (Linux ≥ 4.0).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let before = status_kib("VmRSS:");
+    reset_peak();
+    let before = resident_kib("VmRSS:").unwrap_or(0);
     let start = Instant::now();
     let out = f();
     let secs = start.elapsed().as_secs_f64();
-    let peak = status_kib("VmHWM:");
+    let peak = resident_kib("VmHWM:").unwrap_or(0);
     println!(
         "{what:<44} {:>10.2} s {:>9.1} MB/s  peak RSS {:>8.1} MiB (resident before: {:.1} MiB)",
         secs,

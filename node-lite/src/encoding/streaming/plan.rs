@@ -14,6 +14,15 @@ fn usable(budget: u64) -> u64 {
     budget - budget / 16
 }
 
+/// The smallest budget whose [`usable`] part holds `bytes`.
+fn budget_for(bytes: u64) -> u64 {
+    let mut budget = bytes + bytes / 15;
+    while usable(budget) < bytes {
+        budget += 1;
+    }
+    budget
+}
+
 /// Bytes of one Reed–Solomon encoder or decoder for codewords of `n` symbols: the library's
 /// work buffers hold at most about `2 · next_pow2(n)` segments, and a coder keeps one per
 /// segment length (at most two).
@@ -102,7 +111,7 @@ impl EncodePlan {
         };
         Err(StreamingError::BudgetTooSmall {
             budget,
-            needed: least.bytes_for(shape) + (budget - limit),
+            needed: budget_for(least.bytes_for(shape)),
             what: format!(
                 "{} shards and symbols of {} bytes",
                 shape.n(),
@@ -202,7 +211,7 @@ impl DecodePlan {
         }
         Err(StreamingError::BudgetTooSmall {
             budget,
-            needed: verify.max(decode(1)) + (budget - limit),
+            needed: budget_for(verify.max(decode(1))),
             what: format!("decoding from slivers of {sliver_len} bytes"),
         })
     }
@@ -226,4 +235,36 @@ pub fn in_memory_decode_bytes(
 ) -> Result<u64, EncodingConfigError> {
     let symbol_size = u64::from(config.symbol_size_for(len)?.get());
     Ok(3 * u64::from(config.source_symbols_per_blob()) * symbol_size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest blob at n = 1000 needs about 120 MB (the README's figure), and a 10 GiB one
+    /// goes through scratch files within the default budget; a budget between the two sizes
+    /// shrinks the claims or the threads rather than failing.
+    #[test]
+    fn plans_for_the_largest_blobs() {
+        let config = EncodingConfig::new(1000).expect("valid n");
+        let largest = BlobShape::new(&config, config.max_blob_size()).expect("fits");
+        let error = EncodePlan::new(&largest, 64 << 20, 2, false).expect_err("too small");
+        let StreamingError::BudgetTooSmall { needed, .. } = error else {
+            panic!("{error}");
+        };
+        assert!((100 << 20..128 << 20).contains(&needed), "{needed}");
+        let plan = EncodePlan::new(&largest, needed, 2, false).expect("fits");
+        assert_eq!((plan.threads, plan.row_unit, plan.column_unit), (1, 1, 1));
+
+        let ten = BlobShape::new(&config, 10 << 30).expect("fits");
+        let plan =
+            EncodePlan::new(&ten, super::super::DEFAULT_MEMORY_BUDGET, 2, false).expect("fits");
+        assert_eq!(plan.storage, Storage::Scratch);
+        assert_eq!(plan.threads, 2);
+        assert!(plan.bytes <= super::super::DEFAULT_MEMORY_BUDGET);
+        let one = BlobShape::new(&config, 1 << 30).expect("fits");
+        let plan =
+            EncodePlan::new(&one, super::super::DEFAULT_MEMORY_BUDGET, 2, false).expect("fits");
+        assert_eq!(plan.storage, Storage::Memory);
+    }
 }
