@@ -123,40 +123,55 @@ pub enum ReadError {
     Refused(#[from] LimitError),
 }
 
-/// Reads `path` whole if it is a regular file (after following symbolic links) of at most `max`
-/// bytes. A FIFO, a device or a directory is refused without blocking on it (the file is opened
-/// non-blocking and checked on the open descriptor, so it cannot be swapped in between), and at
-/// most `max` + 1 bytes are ever read, even from a file that grows.
-pub fn read_regular_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
+/// Opens `path` for reading if it is a regular file (after following symbolic links) of at most
+/// `max` bytes, and returns it with its length. A FIFO, a device or a directory is refused
+/// without blocking on it: the file is opened non-blocking and checked on the open descriptor,
+/// so it cannot be swapped in between.
+pub fn open_regular_file(
+    path: &std::path::Path,
+    max: u64,
+) -> Result<(std::fs::File, u64), ReadError> {
     use std::os::unix::fs::OpenOptionsExt;
     let what = path.display().to_string();
-    let io = |source| ReadError::Io {
-        path: what.clone(),
-        source,
-    };
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .map_err(io)?;
-    let metadata = file.metadata().map_err(io)?;
+        .map_err(|source| ReadError::Io {
+            path: what.clone(),
+            source,
+        })?;
+    let metadata = file.metadata().map_err(|source| ReadError::Io {
+        path: what.clone(),
+        source,
+    })?;
     if !metadata.is_file() {
         return Err(LimitError::NotAFile { what }.into());
     }
-    let too_large = || LimitError::TooLarge {
-        what: what.clone(),
-        limit: max,
-    };
     if metadata.len() > max {
-        return Err(too_large().into());
+        return Err(LimitError::TooLarge { what, limit: max }.into());
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    Ok((file, metadata.len()))
+}
+
+/// Reads `path` whole if it is a regular file of at most `max` bytes ([`open_regular_file`]'s
+/// checks); at most `max` + 1 bytes are ever read, even from a file that grows.
+pub fn read_regular_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let (file, len) = open_regular_file(path, max)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(io)?;
+        .map_err(|source| ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
     if bytes.len() as u64 > max {
-        return Err(too_large().into());
+        return Err(LimitError::TooLarge {
+            what: path.display().to_string(),
+            limit: max,
+        }
+        .into());
     }
     Ok(bytes)
 }

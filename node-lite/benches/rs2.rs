@@ -12,23 +12,11 @@ use floe_node::{
     sample::sample_blob,
 };
 
+mod common;
+
+use common::{reset_peak, resident_kib};
+
 const MIB: usize = 1 << 20;
-
-fn resident_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn reset_peak() {
-    // Writing 5 to clear_refs resets VmHWM to the current resident set (Linux ≥ 4.0).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
 
 struct Measured {
     best: Duration,

@@ -27,3 +27,24 @@ pub fn sync_filesystem(path: &Path) -> io::Result<()> {
         dir.sync_all()
     }
 }
+
+/// Creates `path` atomically and durably from what `fill` writes into an open file: a temporary
+/// file beside it, filled, fsynced and renamed over `path`, then the directory fsynced. If
+/// `fill` fails, the temporary file is removed and `path` is untouched.
+pub fn create_file_durably<T, E: From<io::Error>>(
+    path: &Path,
+    fill: impl FnOnce(&File) -> Result<T, E>,
+) -> Result<T, E> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let named =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()));
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(named)?;
+    let value = fill(tmp.as_file())?;
+    tmp.as_file().sync_all().map_err(named)?;
+    tmp.persist(path).map_err(|e| named(e.error))?;
+    floe_indexer::localnet::store::sync_dir(dir).map_err(named)?;
+    Ok(value)
+}

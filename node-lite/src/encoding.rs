@@ -11,6 +11,9 @@
 //! - [`slivers`]: [`SliverData`] and its verification and BCS;
 //! - [`quilt`]: QuiltV1, many files in one blob ([`quilt::encode_quilt`], [`quilt::Quilt`]);
 //! - [`recovery`]: recovery symbols, sliver recovery and inconsistency proofs;
+//! - [`streaming`]: encoding and decoding blobs of any size within a memory budget
+//!   ([`streaming::encode_stream`], [`streaming::decode_to_file`]), through sliver sinks and
+//!   sliver directories;
 //! - [`metadata`], [`merkle`], [`hashing`], [`rs`]: the building blocks.
 
 pub mod axis;
@@ -26,6 +29,7 @@ pub mod quilt;
 pub mod recovery;
 pub mod rs;
 pub mod slivers;
+pub mod streaming;
 
 /// Worker threads for a job of `work_bytes`: one below 1 MiB (spawning costs more than it
 /// saves), else every available core.
@@ -37,7 +41,7 @@ pub(crate) fn worker_count(work_bytes: usize) -> usize {
     }
 }
 
-pub use axis::{EncodingAxis, Primary, Secondary};
+pub use axis::{Axis, EncodingAxis, Primary, Secondary};
 pub use blob_encoding::{blob_id, encode, encode_slice, EncodedBlob};
 pub use config::{EncodingConfig, SymbolSize};
 pub use decoding::{decode, decode_with_report, DecodeReport, RejectedSliver};

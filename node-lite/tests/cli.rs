@@ -393,3 +393,188 @@ fn errors_print_causes_and_no_backtrace() {
         "{err}"
     );
 }
+
+fn floe_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the floe binary runs");
+    let mut pipe = child.stdin.take().expect("piped stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("floe finishes");
+    writer.join().expect("stdin writer");
+    out
+}
+
+/// Every file of an encoded directory, by relative path.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for sub in ["", "primary", "secondary"] {
+        for entry in std::fs::read_dir(dir.join(sub)).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Issue 15: the streaming paths (a memory budget too small for the in-memory encoder and
+/// decoder, standard input) write exactly the directory the in-memory encoder writes, print the
+/// same blob ID, and decode the file back.
+#[test]
+fn streaming_encode_and_decode_match_the_in_memory_ones() {
+    let dir = scratch("streaming");
+    let file = dir.join("input.bin");
+    // n = 10: 1.5 MB makes 53,572-byte symbols; the in-memory encoding needs about 10 MB.
+    let data = floe_node::sample::sample_blob(1_500_000, 15);
+    std::fs::write(&file, &data).expect("write");
+    let in_memory = dir.join("in-memory");
+    let out = encode("10", &file, &in_memory);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = stdout(&floe(&["blob-id", "--shards", "10", path(&file)]));
+    assert!(stdout(&out).contains(&id), "{id} in {}", stdout(&out));
+
+    let streamed = dir.join("streamed");
+    let out = floe(&[
+        "encode",
+        "--shards",
+        "10",
+        path(&file),
+        "--out",
+        path(&streamed),
+        "--memory-budget",
+        "2MiB",
+        "--scratch-dir",
+        path(&dir),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(streaming)"), "{}", stdout(&out));
+    assert_eq!(tree(&streamed), tree(&in_memory));
+
+    let piped = dir.join("piped");
+    let out = floe_with_stdin(
+        &["encode", "--shards", "10", "-", "--out", path(&piped)],
+        &data,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(tree(&piped), tree(&in_memory));
+    for budget in ["2MiB", "2GiB"] {
+        let out = floe_with_stdin(
+            &["blob-id", "--shards", "10", "--memory-budget", budget, "-"],
+            &data,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stdout(&out), id);
+    }
+
+    // Decoding within 2 MiB streams to the file; from 4 primary slivers (k_p at n = 10), then
+    // from the secondary ones.
+    for i in 0..6 {
+        std::fs::remove_file(streamed.join("primary").join(format!("{i}.bcs"))).expect("remove");
+    }
+    let decoded = dir.join("decoded.bin");
+    for _ in 0..2 {
+        let out = floe(&[
+            "decode",
+            path(&streamed),
+            "--out",
+            path(&decoded),
+            "--memory-budget",
+            "2MiB",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("(streaming)"), "{}", stdout(&out));
+        assert!(std::fs::read(&decoded).expect("decoded") == data);
+        std::fs::remove_file(&decoded).expect("remove");
+        let _ = std::fs::remove_dir_all(streamed.join("primary"));
+    }
+
+    let out = floe(&[
+        "blob-id",
+        "--shards",
+        "10",
+        "--memory-budget",
+        "lots",
+        path(&file),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not a byte count"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 15: a malformed sliver file (one truncated `primary/0.bcs` of ten, one whose framing
+/// names another sliver) is rejected and named like one that does not match the metadata, and
+/// decoding goes on with the others.
+#[test]
+fn malformed_sliver_files_are_named_and_decoding_goes_on() {
+    let dir = scratch("malformed");
+    let file = dir.join("input.bin");
+    // 500 kB: the in-memory decoder needs 1.5 MB, so 1 MiB makes it stream.
+    let data = floe_node::sample::sample_blob(500_000, 3);
+    std::fs::write(&file, &data).expect("write");
+    let encoded = dir.join("encoded");
+    let out = encode("10", &file, &encoded);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let primary = encoded.join("primary");
+    let first = primary.join("0.bcs");
+    let bytes = std::fs::read(&first).expect("read");
+    std::fs::write(&first, &bytes[..bytes.len() / 2]).expect("truncate");
+    // Sliver 2's file holding sliver 3: the right size, the wrong sliver.
+    std::fs::copy(primary.join("3.bcs"), primary.join("2.bcs")).expect("copy");
+    // Keep 0, 2 and four good ones (k_p = 4 at n = 10).
+    for i in [1, 3, 4, 5] {
+        std::fs::remove_file(primary.join(format!("{i}.bcs"))).expect("remove");
+    }
+    let decoded = dir.join("decoded.bin");
+    for budget in ["2GiB", "1MiB"] {
+        let out = floe(&[
+            "decode",
+            path(&encoded),
+            "--out",
+            path(&decoded),
+            "--memory-budget",
+            budget,
+        ]);
+        assert!(out.status.success(), "{budget}: {}", stderr(&out));
+        let err = stderr(&out);
+        for (sliver, name, why) in [
+            ("0", "primary/0.bcs", "truncated"),
+            ("2", "primary/2.bcs", "not the BCS of primary sliver 2"),
+        ] {
+            assert!(
+                err.lines()
+                    .any(|l| l.contains(&format!("rejected sliver {sliver} "))
+                        && l.contains(name)
+                        && l.contains(why)),
+                "{budget}: {err}"
+            );
+        }
+        assert!(
+            stdout(&out).contains("from primary slivers"),
+            "{}",
+            stdout(&out)
+        );
+        assert!(std::fs::read(&decoded).expect("decoded") == data);
+        std::fs::remove_file(&decoded).expect("remove");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,23 +2,84 @@
 //!
 //! An encoded directory holds `metadata.bcs` (the `BlobMetadataWithId` BCS a storage node serves),
 //! `primary/{index}.bcs` and `secondary/{index}.bcs` (the `SliverData` BCS of each sliver, named
-//! by its index on its axis) and `blob.json` (a summary for people).
+//! by its index on its axis) and `blob.json` (a summary for people); see
+//! [`floe_node::encoding::streaming::sliver_dir`].
+//!
+//! Blobs whose in-memory encoding or decoding fits in `--memory-budget` go through the in-memory
+//! encoder and decoder; larger ones, and every `blob-id`, through the streaming ones, whose
+//! memory does not grow with the blob.
 
 use std::{
-    fs,
+    io,
     path::{Path, PathBuf},
     time::Instant,
 };
 
 use anyhow::{bail, Context, Result};
-use floe_indexer::limits::{read_regular_file, ReadError};
+use floe_indexer::limits::open_regular_file;
 use floe_node::{
-    durable::{sync_filesystem, write_file_durably},
+    durable::{create_file_durably, write_file_durably},
     encoding::{
-        decode_with_report, encode, BlobMetadataWithId, EncodingAxis, EncodingConfig, Primary,
-        Secondary, SliverData, SliverIndex, SymbolSize,
+        decode_with_report, encode,
+        streaming::{
+            blob_metadata, decode_to_file, encode_stream, in_memory_decode_bytes,
+            in_memory_encode_bytes, BlobInput, RejectedFile, SliverDir, SliverDirWriter,
+            SliverFile, StreamingOptions, DEFAULT_MEMORY_BUDGET,
+        },
+        BlobMetadataWithId, EncodingAxis, EncodingConfig, Primary, Secondary,
     },
 };
+
+/// How much memory the encoder and decoder may use, and where their scratch files go.
+#[derive(clap::Args, Debug, Clone)]
+pub struct MemoryArgs {
+    /// Most memory for the encoder's or decoder's buffers, in bytes or with a unit (`512MiB`,
+    /// `2GiB`); blobs whose whole encoding does not fit are streamed.
+    #[arg(long, value_parser = parse_bytes, default_value = "2GiB")]
+    pub memory_budget: u64,
+    /// Directory for scratch files (a blob too large for the budget is encoded through them).
+    #[arg(long)]
+    pub scratch_dir: Option<PathBuf>,
+}
+
+impl MemoryArgs {
+    fn options(&self) -> StreamingOptions {
+        StreamingOptions {
+            memory_budget: self.memory_budget,
+            scratch_dir: self.scratch_dir.clone().unwrap_or_else(std::env::temp_dir),
+            ..StreamingOptions::default()
+        }
+    }
+}
+
+impl Default for MemoryArgs {
+    fn default() -> Self {
+        Self {
+            memory_budget: DEFAULT_MEMORY_BUDGET,
+            scratch_dir: None,
+        }
+    }
+}
+
+/// Parses a byte count: digits, optionally followed by `K`/`KiB`, `M`/`MiB`, `G`/`GiB` (powers
+/// of 1024) or `B`.
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let digits = text.trim().bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = text.trim().split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a byte count (like 512MiB or 2GiB)"))?;
+    let shift = match unit.trim() {
+        "" | "B" => 0,
+        "K" | "KiB" => 10,
+        "M" | "MiB" => 20,
+        "G" | "GiB" => 30,
+        other => return Err(format!("unknown unit {other:?} (use B, KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
 
 /// Arguments of `floe blob-id`.
 #[derive(clap::Args, Debug)]
@@ -26,8 +87,10 @@ pub struct BlobIdArgs {
     /// Number of shards of the committee (4 to 49155; Walrus mainnet uses 1000).
     #[arg(long, default_value_t = 1000)]
     pub shards: u16,
-    /// The file whose blob ID to compute.
+    /// The file whose blob ID to compute (`-` for standard input).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// Arguments of `floe encode`.
@@ -36,11 +99,13 @@ pub struct EncodeArgs {
     /// Number of shards of the committee.
     #[arg(long, default_value_t = 1000)]
     pub shards: u16,
-    /// The file to encode.
+    /// The file to encode (`-` for standard input).
     pub file: PathBuf,
     /// Directory to write the metadata and slivers to (created if missing; must be empty).
     #[arg(long)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// Arguments of `floe decode`.
@@ -51,229 +116,230 @@ pub struct DecodeArgs {
     /// Where to write the decoded file.
     #[arg(long)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 fn config(shards: u16) -> Result<EncodingConfig> {
     EncodingConfig::new(shards).with_context(|| format!("invalid --shards {shards}"))
 }
 
-/// Most bytes of BCS framing around a sliver's symbols: the ULEB128 length of the data (at most
-/// 10 bytes), the symbol size (2) and the index (2).
-pub const SLIVER_BCS_OVERHEAD: u64 = 14;
-
-/// Largest `metadata.bcs`, bytes: 8 MiB. The blob ID (32), the encoding type and length (a few
-/// bytes) and a pair of 33-byte hashes per shard: under 4.4 MB for the most shards a `u16`
-/// can count.
-pub const MAX_METADATA_BYTES: u64 = 8 << 20;
-
-/// Reads a file from outside: a regular file (a FIFO or device is refused without blocking)
-/// of at most `max` bytes, never reading past that.
-fn read_bounded(file: &Path, max: u64) -> Result<Vec<u8>> {
-    Ok(read_regular_file(file, max)?)
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
 }
 
-/// Reads the input of `blob-id` or `encode`: at most the largest blob `config` encodes.
-fn read_input(file: &Path, config: &EncodingConfig) -> Result<Vec<u8>> {
-    read_bounded(file, config.max_blob_size())
+/// The input of `blob-id` or `encode`: standard input, or a regular file (a FIFO or device is
+/// refused without blocking) of at most the largest blob `config` encodes.
+enum Input {
+    Stdin,
+    File(std::fs::File, u64),
 }
 
-/// `floe blob-id`: prints the blob ID of a file.
+impl Input {
+    fn open(file: &Path, config: &EncodingConfig) -> Result<Self> {
+        if is_stdin(file) {
+            return Ok(Self::Stdin);
+        }
+        let (file, len) = open_regular_file(file, config.max_blob_size())?;
+        Ok(Self::File(file, len))
+    }
+
+    /// Runs `f` on the input as the streaming encoder reads it.
+    fn with<T>(&self, f: impl FnOnce(BlobInput<'_>) -> T) -> T {
+        match self {
+            Self::Stdin => f(BlobInput::Stream(&mut io::stdin().lock())),
+            Self::File(file, _) => f(BlobInput::File(file)),
+        }
+    }
+}
+
+/// `floe blob-id`: prints the blob ID of a file, computing the metadata without materialising
+/// the slivers.
 pub fn blob_id(args: &BlobIdArgs) -> Result<()> {
     let config = config(args.shards)?;
-    let blob = read_input(&args.file, &config)?;
-    let encoded =
-        encode(&config, blob).with_context(|| format!("cannot encode {}", args.file.display()))?;
-    println!("{}", encoded.blob_id());
+    let input = Input::open(&args.file, &config)?;
+    let metadata = input
+        .with(|input| blob_metadata(&config, input, &args.memory.options()))
+        .with_context(|| format!("cannot encode {}", args.file.display()))?;
+    println!("{}", metadata.blob_id);
     Ok(())
 }
 
-/// `floe encode`: writes the metadata and all slivers of a file to a directory.
+/// `floe encode`: writes the metadata and all slivers of a file to a directory. If encoding
+/// fails, the directory is removed again.
 pub fn encode_file(args: &EncodeArgs) -> Result<()> {
     let config = config(args.shards)?;
-    let blob = read_input(&args.file, &config)?;
-    let len = blob.len();
-    if args.out.exists()
-        && fs::read_dir(&args.out)
-            .with_context(|| format!("cannot read {}", args.out.display()))?
-            .next()
-            .is_some()
-    {
-        bail!("output directory {} is not empty", args.out.display());
-    }
+    let input = Input::open(&args.file, &config)?;
+    let writer = SliverDirWriter::create(&args.out)
+        .with_context(|| format!("cannot write to {}", args.out.display()))?;
     let started = Instant::now();
-    let encoded =
-        encode(&config, blob).with_context(|| format!("cannot encode {}", args.file.display()))?;
-    let encode_time = started.elapsed();
-
-    for axis in [Primary::NAME, Secondary::NAME] {
-        fs::create_dir_all(args.out.join(axis))
-            .with_context(|| format!("cannot create {}", args.out.join(axis).display()))?;
-    }
-    let n = config.n_shards();
-    for i in 0..n {
-        let index = SliverIndex(i);
-        write_file(
-            &args.out.join(Primary::NAME).join(format!("{i}.bcs")),
-            &encoded.sliver_bcs::<Primary>(index),
-        )?;
-        write_file(
-            &args.out.join(Secondary::NAME).join(format!("{i}.bcs")),
-            &encoded.sliver_bcs::<Secondary>(index),
-        )?;
-    }
-    let metadata = encoded.metadata();
-    write_file(&args.out.join("metadata.bcs"), &metadata.to_bcs())?;
-    let summary = format!(
-        "{{\n  \"blob_id\": \"{}\",\n  \"n_shards\": {},\n  \"unencoded_length\": {},\n  \"symbol_size\": {},\n  \"encoded_length\": {}\n}}\n",
-        metadata.blob_id,
-        n,
-        len,
-        encoded.symbol_size(),
-        config.encoded_blob_len(len as u64)?,
-    );
-    write_file(&args.out.join("blob.json"), summary.as_bytes())?;
-    sync_filesystem(&args.out)?;
+    let encoded = encode_into(&config, &input, writer, &args.memory);
+    let (metadata, how) = match encoded {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&args.out);
+            return Err(e).with_context(|| format!("cannot encode {}", args.file.display()));
+        }
+    };
+    let len = metadata.metadata.unencoded_length();
     println!(
-        "encoded {} ({len} bytes) for {n} shards in {:.3} s: blob ID {}",
+        "encoded {} ({len} bytes) for {} shards in {:.3} s ({how}): blob ID {}",
         args.file.display(),
-        encode_time.as_secs_f64(),
+        config.n_shards(),
+        started.elapsed().as_secs_f64(),
         metadata.blob_id
     );
     println!(
         "wrote {} slivers and the metadata to {}",
-        2 * u32::from(n),
+        2 * u32::from(config.n_shards()),
         args.out.display()
     );
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Reads every sliver of axis `A` present in `dir/{axis}/`, naming any file that is malformed.
-/// A file that is not a regular file, or larger than a sliver of `config` and `symbol_size`
-/// can be (its BCS framing included), is skipped with a warning naming it and the limit: it is
-/// never read past that, and decoding goes on with the other slivers.
-fn read_slivers<A: EncodingAxis>(
-    dir: &Path,
+/// Encodes `input` into `writer`: in memory when the whole encoding fits the budget, else
+/// streaming; says which.
+fn encode_into(
     config: &EncodingConfig,
-    symbol_size: SymbolSize,
-) -> Result<Vec<SliverData<A>>> {
-    let max = config.sliver_len::<A>(symbol_size) as u64 + SLIVER_BCS_OVERHEAD;
-    let axis_dir = dir.join(A::NAME);
-    if !axis_dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut slivers = Vec::new();
-    for entry in
-        fs::read_dir(&axis_dir).with_context(|| format!("cannot read {}", axis_dir.display()))?
-    {
-        let path = entry?.path();
-        let Some(index) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".bcs"))
-        else {
-            continue;
-        };
-        let index: u16 = index
-            .parse()
-            .with_context(|| format!("{}: file name is not a sliver index", path.display()))?;
-        let bytes = match read_regular_file(&path, max) {
-            Ok(bytes) => bytes,
-            Err(ReadError::Refused(e)) => {
-                eprintln!("warning: skipped a {} sliver: {e}", A::NAME);
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let sliver = SliverData::<A>::from_bcs(&bytes)
-            .with_context(|| format!("{} is not a valid {} sliver", path.display(), A::NAME))?;
-        if sliver.index() != SliverIndex(index) {
-            bail!(
-                "{} holds {} sliver {}, not {index}",
-                path.display(),
-                A::NAME,
-                sliver.index()
-            );
+    input: &Input,
+    mut writer: SliverDirWriter,
+    memory: &MemoryArgs,
+) -> Result<(BlobMetadataWithId, &'static str)> {
+    if let Input::File(file, len) = input {
+        if in_memory_encode_bytes(config, *len)? <= memory.memory_budget {
+            let mut blob = Vec::with_capacity(usize::try_from(*len)?);
+            io::Read::read_to_end(&mut io::Read::take(file, *len), &mut blob)?;
+            let encoded = encode(config, blob)?;
+            writer.write_encoded(&encoded)?;
+            return Ok((encoded.metadata().clone(), "in memory"));
         }
-        slivers.push(sliver);
     }
-    slivers.sort_by_key(|sliver| sliver.index());
-    Ok(slivers)
+    let metadata =
+        input.with(|input| encode_stream(config, input, Some(&mut writer), &memory.options()))?;
+    Ok((metadata, "streaming"))
 }
 
-fn primary_count(dir: &Path) -> usize {
-    fs::read_dir(dir.join(Primary::NAME)).map_or(0, |entries| entries.count())
-}
-
-/// `floe decode`: rebuilds the file from the slivers present in the directory.
+/// `floe decode`: rebuilds the file from the slivers present in the directory: from the primary
+/// slivers if enough of them are valid, else from the secondary ones. Sliver files that are not
+/// regular files, malformed, or do not match the metadata are named and skipped.
 pub fn decode_dir(args: &DecodeArgs) -> Result<()> {
-    let metadata_path = args.dir.join("metadata.bcs");
-    let metadata_bytes = read_bounded(&metadata_path, MAX_METADATA_BYTES)?;
-    let metadata = BlobMetadataWithId::from_bcs(&metadata_bytes)
-        .with_context(|| format!("{} is not valid blob metadata", metadata_path.display()))?;
-    let n = u16::try_from(metadata.metadata.hashes().len())
-        .ok()
-        .filter(|n| *n >= 4)
-        .with_context(|| {
-            format!(
-                "{} lists an invalid number of sliver pairs",
-                metadata_path.display()
-            )
-        })?;
-    let config = config(n)?;
-    metadata
-        .verify(&config)
-        .with_context(|| format!("{} does not verify", metadata_path.display()))?;
-
-    let symbol_size = metadata
-        .metadata
-        .symbol_size(&config)
-        .with_context(|| format!("{} lists an invalid length", metadata_path.display()))?;
-    let primary = read_slivers::<Primary>(&args.dir, &config, symbol_size)?;
+    let dir = SliverDir::open(&args.dir)?;
+    let config = *dir.config();
     let needed_primary = usize::from(config.n_primary_source_symbols());
     let needed_secondary = usize::from(config.n_secondary_source_symbols());
-    let from_primary = if primary.len() >= needed_primary {
-        Some(decode_with_report(&config, &metadata, primary))
-    } else {
-        None
-    };
-    let report = match from_primary {
-        Some(Ok(report)) => report,
-        primary_outcome => {
-            let secondary = read_slivers::<Secondary>(&args.dir, &config, symbol_size)?;
-            match (primary_outcome, secondary.len() >= needed_secondary) {
-                (_, true) => decode_with_report(&config, &metadata, secondary)
-                    .context("cannot decode from the secondary slivers")?,
-                (Some(Err(e)), false) => {
-                    return Err(e).context("cannot decode from the primary slivers")
-                }
-                (_, false) => bail!(
-                    "not enough slivers in {}: {} primary (need {needed_primary}) and {} secondary (need {needed_secondary})",
-                    args.dir.display(),
-                    primary_count(&args.dir),
-                    secondary.len()
-                ),
+    let (primary, refused) = dir.sliver_files::<Primary>()?;
+    warn_rejected(&refused);
+    let mut primary_failure = None;
+    if primary.len() >= needed_primary {
+        match decode_axis(&dir, primary, &args.out, &args.memory) {
+            Ok(()) => return Ok(()),
+            Err(e) => primary_failure = Some(e),
+        }
+    }
+    let (secondary, refused) = dir.sliver_files::<Secondary>()?;
+    warn_rejected(&refused);
+    if secondary.len() >= needed_secondary {
+        return decode_axis(&dir, secondary, &args.out, &args.memory)
+            .context("cannot decode from the secondary slivers");
+    }
+    if let Some(e) = primary_failure {
+        return Err(e).context("cannot decode from the primary slivers");
+    }
+    bail!(
+        "not enough slivers in {}: {} primary (need {needed_primary}) and {} secondary (need {needed_secondary})",
+        args.dir.display(),
+        dir.count::<Primary>(),
+        secondary.len()
+    )
+}
+
+fn warn_rejected(rejected: &[RejectedFile]) {
+    for file in rejected {
+        match file.index {
+            Some(index) => eprintln!(
+                "warning: rejected sliver {index} ({}): {}",
+                file.path.display(),
+                file.reason
+            ),
+            None => eprintln!("warning: skipped {}: {}", file.path.display(), file.reason),
+        }
+    }
+}
+
+/// Decodes from the slivers `files` of axis `A` to `out`: in memory when that fits the budget,
+/// else streaming to the file as it decodes. `out` is replaced atomically, only on success.
+fn decode_axis<A: EncodingAxis>(
+    dir: &SliverDir,
+    files: Vec<SliverFile<A>>,
+    out: &Path,
+    memory: &MemoryArgs,
+) -> Result<()> {
+    let (config, metadata) = (dir.config(), dir.metadata());
+    let len = metadata.metadata.unencoded_length();
+    let in_memory = in_memory_decode_bytes(config, len)? <= memory.memory_budget;
+    if in_memory {
+        let mut slivers = Vec::with_capacity(files.len());
+        let mut unreadable = Vec::new();
+        for file in &files {
+            match file.read() {
+                Ok(sliver) => slivers.push(sliver),
+                Err(e) => unreadable.push(RejectedFile {
+                    path: file.path().to_owned(),
+                    index: Some(file.index()),
+                    reason: e.to_string(),
+                }),
             }
         }
-    };
-    for rejected in &report.rejected {
-        eprintln!(
-            "warning: rejected sliver {} of {}: {}",
-            rejected.index,
-            args.dir.display(),
-            rejected.reason
-        );
+        warn_rejected(&unreadable);
+        let report = decode_with_report(config, metadata, slivers)?;
+        let rejected: Vec<RejectedFile> = report
+            .rejected
+            .iter()
+            .map(|r| RejectedFile {
+                path: files
+                    .iter()
+                    .find(|f| f.index() == r.index)
+                    .map_or_else(|| dir.path().to_owned(), |f| f.path().to_owned()),
+                index: Some(r.index),
+                reason: r.reason.to_string(),
+            })
+            .collect();
+        warn_rejected(&rejected);
+        write_file_durably(out, &report.blob)?;
+    } else {
+        let report = create_file_durably(out, |file| -> Result<_> {
+            Ok(decode_to_file(
+                config,
+                metadata,
+                files,
+                file,
+                &memory.options(),
+            )?)
+        })?;
+        warn_rejected(&report.rejected);
     }
-    let blob = report.blob;
-    write_file_durably(&args.out, &blob)?;
     println!(
-        "decoded blob {} ({} bytes) to {}",
+        "decoded blob {} ({len} bytes) from {} slivers to {} ({})",
         metadata.blob_id,
-        blob.len(),
-        args.out.display()
+        A::NAME,
+        out.display(),
+        if in_memory { "in memory" } else { "streaming" }
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_parse_with_binary_units() {
+        assert_eq!(parse_bytes("123"), Ok(123));
+        assert_eq!(parse_bytes("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_bytes("2G"), Ok(2 << 30));
+        assert_eq!(parse_bytes("1 KiB"), Ok(1024));
+        assert!(parse_bytes("GiB").is_err());
+        assert!(parse_bytes("5 parsecs").is_err());
+        assert!(parse_bytes("99999999999999GiB").is_err());
+    }
 }

@@ -16,6 +16,33 @@ pub trait EncodingAxis:
     const IS_PRIMARY: bool;
     /// `"primary"` or `"secondary"`, as in the storage node's REST paths.
     const NAME: &'static str;
+    /// The axis as a value.
+    const AXIS: Axis;
+}
+
+/// One of the two axes as a value, for code that picks the axis at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Axis {
+    /// Rows of the matrix.
+    Primary,
+    /// Columns of the matrix.
+    Secondary,
+}
+
+impl Axis {
+    /// `"primary"` or `"secondary"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Axis::Primary => Primary::NAME,
+            Axis::Secondary => Secondary::NAME,
+        }
+    }
+}
+
+impl std::fmt::Display for Axis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// The primary axis: primary slivers are rows of the matrix.
@@ -33,10 +60,12 @@ impl EncodingAxis for Primary {
     type Orthogonal = Secondary;
     const IS_PRIMARY: bool = true;
     const NAME: &'static str = "primary";
+    const AXIS: Axis = Axis::Primary;
 }
 
 impl EncodingAxis for Secondary {
     type Orthogonal = Primary;
     const IS_PRIMARY: bool = false;
     const NAME: &'static str = "secondary";
+    const AXIS: Axis = Axis::Secondary;
 }

@@ -16,7 +16,7 @@
 //! Steps 2–4 are shared between the available cores: each worker claims the next few rows, or
 //! the next block of columns, until none is left.
 
-mod workers;
+pub(crate) mod workers;
 
 use std::{
     mem::MaybeUninit,
@@ -192,7 +192,7 @@ pub fn blob_id(config: &EncodingConfig, blob: &[u8]) -> Result<BlobId, EncodingC
 
 /// Asks the kernel to back a large, not yet touched buffer with transparent huge pages: the
 /// encoder's buffers are hundreds of MiB, and 4 KiB page faults would cost more than the copies.
-fn advise_huge_pages<T>(buf: &mut [T]) {
+pub(crate) fn advise_huge_pages<T>(buf: &mut [T]) {
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;

@@ -140,6 +140,150 @@ impl RsEncoder {
     }
 }
 
+/// Most bytes of each symbol that [`SegmentedEncoder`] and [`RsDecoder`] hand to the library at
+/// once. The library works on every symbol in 64-byte chunks, each on its own (a final partial
+/// chunk by its own length only), so a codeword of long symbols is the codewords of its segments
+/// side by side. Its work buffers hold about `2 · next_pow2(n)` segments: 4 KiB segments keep them
+/// within the caches, where whole symbols of 48 KB (a 10 GiB blob at n = 1000) would not and run
+/// at about half the speed.
+pub const MAX_SEGMENT_BYTES: usize = 4096;
+
+/// The segments `[start, end)` a symbol of `symbol_size` bytes is coded in: as few as
+/// [`MAX_SEGMENT_BYTES`] allows, of equal length rounded up to whole 64-byte chunks, the last one
+/// shorter.
+pub fn segments(symbol_size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let count = symbol_size.div_ceil(MAX_SEGMENT_BYTES).max(1);
+    let len = symbol_size
+        .div_ceil(count)
+        .next_multiple_of(64)
+        .clamp(1, symbol_size.max(1));
+    (0..symbol_size)
+        .step_by(len)
+        .map(move |start| start..(start + len).min(symbol_size))
+}
+
+/// A reusable encoder of `k` source symbols into `n - k` recovery symbols, segment by segment
+/// (see [`MAX_SEGMENT_BYTES`]), reading the source symbols and writing the recovery symbols
+/// wherever the caller keeps them. Its output is exactly [`RsEncoder`]'s.
+pub struct SegmentedEncoder {
+    k: usize,
+    n_repair: usize,
+    symbol_size: usize,
+    /// One library encoder per segment length (at most two: the full one and the last).
+    encoders: Vec<(usize, Encoder)>,
+}
+
+impl SegmentedEncoder {
+    /// An encoder for codewords of `n` symbols with `k < n` source symbols of `symbol_size` bytes.
+    pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
+        let n_repair = repair_count(k, n)?;
+        let s = symbol_size.as_usize();
+        let mut encoders: Vec<(usize, Encoder)> = Vec::new();
+        for segment in segments(s) {
+            if !encoders.iter().any(|(len, _)| *len == segment.len()) {
+                encoders.push((
+                    segment.len(),
+                    Encoder::new(usize::from(k), n_repair, segment.len())?,
+                ));
+            }
+        }
+        Ok(Self {
+            k: usize::from(k),
+            n_repair,
+            symbol_size: s,
+            encoders,
+        })
+    }
+
+    /// Number of recovery symbols per codeword, `n - k`.
+    pub fn n_repair(&self) -> usize {
+        self.n_repair
+    }
+
+    /// `true` if a symbol is coded in one segment, so that [`encode_then`](Self::encode_then)
+    /// can lend the recovery symbols without copying them.
+    pub fn is_single_segment(&self) -> bool {
+        self.symbol_size <= MAX_SEGMENT_BYTES
+    }
+
+    /// Encodes the codeword whose source symbol `i` is `source(i)` and hands all its recovery
+    /// symbols at once to `use_symbols`, borrowed from the library's buffer. Only for symbols of
+    /// one segment ([`is_single_segment`](Self::is_single_segment)).
+    pub fn encode_then<'a, R>(
+        &mut self,
+        source: impl Fn(usize) -> &'a [u8],
+        use_symbols: impl FnOnce(&[&[u8]]) -> R,
+    ) -> Result<R, RsError> {
+        if !self.is_single_segment() {
+            return Err(RsError(format!(
+                "symbols of {} bytes take several segments",
+                self.symbol_size
+            )));
+        }
+        let (s, k) = (self.symbol_size, self.k);
+        let encoder = &mut self
+            .encoders
+            .first_mut()
+            .ok_or_else(|| RsError("no encoder".into()))?
+            .1;
+        for i in 0..k {
+            let symbol = source(i);
+            if symbol.len() != s {
+                return Err(RsError(format!(
+                    "source symbol {i} has {} bytes, expected {s}",
+                    symbol.len()
+                )));
+            }
+            encoder.add_original_shard(symbol)?;
+        }
+        let result = encoder.encode()?;
+        let symbols: Vec<&[u8]> = result.recovery_iter().collect();
+        Ok(use_symbols(&symbols))
+    }
+
+    /// Encodes the codeword whose source symbol `i` is `source(i)` and writes its recovery symbol
+    /// `j` to `repair[j · stride..j · stride + symbol_size]`.
+    pub fn encode<'a>(
+        &mut self,
+        source: impl Fn(usize) -> &'a [u8],
+        repair: &mut [u8],
+        stride: usize,
+    ) -> Result<(), RsError> {
+        let s = self.symbol_size;
+        let needed = self.n_repair.saturating_sub(1) * stride + s;
+        if stride < s || repair.len() < needed {
+            return Err(RsError(format!(
+                "recovery symbols of {s} bytes every {stride} bytes need {needed} bytes, got {}",
+                repair.len()
+            )));
+        }
+        for segment in segments(s) {
+            let encoder = self
+                .encoders
+                .iter_mut()
+                .find(|(len, _)| *len == segment.len())
+                .map(|(_, encoder)| encoder)
+                .ok_or_else(|| RsError("no encoder for a segment length".into()))?;
+            for i in 0..self.k {
+                let symbol = source(i);
+                if symbol.len() != s {
+                    return Err(RsError(format!(
+                        "source symbol {i} has {} bytes, expected {s}",
+                        symbol.len()
+                    )));
+                }
+                encoder.add_original_shard(&symbol[segment.clone()])?;
+            }
+            let result = encoder.encode()?;
+            for (j, shard) in result.recovery_iter().enumerate() {
+                let at = j * stride + segment.start;
+                repair[at..at + segment.len()].copy_from_slice(shard);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Largest symbol size for which [`BatchEncoder`] pays off: below 64 bytes the library pads every
 /// symbol to a 64-byte chunk, so encoding small symbols one codeword at a time wastes most of the
 /// work.
@@ -303,7 +447,11 @@ pub struct RsDecoder {
 impl RsDecoder {
     /// A decoder for codewords of `n` symbols with `k < n` source symbols of `symbol_size` bytes.
     pub fn new(k: u16, n: u16, symbol_size: SymbolSize) -> Result<Self, RsError> {
-        let inner = Decoder::new(usize::from(k), repair_count(k, n)?, symbol_size.as_usize())?;
+        // Sized for the first segment; `decode_into` resets it for each segment's length.
+        let first = segments(symbol_size.as_usize())
+            .next()
+            .map_or(2, |s| s.len());
+        let inner = Decoder::new(usize::from(k), repair_count(k, n)?, first)?;
         Ok(Self {
             inner,
             k,
@@ -319,11 +467,32 @@ impl RsDecoder {
         symbols: impl IntoIterator<Item = (u16, &'a [u8])>,
     ) -> Result<Vec<u8>, RsError> {
         let s = self.symbol_size.as_usize();
+        let symbols: Vec<(u16, &[u8])> = symbols.into_iter().collect();
+        let mut source = vec![0u8; usize::from(self.k) * s];
+        self.decode_into(&symbols, &mut source, s)?;
+        Ok(source)
+    }
+
+    /// Decodes like [`decode`](Self::decode), segment by segment (see [`MAX_SEGMENT_BYTES`]),
+    /// writing source symbol `i` to `out[i · stride..i · stride + symbol_size]`.
+    pub fn decode_into(
+        &mut self,
+        symbols: &[(u16, &[u8])],
+        out: &mut [u8],
+        stride: usize,
+    ) -> Result<(), RsError> {
+        let s = self.symbol_size.as_usize();
         let k = usize::from(self.k);
-        let mut source = vec![0u8; k * s];
+        let needed = k.saturating_sub(1) * stride + s;
+        if stride < s || out.len() < needed {
+            return Err(RsError(format!(
+                "source symbols of {s} bytes every {stride} bytes need {needed} bytes, got {}",
+                out.len()
+            )));
+        }
         let mut have_source = vec![false; k];
-        let mut recovery: Vec<(usize, &[u8])> = Vec::new();
-        for (position, data) in symbols {
+        let mut n_recovery = 0;
+        for &(position, data) in symbols {
             if data.len() != s || position >= self.n {
                 return Err(RsError(format!(
                     "symbol at position {position} has {} bytes (expected {s}) or is out of range",
@@ -332,38 +501,41 @@ impl RsDecoder {
             }
             let position = usize::from(position);
             if position < k {
-                source[position * s..(position + 1) * s].copy_from_slice(data);
+                out[position * stride..position * stride + s].copy_from_slice(data);
                 have_source[position] = true;
             } else {
-                recovery.push((position - k, data));
+                n_recovery += 1;
             }
         }
         let n_source = have_source.iter().filter(|have| **have).count();
         if n_source == k {
-            return Ok(source);
+            return Ok(());
         }
-        if n_source + recovery.len() < k {
+        if n_source + n_recovery < k {
             return Err(RsError(format!(
                 "{} symbols given, {k} needed",
-                n_source + recovery.len()
+                n_source + n_recovery
             )));
         }
-        self.inner.reset(k, usize::from(self.n - self.k), s)?;
-        for (i, have) in have_source.iter().enumerate() {
-            if *have {
-                self.inner
-                    .add_original_shard(i, &source[i * s..(i + 1) * s])?;
+        let m = usize::from(self.n - self.k);
+        for segment in segments(s) {
+            self.inner.reset(k, m, segment.len())?;
+            for &(position, data) in symbols {
+                let position = usize::from(position);
+                let part = &data[segment.clone()];
+                if position < k {
+                    self.inner.add_original_shard(position, part)?;
+                } else {
+                    self.inner.add_recovery_shard(position - k, part)?;
+                }
+            }
+            let result = self.inner.decode()?;
+            for (i, data) in result.restored_original_iter() {
+                let at = i * stride + segment.start;
+                out[at..at + segment.len()].copy_from_slice(data);
             }
         }
-        for (j, data) in recovery {
-            self.inner.add_recovery_shard(j, data)?;
-        }
-        let result = self.inner.decode()?;
-        for (i, data) in result.restored_original_iter() {
-            source[i * s..(i + 1) * s].copy_from_slice(data);
-        }
-        drop(result);
-        Ok(source)
+        Ok(())
     }
 }
 
@@ -441,6 +613,74 @@ mod tests {
                     "s = {s}, codeword {b}"
                 );
             }
+        }
+    }
+
+    /// Segmented encoding and decoding give exactly the whole-symbol results, for symbols of one
+    /// segment, of several equal ones, with a short last one and with partial 64-byte chunks.
+    #[test]
+    fn segmented_coding_equals_whole_symbols() {
+        let (k, n) = (5u16, 13u16);
+        for s in [2u16, 62, 64, 66, 302, 4096, 4098, 4828, 9000, 48_200] {
+            let size = SymbolSize::new(s).expect("even");
+            let su = usize::from(s);
+            let source: Vec<u8> = (0..usize::from(k) * su)
+                .map(|i| (i * 131 + i / 251) as u8)
+                .collect();
+            let codeword = RsEncoder::new(k, n, size)
+                .expect("valid")
+                .codeword(&source)
+                .expect("encodes");
+            let segments: Vec<_> = segments(su).collect();
+            assert_eq!(segments.first().map(|r| r.start), Some(0));
+            assert_eq!(segments.last().map(|r| r.end), Some(su));
+            assert!(segments
+                .iter()
+                .all(|r| r.start % 64 == 0 && r.len() <= MAX_SEGMENT_BYTES));
+
+            // Recovery symbols written with a gap between them, sources read in place.
+            let stride = su + 6;
+            let m = usize::from(n - k);
+            let mut repair = vec![0xAAu8; (m - 1) * stride + su];
+            let mut encoder = SegmentedEncoder::new(k, n, size).expect("valid");
+            encoder
+                .encode(|i| &source[i * su..(i + 1) * su], &mut repair, stride)
+                .expect("encodes");
+            let lent = encoder.encode_then(
+                |i| &source[i * su..(i + 1) * su],
+                |symbols| symbols.concat(),
+            );
+            if su <= MAX_SEGMENT_BYTES {
+                assert_eq!(lent.expect("one segment"), &codeword[usize::from(k) * su..]);
+            } else {
+                assert!(lent.is_err());
+            }
+            for j in 0..m {
+                let expected = &codeword[(usize::from(k) + j) * su..][..su];
+                assert_eq!(
+                    &repair[j * stride..j * stride + su],
+                    expected,
+                    "s {s}, j {j}"
+                );
+            }
+
+            // Decoding from the last k symbols of the codeword gives the source back.
+            let symbols: Vec<(u16, &[u8])> = (n - k..n)
+                .map(|p| (p, &codeword[usize::from(p) * su..][..su]))
+                .collect();
+            let mut out = vec![0u8; (usize::from(k) - 1) * stride + su];
+            let mut decoder = RsDecoder::new(k, n, size).expect("valid");
+            decoder
+                .decode_into(&symbols, &mut out, stride)
+                .expect("decodes");
+            for i in 0..usize::from(k) {
+                assert_eq!(
+                    &out[i * stride..][..su],
+                    &source[i * su..][..su],
+                    "s {s}, i {i}"
+                );
+            }
+            assert_eq!(decoder.decode(symbols).expect("decodes"), source);
         }
     }
 }

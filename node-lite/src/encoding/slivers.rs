@@ -16,7 +16,7 @@ use super::{
     merkle::{root_of, MerkleTree},
     metadata::BlobMetadata,
     recovery::RecoverySymbol,
-    rs::RsEncoder,
+    rs::{RsError, SegmentedEncoder},
 };
 
 /// A sliver of axis `A`: its symbols and its index on that axis.
@@ -113,15 +113,23 @@ impl<A: EncodingAxis> SliverData<A> {
     /// The expanded sliver: its `n` symbols under the orthogonal axis's code, concatenated.
     pub fn expanded(&self, config: &EncodingConfig) -> Result<Vec<u8>, SliverVerificationError> {
         self.check_shape(config, self.symbol_size)?;
-        let mut encoder = RsEncoder::new(
+        let invalid = |e: RsError| SliverVerificationError::InvalidEncoding(e.to_string());
+        let mut encoder = SegmentedEncoder::new(
             config.source_symbols::<A::Orthogonal>(),
             config.n_shards(),
             self.symbol_size,
         )
-        .map_err(|e| SliverVerificationError::InvalidEncoding(e.to_string()))?;
+        .map_err(invalid)?;
+        let s = self.symbol_size.as_usize();
+        let mut codeword = Vec::with_capacity(config.n_shards_usize() * s);
+        codeword.extend_from_slice(&self.data);
+        codeword.resize(config.n_shards_usize() * s, 0);
+        let (source, repair) = codeword.split_at_mut(self.data.len());
+        let source: &[u8] = source;
         encoder
-            .codeword(&self.data)
-            .map_err(|e| SliverVerificationError::InvalidEncoding(e.to_string()))
+            .encode(|i| &source[i * s..(i + 1) * s], repair, s)
+            .map_err(invalid)?;
+        Ok(codeword)
     }
 
     /// Leaf hashes of the expanded sliver.
@@ -242,6 +250,31 @@ pub fn sliver_bcs(data: &[u8], symbol_size: SymbolSize, index: SliverIndex) -> V
         index: index.get(),
     };
     bcs::to_bytes(&wire).expect("slivers always serialize")
+}
+
+/// The BCS framing around a sliver's data, so that a sliver's BCS can be written or read in
+/// pieces: the bytes before the data (its length, as BCS encodes a sequence length) and the four
+/// after it (the symbol size and the index, little-endian). `head ‖ data ‖ tail` is
+/// [`sliver_bcs`]`(data, symbol_size, index)`.
+pub fn sliver_bcs_frame(
+    data_len: usize,
+    symbol_size: SymbolSize,
+    index: SliverIndex,
+) -> Result<(Vec<u8>, [u8; 4]), SliverVerificationError> {
+    /// Serializes as the length prefix of a sequence of `0` elements, without the elements.
+    struct SequenceLength(usize);
+    impl Serialize for SequenceLength {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serde::ser::SerializeSeq::end(serializer.serialize_seq(Some(self.0))?)
+        }
+    }
+    let head = bcs::to_bytes(&SequenceLength(data_len)).map_err(|e| {
+        SliverVerificationError::InvalidEncoding(format!("a sliver of {data_len} bytes: {e}"))
+    })?;
+    let mut tail = [0u8; 4];
+    tail[..2].copy_from_slice(&symbol_size.get().to_le_bytes());
+    tail[2..].copy_from_slice(&index.get().to_le_bytes());
+    Ok((head, tail))
 }
 
 #[derive(Serialize)]

@@ -11,7 +11,7 @@ use std::{
 
 /// Runs `work` on `threads` threads (the calling one included) and returns when all are done.
 /// A panic in any of them is propagated.
-pub(super) fn run_workers(threads: usize, work: impl Fn() + Sync) {
+pub(crate) fn run_workers(threads: usize, work: impl Fn() + Sync) {
     if threads <= 1 {
         return work();
     }
@@ -23,16 +23,42 @@ pub(super) fn run_workers(threads: usize, work: impl Fn() + Sync) {
     });
 }
 
+/// Runs `work` like [`run_workers`] and returns the first error any worker returned; a failing
+/// worker stops `claims`, so the others finish the unit they hold and stop too.
+pub(crate) fn try_run_workers<E: Send>(
+    threads: usize,
+    claims: &Claims,
+    work: impl Fn() -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let first = std::sync::Mutex::new(None);
+    run_workers(threads, || {
+        if let Err(e) = work() {
+            claims.stop();
+            first
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get_or_insert(e);
+        }
+    });
+    match first
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 /// Hands out `0..len` in consecutive units of `unit` items, each to exactly one caller of
 /// [`next`](Self::next). Every unit but the last starts and ends at a multiple of `unit`.
-pub(super) struct Claims {
+pub(crate) struct Claims {
     next: AtomicUsize,
     len: usize,
     unit: usize,
 }
 
 impl Claims {
-    pub(super) fn new(len: usize, unit: usize) -> Self {
+    pub(crate) fn new(len: usize, unit: usize) -> Self {
         assert!(unit > 0, "units are not empty");
         Self {
             next: AtomicUsize::new(0),
@@ -41,8 +67,14 @@ impl Claims {
         }
     }
 
+    /// Hands out nothing more: every later [`next`](Self::next) returns `None` (a worker that
+    /// failed stops the others at their next claim).
+    pub(crate) fn stop(&self) {
+        self.next.fetch_max(self.len, Ordering::Relaxed);
+    }
+
     /// The next unclaimed unit, if any is left.
-    pub(super) fn next(&self) -> Option<Range<usize>> {
+    pub(crate) fn next(&self) -> Option<Range<usize>> {
         let start = self.next.fetch_add(self.unit, Ordering::Relaxed);
         (start < self.len).then(|| start..(start + self.unit).min(self.len))
     }
@@ -50,7 +82,7 @@ impl Claims {
 
 /// A buffer written by several workers in disjoint parts that are only known at run time (the
 /// rows or columns each one claimed), which the borrow checker cannot see.
-pub(super) struct Disjoint<'a, T> {
+pub(crate) struct Disjoint<'a, T> {
     ptr: *mut T,
     len: usize,
     _buffer: PhantomData<&'a mut [T]>,
@@ -63,7 +95,7 @@ unsafe impl<T: Send> Sync for Disjoint<'_, T> {}
 unsafe impl<T: Send> Send for Disjoint<'_, T> {}
 
 impl<'a, T> Disjoint<'a, T> {
-    pub(super) fn new(buffer: &'a mut [T]) -> Self {
+    pub(crate) fn new(buffer: &'a mut [T]) -> Self {
         Self {
             ptr: buffer.as_mut_ptr(),
             len: buffer.len(),
@@ -82,7 +114,7 @@ impl<'a, T> Disjoint<'a, T> {
     /// While the returned slice lives, no other reference to any element of `range` may exist:
     /// in practice, `range` lies in a row or column that the calling worker alone claimed.
     #[allow(clippy::mut_from_ref)]
-    pub(super) unsafe fn part(&self, range: Range<usize>) -> &mut [T] {
+    pub(crate) unsafe fn part(&self, range: Range<usize>) -> &mut [T] {
         assert!(
             range.start <= range.end && range.end <= self.len,
             "part {range:?} outside a buffer of {}",
@@ -91,6 +123,19 @@ impl<'a, T> Disjoint<'a, T> {
         // SAFETY: the range is within the buffer, which is borrowed mutably for `'a`, and the
         // caller guarantees that nothing else refers to these elements meanwhile.
         unsafe { std::slice::from_raw_parts_mut(self.ptr.add(range.start), range.len()) }
+    }
+}
+
+impl<T> Disjoint<'_, T> {
+    /// Sets element `index` to `value`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`part`](Self::part): no other reference to that element may exist meanwhile.
+    pub(crate) unsafe fn set(&self, index: usize, value: T) {
+        // SAFETY: the caller's guarantee, passed on.
+        let slot = unsafe { self.part(index..index + 1) };
+        slot[0] = value;
     }
 }
 
