@@ -3,6 +3,7 @@
 pub mod blob;
 pub mod demo;
 pub mod ledger;
+pub mod node;
 pub mod quilt;
 pub mod sim;
 pub mod sim_chart;

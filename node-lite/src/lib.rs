@@ -3,7 +3,9 @@
 //! - [`encoding`]: Red Stuff (RS2) erasure coding, byte-compatible with Walrus.
 //! - [`durable`]: crash-safe file writes.
 //! - [`sample`]: deterministic sample data for the demo and benchmarks.
+//! - [`node`]: the storage node (store, chain follower, REST API, metrics).
 
 pub mod durable;
 pub mod encoding;
+pub mod node;
 pub mod sample;

@@ -32,6 +32,9 @@ enum Command {
     /// The local development ledger: serve it over Sui's gRPC API, or follow an endpoint.
     #[command(subcommand)]
     Ledger(cli::ledger::LedgerCommand),
+    /// A storage node: follows the chain and stores and serves the slivers of its shards.
+    #[command(subcommand)]
+    Node(cli::node::NodeCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -62,6 +65,7 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Encode(args) => cli::blob::encode_file(args),
         Command::Decode(args) => cli::blob::decode_dir(args),
         Command::Quilt(command) => cli::quilt::run(command),
+        Command::Node(command) => cli::node::run(command),
         Command::Sim(args) => cli::sim::run(args),
         Command::Ledger(command) => cli::ledger::run(command),
     }

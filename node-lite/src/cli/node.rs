@@ -1,0 +1,82 @@
+//! `floe node run --config node.toml`: a storage node until Ctrl-C or SIGTERM.
+//!
+//! It prints one line when its REST API listens (`floe node: REST API on http://ADDR …`, with
+//! the real port when the configuration asks for port 0), then logs through `tracing`
+//! (`RUST_LOG=info` for progress).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use floe_node::node::{self, config::NodeConfig};
+
+/// `floe node` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum NodeCommand {
+    /// Run a storage node until Ctrl-C or SIGTERM.
+    Run(RunArgs),
+}
+
+/// Arguments of `floe node run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The node's configuration file (TOML; see the README).
+    #[arg(long)]
+    pub config: PathBuf,
+}
+
+/// Runs a `floe node` subcommand.
+pub fn run(command: &NodeCommand) -> Result<()> {
+    match command {
+        NodeCommand::Run(args) => run_node(args),
+    }
+}
+
+fn run_node(args: &RunArgs) -> Result<()> {
+    let config = NodeConfig::load(&args.config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let source = config.chain.source.clone();
+        let data_dir = config.data_dir.clone();
+        node::run(config, listener, stop_signal(), |running| {
+            println!(
+                "floe node: REST API on http://{} (node {}, chain {source}, store {})",
+                running.addr,
+                floe_indexer::chain::Id(*running.node.node_id()),
+                data_dir.display()
+            );
+        })
+        .await
+        .context("the node stopped on an error")?;
+        println!("floe node: stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!("cannot watch SIGTERM: {e}");
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,275 @@
+//! The node's REST API: Walrus's paths and BCS bodies, JSON answers in Walrus's envelopes.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /v1/health` | epoch, shards, chain progress, uptime |
+//! | `PUT /v1/blobs/{id}/metadata` | 201 stored, 200 already stored |
+//! | `GET /v1/blobs/{id}/metadata` | BCS of the metadata with the blob ID |
+//! | `GET /v1/blobs/{id}/metadata/status` | `"stored"` or `"nonexistent"` |
+//! | `PUT /v1/blobs/{id}/slivers/{pair}/{primary\|secondary}` | 201 stored, 200 already stored |
+//! | `GET /v1/blobs/{id}/slivers/{pair}/{primary\|secondary}` | BCS of the sliver |
+//! | `GET /v1/blobs/{id}/slivers/{pair}/{axis}/status` | `"stored"` or `"nonexistent"` |
+//! | `GET /v1/blobs/{id}/status` | Walrus's blob status |
+//! | `GET /v1/api` | the OpenAPI document |
+//! | `GET /metrics` | Prometheus text format |
+//!
+//! Every refusal is a 4xx with Walrus's error envelope and a reason ([`NodeError`]); none
+//! changes the store.
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, DefaultBodyLimit, MatchedPath, Path, Request, State},
+    http::{header, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use serde_json::json;
+
+use super::{
+    errors::{ApiSuccess, NodeError},
+    service::{StorageNode, Stored},
+    store::Axis,
+};
+use crate::encoding::BlobId;
+
+/// Shared state of the API's handlers.
+#[derive(Clone)]
+pub struct ApiState {
+    /// The node.
+    pub node: StorageNode,
+    /// When the node started.
+    pub started: Instant,
+    /// The largest body accepted.
+    pub max_body_bytes: usize,
+}
+
+/// The router of every route, with request metrics and the body limit.
+pub fn router(state: ApiState) -> Router {
+    let limit = state.max_body_bytes;
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/api", get(openapi))
+        .route("/metrics", get(metrics))
+        .route("/v1/blobs/{blob_id}/status", get(blob_status))
+        .route(
+            "/v1/blobs/{blob_id}/metadata",
+            get(get_metadata).put(put_metadata),
+        )
+        .route("/v1/blobs/{blob_id}/metadata/status", get(metadata_status))
+        .route(
+            "/v1/blobs/{blob_id}/slivers/{pair}/{axis}",
+            get(get_sliver).put(put_sliver),
+        )
+        .route(
+            "/v1/blobs/{blob_id}/slivers/{pair}/{axis}/status",
+            get(sliver_status),
+        )
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(Arc::new(state))
+}
+
+async fn count_requests(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    state
+        .node
+        .metrics()
+        .http_requests
+        .with_label_values(&[route.as_str(), response.status().as_str()])
+        .inc();
+    response
+}
+
+async fn not_found() -> NodeError {
+    NodeError::InvalidPath("no such route".into())
+}
+
+/// Runs blocking store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
+) -> Result<T, NodeError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| NodeError::Internal(format!("worker failed: {e}")))?
+}
+
+fn parse_blob_id(s: &str) -> Result<BlobId, NodeError> {
+    s.parse()
+        .map_err(|e: crate::encoding::index::InvalidBlobId| NodeError::InvalidPath(e.to_string()))
+}
+
+fn parse_sliver_path(blob: &str, pair: &str, axis: &str) -> Result<(BlobId, u16, Axis), NodeError> {
+    let blob = parse_blob_id(blob)?;
+    let pair = pair.parse::<u16>().map_err(|_| {
+        NodeError::InvalidPath(format!(
+            "sliver pair index {pair:?} is not a number below 65536"
+        ))
+    })?;
+    let axis = axis.parse::<Axis>().map_err(NodeError::InvalidPath)?;
+    Ok((blob, pair, axis))
+}
+
+fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, NodeError> {
+    body.map_err(|e| match e {
+        BytesRejection::FailedToBufferBody(_) => NodeError::BodyTooLarge { limit },
+        other => NodeError::InvalidPath(other.body_text()),
+    })
+}
+
+fn bcs_response(bytes: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
+}
+
+fn stored_response(stored: Stored, what: &str) -> Response {
+    match stored {
+        Stored::Created => {
+            ApiSuccess::new(StatusCode::CREATED, format!("{what} stored successfully"))
+                .into_response()
+        }
+        Stored::Already => ApiSuccess::ok(format!("{what} already stored")).into_response(),
+    }
+}
+
+type Shared = State<Arc<ApiState>>;
+
+async fn health(State(state): Shared) -> Result<Response, NodeError> {
+    let node = state.node.clone();
+    let uptime = state.started.elapsed();
+    blocking(move || {
+        let store = node.store();
+        let epoch = store.epoch()?;
+        let committee = store.committee_at(epoch)?;
+        let owned = committee
+            .as_ref()
+            .map_or(0, |(_, c)| c.shards_of(node.node_id()).len());
+        let next = store.next_checkpoint()?;
+        Ok(ApiSuccess::ok(json!({
+            "uptime": { "secs": uptime.as_secs(), "nanos": uptime.subsec_nanos() },
+            "epoch": epoch,
+            "nodeId": floe_indexer::chain::Id(*node.node_id()).to_string(),
+            "nodeStatus": if owned > 0 { "Active" } else { "Standby" },
+            "eventProgress": {
+                "persisted": next,
+                "pending": node.metrics().checkpoint_lag.get().max(0),
+            },
+            "shardSummary": {
+                "owned": owned,
+                "nShards": committee.as_ref().map_or(0, |(_, c)| c.n_shards()),
+            },
+            "storedSlivers": store.sliver_count()?,
+        }))
+        .into_response())
+    })
+    .await
+}
+
+async fn metrics(State(state): Shared) -> Result<Response, NodeError> {
+    let node = state.node.clone();
+    blocking(move || {
+        let text = node
+            .metrics()
+            .render(node.store())
+            .map_err(NodeError::Internal)?;
+        Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+    })
+    .await
+}
+
+async fn openapi() -> Response {
+    axum::Json(super::openapi::document()).into_response()
+}
+
+async fn blob_status(
+    State(state): Shared,
+    Path(blob): Path<String>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let node = state.node.clone();
+    blocking(move || Ok(ApiSuccess::ok(node.blob_status(&blob)?).into_response())).await
+}
+
+async fn put_metadata(
+    State(state): Shared,
+    Path(blob): Path<String>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let bytes = body(bytes, state.max_body_bytes)?;
+    let node = state.node.clone();
+    blocking(move || {
+        Ok(stored_response(
+            node.put_metadata(&blob, &bytes)?,
+            "metadata",
+        ))
+    })
+    .await
+}
+
+async fn get_metadata(
+    State(state): Shared,
+    Path(blob): Path<String>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let node = state.node.clone();
+    blocking(move || Ok(bcs_response(node.get_metadata(&blob)?))).await
+}
+
+async fn metadata_status(
+    State(state): Shared,
+    Path(blob): Path<String>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let node = state.node.clone();
+    blocking(move || Ok(ApiSuccess::ok(node.metadata_status(&blob)?.as_str()).into_response()))
+        .await
+}
+
+async fn put_sliver(
+    State(state): Shared,
+    Path((blob, pair, axis)): Path<(String, String, String)>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, NodeError> {
+    let (blob, pair, axis) = parse_sliver_path(&blob, &pair, &axis)?;
+    let bytes = body(bytes, state.max_body_bytes)?;
+    let node = state.node.clone();
+    blocking(move || {
+        Ok(stored_response(
+            node.put_sliver(&blob, pair, axis, &bytes)?,
+            "sliver",
+        ))
+    })
+    .await
+}
+
+async fn get_sliver(
+    State(state): Shared,
+    Path((blob, pair, axis)): Path<(String, String, String)>,
+) -> Result<Response, NodeError> {
+    let (blob, pair, axis) = parse_sliver_path(&blob, &pair, &axis)?;
+    let node = state.node.clone();
+    blocking(move || Ok(bcs_response(node.get_sliver(&blob, pair, axis)?))).await
+}
+
+async fn sliver_status(
+    State(state): Shared,
+    Path((blob, pair, axis)): Path<(String, String, String)>,
+) -> Result<Response, NodeError> {
+    let (blob, pair, axis) = parse_sliver_path(&blob, &pair, &axis)?;
+    let node = state.node.clone();
+    blocking(move || {
+        Ok(ApiSuccess::ok(node.sliver_status(&blob, pair, axis)?.as_str()).into_response())
+    })
+    .await
+}

@@ -1,0 +1,313 @@
+//! What a storage node does with a request, independent of HTTP: the checks, in order, before
+//! anything is stored, and the reads.
+//!
+//! Storing metadata: the body is the BCS of a `BlobMetadata` for RS2 whose blob ID is the one in
+//! the path for the committee's shard count, and the blob must be registered on chain and not
+//! invalid. Storing a sliver: its pair index is in range, the blob is registered, the pair's
+//! shard is this node's in the current epoch, the metadata are stored, the body is a sliver of
+//! that pair and axis, and it verifies against the metadata (its expanded Merkle root). Only
+//! then is it written, durably, before the answer.
+
+use std::sync::Arc;
+
+use super::{
+    blob_info::BlobInfo,
+    errors::NodeError,
+    metrics::Metrics,
+    store::{Axis, Committee, NodeStore, SliverRead},
+};
+use crate::encoding::{
+    axis::EncodingAxis, BlobId, BlobMetadata, BlobMetadataWithId, EncodingConfig, Primary,
+    Secondary, ShardIndex, SliverData, SliverPairIndex,
+};
+
+/// Whether a write stored something new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Newly stored (201).
+    Created,
+    /// It was already stored (200).
+    Already,
+}
+
+/// Walrus's storage status of a sliver or of metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredStatus {
+    /// Not stored here.
+    Nonexistent,
+    /// Stored.
+    Stored,
+}
+
+impl StoredStatus {
+    /// Walrus's JSON string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoredStatus::Nonexistent => "nonexistent",
+            StoredStatus::Stored => "stored",
+        }
+    }
+}
+
+/// The node's view of the chain when a request arrives.
+#[derive(Debug, Clone)]
+pub struct ChainView {
+    /// The current epoch.
+    pub epoch: u32,
+    /// The committee serving it.
+    pub committee: Committee,
+    /// The encoding of its shard count.
+    pub config: EncodingConfig,
+}
+
+/// A storage node's request logic over its store.
+#[derive(Clone)]
+pub struct StorageNode {
+    store: NodeStore,
+    node_id: [u8; 32],
+    metrics: Arc<Metrics>,
+}
+
+impl StorageNode {
+    /// The node whose storage pool is `node_id`, over `store`.
+    pub fn new(store: NodeStore, node_id: [u8; 32], metrics: Arc<Metrics>) -> Self {
+        StorageNode {
+            store,
+            node_id,
+            metrics,
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &NodeStore {
+        &self.store
+    }
+
+    /// The node's pool id.
+    pub fn node_id(&self) -> &[u8; 32] {
+        &self.node_id
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The current epoch, its committee and encoding.
+    pub fn view(&self) -> Result<ChainView, NodeError> {
+        let epoch = self.store.epoch()?;
+        let (_, committee) = self
+            .store
+            .committee_at(epoch)?
+            .ok_or(NodeError::NoCommittee)?;
+        let config = EncodingConfig::new(committee.n_shards()).map_err(|e| {
+            NodeError::Internal(format!("the committee's shard count is unusable: {e}"))
+        })?;
+        Ok(ChainView {
+            epoch,
+            committee,
+            config,
+        })
+    }
+
+    /// This node's shards in the current epoch.
+    pub fn own_shards(&self, view: &ChainView) -> Vec<u16> {
+        view.committee.shards_of(&self.node_id).to_vec()
+    }
+
+    /// What the chain says of `blob`, and whether it is registered now.
+    fn registration(&self, blob: &BlobId, epoch: u32) -> Result<BlobInfo, NodeError> {
+        let info = self.store.blob_info(blob)?;
+        if let Some((epoch, _)) = info.invalid {
+            return Err(NodeError::InvalidBlob { epoch });
+        }
+        let pools = self.store.pool_ends()?;
+        if !info.is_registered(epoch, |p| pools.get(p).copied()) {
+            return Err(NodeError::NotRegistered);
+        }
+        Ok(info)
+    }
+
+    /// Walrus's blob status of `blob` (JSON).
+    pub fn blob_status(&self, blob: &BlobId) -> Result<serde_json::Value, NodeError> {
+        let info = self.store.blob_info(blob)?;
+        let pools = self.store.pool_ends()?;
+        Ok(info.status(self.store.epoch()?, |p| pools.get(p).copied()))
+    }
+
+    /// Stores the metadata of `blob` from the BCS of a `BlobMetadata`.
+    pub fn put_metadata(&self, blob: &BlobId, body: &[u8]) -> Result<Stored, NodeError> {
+        let view = self.view()?;
+        let metadata: BlobMetadata = bcs::from_bytes(body)
+            .map_err(|e| NodeError::InvalidMetadata(format!("malformed BCS: {e}")))?;
+        if metadata.encoding_type() != crate::encoding::config::RS2_ENCODING_TYPE {
+            return Err(NodeError::UnsupportedEncodingType(metadata.encoding_type()));
+        }
+        let with_id = BlobMetadataWithId {
+            blob_id: *blob,
+            metadata,
+        };
+        with_id
+            .verify(&view.config)
+            .map_err(|e| NodeError::InvalidMetadata(e.to_string()))?;
+        self.registration(blob, view.epoch)?;
+        let canonical = bcs::to_bytes(&with_id.metadata)
+            .map_err(|e| NodeError::Internal(format!("cannot encode metadata: {e}")))?;
+        Ok(if self.store.put_metadata(blob, &canonical)? {
+            Stored::Created
+        } else {
+            Stored::Already
+        })
+    }
+
+    /// The stored metadata of `blob`, parsed.
+    fn metadata(&self, blob: &BlobId) -> Result<Option<BlobMetadata>, NodeError> {
+        self.store
+            .metadata(blob)?
+            .map(|bytes| {
+                bcs::from_bytes(&bytes)
+                    .map_err(|e| NodeError::Internal(format!("stored metadata corrupt: {e}")))
+            })
+            .transpose()
+    }
+
+    /// The BCS of `blob`'s metadata with its ID (`BlobMetadataWithId`), as Walrus serves it.
+    pub fn get_metadata(&self, blob: &BlobId) -> Result<Vec<u8>, NodeError> {
+        let metadata = self.metadata(blob)?.ok_or(NodeError::MetadataNotFound)?;
+        Ok(BlobMetadataWithId {
+            blob_id: *blob,
+            metadata,
+        }
+        .to_bcs())
+    }
+
+    /// Whether `blob`'s metadata are stored.
+    pub fn metadata_status(&self, blob: &BlobId) -> Result<StoredStatus, NodeError> {
+        Ok(match self.store.metadata(blob)? {
+            Some(_) => StoredStatus::Stored,
+            None => StoredStatus::Nonexistent,
+        })
+    }
+
+    fn check_pair(view: &ChainView, pair: u16) -> Result<SliverPairIndex, NodeError> {
+        let max = view.config.n_shards();
+        if pair >= max {
+            return Err(NodeError::IndexOutOfRange { index: pair, max });
+        }
+        Ok(SliverPairIndex(pair))
+    }
+
+    /// Stores a sliver of `blob` (its BCS) after every check.
+    pub fn put_sliver(
+        &self,
+        blob: &BlobId,
+        pair: u16,
+        axis: Axis,
+        body: &[u8],
+    ) -> Result<Stored, NodeError> {
+        let view = self.view()?;
+        let pair = Self::check_pair(&view, pair)?;
+        self.registration(blob, view.epoch)?;
+        let n = view.config.n_shards();
+        let shard = pair.to_shard_index(n, blob);
+        if !view.committee.shards_of(&self.node_id).contains(&shard.0) {
+            return Err(NodeError::ShardNotAssigned {
+                shard: shard.0,
+                epoch: view.epoch,
+            });
+        }
+        let metadata = self.metadata(blob)?.ok_or(NodeError::MissingMetadata)?;
+        match axis {
+            Axis::Primary => verify_sliver::<Primary>(&view.config, &metadata, pair, body)?,
+            Axis::Secondary => verify_sliver::<Secondary>(&view.config, &metadata, pair, body)?,
+        }
+        let fresh = self.store.put_sliver(blob, pair, axis, shard, body)?;
+        if fresh {
+            self.metrics.slivers_stored.inc();
+            self.metrics.sliver_bytes_stored.inc_by(body.len() as u64);
+        }
+        Ok(if fresh {
+            Stored::Created
+        } else {
+            Stored::Already
+        })
+    }
+
+    /// The BCS of a stored, intact sliver.
+    pub fn get_sliver(&self, blob: &BlobId, pair: u16, axis: Axis) -> Result<Vec<u8>, NodeError> {
+        let view = self.view()?;
+        let pair = Self::check_pair(&view, pair)?;
+        match self.store.sliver(blob, pair, axis)? {
+            SliverRead::Intact(bytes) => Ok(bytes),
+            SliverRead::Missing => Err(NodeError::SliverNotFound),
+            SliverRead::Damaged => {
+                self.metrics.slivers_damaged.inc();
+                tracing::warn!(
+                    blob = %blob,
+                    pair = pair.0,
+                    axis = axis.as_str(),
+                    "stored sliver is damaged; not serving it"
+                );
+                Err(NodeError::SliverNotFound)
+            }
+        }
+    }
+
+    /// Whether a sliver is stored intact.
+    pub fn sliver_status(
+        &self,
+        blob: &BlobId,
+        pair: u16,
+        axis: Axis,
+    ) -> Result<StoredStatus, NodeError> {
+        let view = self.view()?;
+        let pair = Self::check_pair(&view, pair)?;
+        Ok(match self.store.sliver(blob, pair, axis)? {
+            SliverRead::Intact(_) => StoredStatus::Stored,
+            _ => StoredStatus::Nonexistent,
+        })
+    }
+
+    /// The pairs (and their shards) this node must hold for `blob` in the current epoch.
+    pub fn own_pairs(&self, view: &ChainView, blob: &BlobId) -> Vec<(SliverPairIndex, ShardIndex)> {
+        let n = view.config.n_shards();
+        self.own_shards(view)
+            .into_iter()
+            .map(|s| (ShardIndex(s).to_pair_index(n, blob), ShardIndex(s)))
+            .collect()
+    }
+
+    /// Whether every sliver of this node's shards for `blob` is stored intact.
+    pub fn holds_all(&self, view: &ChainView, blob: &BlobId) -> Result<bool, NodeError> {
+        for (pair, _) in self.own_pairs(view, blob) {
+            for axis in Axis::BOTH {
+                if !matches!(self.store.sliver(blob, pair, axis)?, SliverRead::Intact(_)) {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Parses `body` as a sliver of axis `A`, checks it belongs to `pair` and verifies it.
+fn verify_sliver<A: EncodingAxis>(
+    config: &EncodingConfig,
+    metadata: &BlobMetadata,
+    pair: SliverPairIndex,
+    body: &[u8],
+) -> Result<(), NodeError> {
+    let sliver =
+        SliverData::<A>::from_bcs(body).map_err(|e| NodeError::InvalidSliver(e.to_string()))?;
+    let n = config.n_shards();
+    let index = sliver.index();
+    if index.0 >= n || index.to_pair_index::<A>(n) != pair {
+        return Err(NodeError::SliverIndexMismatch {
+            pair_index: pair.0,
+            sliver_index: index.0,
+        });
+    }
+    sliver
+        .verify(config, metadata)
+        .map_err(|e| NodeError::InvalidSliver(e.to_string()))
+}
