@@ -52,7 +52,7 @@ pub use errors::{
 pub use index::{BlobId, ShardIndex, SliverIndex, SliverPairIndex};
 pub use metadata::{BlobMetadata, BlobMetadataWithId, SliverPairMetadata};
 pub use recovery::{
-    recover_sliver, EitherDecodingSymbol, GeneralRecoverySymbol, InconsistencyProof,
-    RecoverySymbol, SliverOrInconsistencyProof,
+    decode_sliver, recover_sliver, DecodingSymbol, EitherDecodingSymbol, GeneralRecoverySymbol,
+    InconsistencyProof, RecoverySymbol, SliverOrInconsistencyProof,
 };
 pub use slivers::{PrimarySliver, RecoverySource, SecondarySliver, SliverData, SliverPair};

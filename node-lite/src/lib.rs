@@ -4,7 +4,9 @@
 //! - [`durable`]: crash-safe file writes.
 //! - [`sample`]: deterministic sample data for the demo and benchmarks.
 //! - [`node`]: the storage node (store, chain follower, REST API, metrics).
+//! - [`client`]: an HTTP client for one storage node's REST API.
 
+pub mod client;
 pub mod durable;
 pub mod encoding;
 pub mod node;

@@ -6,6 +6,7 @@
 //! - [`blob_info`]: what the chain says of a blob ID, Walrus's blob status;
 //! - [`follow`]: checkpoints applied exactly once, garbage collection at epoch changes;
 //! - [`service`]: the checks and reads behind each request;
+//! - [`recovery`]: rebuilding missing or damaged slivers from other nodes' symbols;
 //! - [`api`], [`openapi`], [`errors`]: the REST API, its document and its envelopes;
 //! - [`metrics`]: Prometheus metrics.
 //!
@@ -18,6 +19,7 @@ pub mod errors;
 pub mod follow;
 pub mod metrics;
 pub mod openapi;
+pub mod recovery;
 pub mod service;
 pub mod store;
 
@@ -78,7 +80,15 @@ pub async fn run(
         max_body_bytes: config.max_body_bytes,
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut follower = tokio::spawn(follow::follow(source, node.clone(), stop_rx.clone()));
+    let (recovery_tx, recovery_rx) = tokio::sync::mpsc::unbounded_channel();
+    let _ = recovery_tx.send(recovery::RecoveryTask::All);
+    let recoverer = tokio::spawn(recovery::run(node.clone(), recovery_rx, stop_rx.clone()));
+    let mut follower = tokio::spawn(follow::follow(
+        source,
+        node.clone(),
+        recovery_tx,
+        stop_rx.clone(),
+    ));
 
     let addr = listener.local_addr()?;
     let app = api::router(state.clone());
@@ -123,5 +133,6 @@ pub async fn run(
     let _ = stop_tx.send(true);
     let _ = server.await;
     let _ = follower.await;
+    let _ = recoverer.await;
     outcome
 }

@@ -35,6 +35,17 @@ pub struct DecodingSymbol<A: EncodingAxis> {
     _axis: PhantomData<A>,
 }
 
+impl<A: EncodingAxis> DecodingSymbol<A> {
+    /// The symbol `data` produced by orthogonal sliver `index`.
+    pub fn new(index: u16, data: Vec<u8>) -> Self {
+        DecodingSymbol {
+            index,
+            data,
+            _axis: PhantomData,
+        }
+    }
+}
+
 /// A recovery symbol for a sliver of axis `A`, with its Merkle proof (BCS as in Walrus).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound = "")]
@@ -181,6 +192,17 @@ fn decode_symbols<A: EncodingAxis>(
     metadata: &BlobMetadata,
     config: &EncodingConfig,
 ) -> Result<SliverData<A>, RecoveryError> {
+    decode_plain(symbols.iter().map(|s| &s.symbol), target, metadata, config)
+}
+
+/// Reed–Solomon decoding of sliver `target` from `k` symbols (distinct, in range, of the
+/// metadata's symbol size: checked by the callers).
+fn decode_plain<'a, A: EncodingAxis>(
+    symbols: impl Iterator<Item = &'a DecodingSymbol<A>>,
+    target: SliverIndex,
+    metadata: &BlobMetadata,
+    config: &EncodingConfig,
+) -> Result<SliverData<A>, RecoveryError> {
     let symbol_size = metadata
         .symbol_size(config)
         .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?;
@@ -188,12 +210,62 @@ fn decode_symbols<A: EncodingAxis>(
         config.source_symbols::<A::Orthogonal>(),
         config.n_shards(),
         symbol_size,
-        symbols
-            .iter()
-            .map(|s| (s.symbol.index, s.symbol.data.as_slice())),
+        symbols.map(|s| (s.index, s.data.as_slice())),
     )
     .map_err(|e| RecoveryError::ReedSolomon(e.0))?;
     Ok(SliverData::new(data, symbol_size, target)?)
+}
+
+/// Rebuilds sliver `target` of axis `A` from decoding symbols, which carry no proofs, and
+/// checks the result against the metadata: the cheap path of recovery (the bytes fetched are
+/// the sliver's own size). Symbols out of range or of the wrong size are skipped, duplicates
+/// ignored. If the rebuilt sliver does not match the metadata
+/// ([`SliverVerificationError::MerkleRootMismatch`] inside [`RecoveryError::Sliver`]), some
+/// symbol was wrong or the blob is inconsistent: recover with proofs ([`recover_sliver`]) to
+/// tell which.
+pub fn decode_sliver<A: EncodingAxis>(
+    symbols: impl IntoIterator<Item = DecodingSymbol<A>>,
+    target: SliverIndex,
+    metadata: &BlobMetadata,
+    config: &EncodingConfig,
+) -> Result<SliverData<A>, RecoveryError> {
+    let n = config.n_shards();
+    if target.get() >= n {
+        return Err(RecoveryError::IndexOutOfRange {
+            index: target.get(),
+            n_shards: n,
+        });
+    }
+    let symbol_size = metadata
+        .symbol_size(config)
+        .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?
+        .as_usize();
+    let needed = usize::from(config.source_symbols::<A::Orthogonal>());
+    let mut seen = BTreeSet::new();
+    let mut chosen = Vec::with_capacity(needed);
+    let mut rejected = 0;
+    for symbol in symbols {
+        if symbol.index >= n || symbol.data.len() != symbol_size {
+            rejected += 1;
+            continue;
+        }
+        if seen.insert(symbol.index) {
+            chosen.push(symbol);
+            if chosen.len() == needed {
+                break;
+            }
+        }
+    }
+    if chosen.len() < needed {
+        return Err(RecoveryError::NotEnoughSymbols {
+            needed,
+            got: chosen.len(),
+            rejected,
+        });
+    }
+    let sliver = decode_plain(chosen.iter(), target, metadata, config)?;
+    sliver.verify(config, metadata)?;
+    Ok(sliver)
 }
 
 /// Proof that a blob's slivers are inconsistent with its metadata: verified recovery symbols that
@@ -262,6 +334,21 @@ pub enum EitherDecodingSymbol {
     Secondary(DecodingSymbol<Secondary>),
 }
 
+impl EitherDecodingSymbol {
+    /// The symbol as one for a sliver of axis `A`, if it is one.
+    pub fn into_axis<A: EncodingAxis>(self) -> Option<DecodingSymbol<A>> {
+        match self {
+            EitherDecodingSymbol::Primary(s) if A::IS_PRIMARY => {
+                Some(DecodingSymbol::new(s.index, s.data))
+            }
+            EitherDecodingSymbol::Secondary(s) if !A::IS_PRIMARY => {
+                Some(DecodingSymbol::new(s.index, s.data))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A recovery symbol of either axis with its target, as Walrus's storage nodes serve them at
 /// `/v1/blobs/{blob_id}/recoverySymbols` (BCS: symbol, target sliver index, proof).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +386,14 @@ impl GeneralRecoverySymbol {
             target_index,
             proof,
         }
+    }
+
+    /// The symbol for a target of axis `A`, if it is one.
+    pub fn into_axis<A: EncodingAxis>(self) -> Option<RecoverySymbol<A>> {
+        let proof = self.proof;
+        self.symbol
+            .into_axis::<A>()
+            .map(|symbol| RecoverySymbol { symbol, proof })
     }
 
     /// The symbol for a primary target, if it is one.

@@ -15,7 +15,7 @@ use super::{
     index::{SliverIndex, SliverPairIndex},
     merkle::{root_of, MerkleTree},
     metadata::BlobMetadata,
-    recovery::RecoverySymbol,
+    recovery::{DecodingSymbol, RecoverySymbol},
     rs::{RsError, SegmentedEncoder},
 };
 
@@ -207,6 +207,32 @@ impl<A: EncodingAxis> SliverData<A> {
         config: &EncodingConfig,
     ) -> Result<RecoverySymbol<A::Orthogonal>, RecoveryError> {
         self.recovery_source(config)?.symbol_for(target)
+    }
+
+    /// The symbols this sliver contributes, without proofs, to decoding the orthogonal slivers
+    /// `targets` (Walrus's decoding symbols): position `t` of the expanded sliver for target
+    /// sliver `t`. The sliver is expanded once for all targets.
+    pub fn decoding_symbols_for(
+        &self,
+        targets: &[SliverIndex],
+        config: &EncodingConfig,
+    ) -> Result<Vec<DecodingSymbol<A::Orthogonal>>, RecoveryError> {
+        let n = config.n_shards();
+        if let Some(bad) = targets.iter().find(|t| t.get() >= n) {
+            return Err(RecoveryError::IndexOutOfRange {
+                index: bad.get(),
+                n_shards: n,
+            });
+        }
+        let expanded = self.expanded(config)?;
+        let s = self.symbol_size.as_usize();
+        Ok(targets
+            .iter()
+            .map(|t| {
+                let at = t.as_usize() * s;
+                DecodingSymbol::new(self.index.get(), expanded[at..at + s].to_vec())
+            })
+            .collect())
     }
 
     /// Expands the sliver once to serve recovery symbols for any number of targets.

@@ -10,6 +10,8 @@
 //! | `GET /v1/blobs/{id}/slivers/{pair}/{primary\|secondary}` | BCS of the sliver |
 //! | `GET /v1/blobs/{id}/slivers/{pair}/{axis}/status` | `"stored"` or `"nonexistent"` |
 //! | `GET /v1/blobs/{id}/status` | Walrus's blob status |
+//! | `GET /v1/blobs/{id}/decodingSymbols?targetSlivers=I&targetType=AXIS[&limit=K]` | BCS map of target → symbols (no proofs) |
+//! | `GET /v1/blobs/{id}/recoverySymbols?targetSliver=I&targetType=AXIS` | BCS list of symbols with proofs |
 //! | `GET /v1/api` | the OpenAPI document |
 //! | `GET /metrics` | Prometheus text format |
 //!
@@ -20,7 +22,9 @@ use std::{sync::Arc, time::Instant};
 
 use axum::{
     body::Bytes,
-    extract::{rejection::BytesRejection, DefaultBodyLimit, MatchedPath, Path, Request, State},
+    extract::{
+        rejection::BytesRejection, DefaultBodyLimit, MatchedPath, Path, RawQuery, Request, State,
+    },
     http::{header, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -68,6 +72,8 @@ pub fn router(state: ApiState) -> Router {
             "/v1/blobs/{blob_id}/slivers/{pair}/{axis}/status",
             get(sliver_status),
         )
+        .route("/v1/blobs/{blob_id}/decodingSymbols", get(decoding_symbols))
+        .route("/v1/blobs/{blob_id}/recoverySymbols", get(recovery_symbols))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -272,4 +278,77 @@ async fn sliver_status(
         Ok(ApiSuccess::ok(node.sliver_status(&blob, pair, axis)?.as_str()).into_response())
     })
     .await
+}
+
+/// The pairs of a query string, in order (no percent-decoding: every value the API takes is a
+/// number or an axis name).
+fn query_pairs(query: &Option<String>) -> Vec<(&str, &str)> {
+    query
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect()
+}
+
+fn parse_index(name: &str, value: &str) -> Result<u16, NodeError> {
+    value.parse::<u16>().map_err(|_| {
+        NodeError::InvalidPath(format!("{name} {value:?} is not a number below 65536"))
+    })
+}
+
+/// The `targetType` of a symbols query.
+fn target_type(pairs: &[(&str, &str)]) -> Result<Axis, NodeError> {
+    let value = pairs
+        .iter()
+        .find(|(k, _)| *k == "targetType")
+        .map(|(_, v)| *v)
+        .ok_or_else(|| NodeError::InvalidPath("targetType is required".into()))?;
+    value.parse::<Axis>().map_err(NodeError::InvalidPath)
+}
+
+fn bcs_of<T: serde::Serialize>(value: &T) -> Result<Response, NodeError> {
+    let bytes = bcs::to_bytes(value)
+        .map_err(|e| NodeError::Internal(format!("cannot encode the answer: {e}")))?;
+    Ok(bcs_response(bytes))
+}
+
+async fn decoding_symbols(
+    State(state): Shared,
+    Path(blob): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let pairs = query_pairs(&query);
+    let axis = target_type(&pairs)?;
+    let mut targets = Vec::new();
+    let mut limit = None;
+    for (key, value) in &pairs {
+        match *key {
+            "targetSlivers" => targets.push(parse_index(key, value)?),
+            "limit" => limit = Some(usize::from(parse_index(key, value)?)),
+            _ => {}
+        }
+    }
+    let node = state.node.clone();
+    blocking(move || bcs_of(&node.decoding_symbols(&blob, &targets, axis, limit)?)).await
+}
+
+async fn recovery_symbols(
+    State(state): Shared,
+    Path(blob): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let pairs = query_pairs(&query);
+    let axis = target_type(&pairs)?;
+    let target = pairs
+        .iter()
+        .find(|(k, _)| *k == "targetSliver")
+        .map(|(k, v)| parse_index(k, v))
+        .transpose()?
+        .ok_or_else(|| NodeError::InvalidPath("targetSliver is required".into()))?;
+    let node = state.node.clone();
+    blocking(move || bcs_of(&node.recovery_symbols(&blob, target, axis)?)).await
 }

@@ -13,11 +13,12 @@ use floe_indexer::{
     checkpoint_files::CheckpointFiles,
     grpc::GrpcSource,
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use super::{
     config::{ChainConfig, SourceSpec},
     errors::NodeError,
+    recovery::RecoveryTask,
     service::StorageNode,
     store::{Applied, ApplyError},
 };
@@ -78,10 +79,12 @@ async fn blocking<T: Send + 'static, E: Send + 'static + From<NodeError>>(
         .map_err(|e| E::from(NodeError::Internal(format!("worker failed: {e}"))))?
 }
 
-/// Follows `source` into `node`'s store until `shutdown` turns true.
+/// Follows `source` into `node`'s store until `shutdown` turns true, handing `recovery` the
+/// blobs certified and, at each epoch change, a full check.
 pub async fn follow(
     source: ChainSource,
     node: StorageNode,
+    recovery: mpsc::UnboundedSender<RecoveryTask>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), FollowError> {
     let mut pause = Duration::from_millis(100);
@@ -127,6 +130,9 @@ pub async fn follow(
             if freed > 0 {
                 tracing::info!(freed, "garbage collected");
             }
+            let _ = recovery.send(RecoveryTask::All);
+        } else if !applied.certified.is_empty() {
+            let _ = recovery.send(RecoveryTask::Blobs(applied.certified.into_iter().collect()));
         }
     }
 }

@@ -92,6 +92,25 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/v1/blobs/{blob_id}/decodingSymbols",
+        summary: "Symbols without proofs for recovering target slivers: query targetSlivers \
+                  (repeated), targetType (primary|secondary), limit (per target, optional)",
+        bcs_body: false,
+        responses: &[
+            ("200", "BCS map: target sliver index -> decoding symbols"),
+            REFUSALS,
+        ],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/v1/blobs/{blob_id}/recoverySymbols",
+        summary: "Symbols with Merkle proofs for recovering one sliver: query targetSliver, \
+                  targetType (primary|secondary)",
+        bcs_body: false,
+        responses: &[("200", "BCS list of recovery symbols"), REFUSALS],
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/metrics",
         summary: "Prometheus metrics (text format)",
         bcs_body: false,

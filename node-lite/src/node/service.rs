@@ -8,7 +8,7 @@
 //! that pair and axis, and it verifies against the metadata (its expanded Merkle root). Only
 //! then is it written, durably, before the answer.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use super::{
     blob_info::BlobInfo,
@@ -17,8 +17,9 @@ use super::{
     store::{Axis, Committee, NodeStore, SliverRead},
 };
 use crate::encoding::{
-    axis::EncodingAxis, BlobId, BlobMetadata, BlobMetadataWithId, EncodingConfig, Primary,
-    Secondary, ShardIndex, SliverData, SliverPairIndex,
+    axis::EncodingAxis, BlobId, BlobMetadata, BlobMetadataWithId, DecodingSymbol,
+    EitherDecodingSymbol, EncodingConfig, GeneralRecoverySymbol, Primary, Secondary, ShardIndex,
+    SliverData, SliverIndex, SliverPairIndex,
 };
 
 /// Whether a write stored something new.
@@ -233,6 +234,22 @@ impl StorageNode {
         })
     }
 
+    /// Stores a sliver this node rebuilt by recovery (already verified against the metadata).
+    pub fn store_recovered(
+        &self,
+        blob: &BlobId,
+        pair: SliverPairIndex,
+        axis: Axis,
+        bytes: &[u8],
+    ) -> Result<(), NodeError> {
+        let view = self.view()?;
+        let shard = pair.to_shard_index(view.config.n_shards(), blob);
+        if self.store.put_sliver(blob, pair, axis, shard, bytes)? {
+            self.metrics.slivers_recovered.inc();
+        }
+        Ok(())
+    }
+
     /// The BCS of a stored, intact sliver.
     pub fn get_sliver(&self, blob: &BlobId, pair: u16, axis: Axis) -> Result<Vec<u8>, NodeError> {
         let view = self.view()?;
@@ -287,6 +304,149 @@ impl StorageNode {
             }
         }
         Ok(true)
+    }
+}
+
+impl StorageNode {
+    /// Walrus's decoding symbols of `blob`: for each target sliver of axis `target_axis`, the
+    /// symbols (without proofs) that this node's stored orthogonal slivers contribute, at most
+    /// `limit` per target (a Floe extension: a recovering node asks only for what it lacks).
+    pub fn decoding_symbols(
+        &self,
+        blob: &BlobId,
+        targets: &[u16],
+        target_axis: Axis,
+        limit: Option<usize>,
+    ) -> Result<BTreeMap<SliverIndex, Vec<EitherDecodingSymbol>>, NodeError> {
+        let view = self.view()?;
+        self.registration(blob, view.epoch)?;
+        let targets = Self::check_targets(&view, targets)?;
+        let limit = limit.unwrap_or(usize::MAX);
+        let mut out: BTreeMap<SliverIndex, Vec<EitherDecodingSymbol>> =
+            targets.iter().map(|t| (*t, Vec::new())).collect();
+        for (pair, _) in self.own_pairs(&view, blob) {
+            if out.values().all(|v| v.len() >= limit) {
+                break;
+            }
+            let symbols = match target_axis {
+                Axis::Primary => self
+                    .source_symbols::<Secondary>(&view, blob, pair, &targets)?
+                    .map(|v| v.into_iter().map(EitherDecodingSymbol::Primary).collect()),
+                Axis::Secondary => self
+                    .source_symbols::<Primary>(&view, blob, pair, &targets)?
+                    .map(|v| v.into_iter().map(EitherDecodingSymbol::Secondary).collect()),
+            };
+            let Some(symbols): Option<Vec<EitherDecodingSymbol>> = symbols else {
+                continue;
+            };
+            for (target, symbol) in targets.iter().zip(symbols) {
+                let list = out.entry(*target).or_default();
+                if list.len() < limit {
+                    list.push(symbol);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Walrus's recovery symbols of `blob` for sliver `target` of axis `target_axis`: one per
+    /// orthogonal sliver this node holds, each with its Merkle proof against the metadata.
+    pub fn recovery_symbols(
+        &self,
+        blob: &BlobId,
+        target: u16,
+        target_axis: Axis,
+    ) -> Result<Vec<GeneralRecoverySymbol>, NodeError> {
+        let view = self.view()?;
+        self.registration(blob, view.epoch)?;
+        let target = Self::check_targets(&view, &[target])?[0];
+        let mut out = Vec::new();
+        for (pair, _) in self.own_pairs(&view, blob) {
+            let symbol = match target_axis {
+                Axis::Primary => self.proven_symbol::<Secondary>(&view, blob, pair, target)?,
+                Axis::Secondary => self.proven_symbol::<Primary>(&view, blob, pair, target)?,
+            };
+            out.extend(symbol);
+        }
+        Ok(out)
+    }
+
+    fn check_targets(view: &ChainView, targets: &[u16]) -> Result<Vec<SliverIndex>, NodeError> {
+        let max = view.config.n_shards();
+        if targets.is_empty() {
+            return Err(NodeError::InvalidPath("no target sliver given".into()));
+        }
+        targets
+            .iter()
+            .map(|&index| {
+                if index >= max {
+                    Err(NodeError::IndexOutOfRange { index, max })
+                } else {
+                    Ok(SliverIndex(index))
+                }
+            })
+            .collect()
+    }
+
+    /// The stored, intact sliver of axis `A` of `pair`, parsed (`None` if absent or damaged).
+    fn stored_sliver<A: EncodingAxis>(
+        &self,
+        blob: &BlobId,
+        pair: SliverPairIndex,
+    ) -> Result<Option<SliverData<A>>, NodeError> {
+        let axis = if A::IS_PRIMARY {
+            Axis::Primary
+        } else {
+            Axis::Secondary
+        };
+        match self.store.sliver(blob, pair, axis)? {
+            SliverRead::Intact(bytes) => SliverData::<A>::from_bcs(&bytes)
+                .map(Some)
+                .map_err(|e| NodeError::Internal(format!("stored sliver unreadable: {e}"))),
+            SliverRead::Damaged => {
+                self.metrics.slivers_damaged.inc();
+                Ok(None)
+            }
+            SliverRead::Missing => Ok(None),
+        }
+    }
+
+    /// The decoding symbols that this node's sliver of axis `A` of `pair` gives `targets`.
+    fn source_symbols<A: EncodingAxis>(
+        &self,
+        view: &ChainView,
+        blob: &BlobId,
+        pair: SliverPairIndex,
+        targets: &[SliverIndex],
+    ) -> Result<Option<Vec<DecodingSymbol<A::Orthogonal>>>, NodeError> {
+        let Some(sliver) = self.stored_sliver::<A>(blob, pair)? else {
+            return Ok(None);
+        };
+        sliver
+            .decoding_symbols_for(targets, &view.config)
+            .map(Some)
+            .map_err(|e| NodeError::Internal(format!("cannot expand a stored sliver: {e}")))
+    }
+
+    /// The recovery symbol with proof that this node's sliver of axis `A` of `pair` gives the
+    /// orthogonal sliver `target`.
+    fn proven_symbol<A: EncodingAxis>(
+        &self,
+        view: &ChainView,
+        blob: &BlobId,
+        pair: SliverPairIndex,
+        target: SliverIndex,
+    ) -> Result<Option<GeneralRecoverySymbol>, NodeError> {
+        let Some(sliver) = self.stored_sliver::<A>(blob, pair)? else {
+            return Ok(None);
+        };
+        let n = view.config.n_shards();
+        let symbol = sliver
+            .recovery_symbol_for(target.to_pair_index::<A::Orthogonal>(n), &view.config)
+            .map_err(|e| NodeError::Internal(format!("cannot expand a stored sliver: {e}")))?;
+        Ok(Some(GeneralRecoverySymbol::from_recovery_symbol(
+            symbol, target,
+        )))
     }
 }
 

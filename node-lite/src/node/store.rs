@@ -15,6 +15,7 @@
 //! - `blobs`: blob ID → BCS of its [`BlobInfo`];
 //! - `pools`: storage pool id → end epoch;
 //! - `committees`: epoch → BCS of its member node ids and their shards;
+//! - `nodes`: storage pool id → BCS of its [`PeerInfo`] (name, network address, BLS key);
 //! - `cursor`: `next_checkpoint`, `epoch`, `n_shards`.
 
 use std::{collections::BTreeSet, path::Path, sync::Arc};
@@ -37,6 +38,7 @@ const BLOBS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("blobs");
 const POOLS: TableDefinition<&[u8], u32> = TableDefinition::new("pools");
 const COMMITTEES: TableDefinition<u32, &[u8]> = TableDefinition::new("committees");
 const CURSOR: TableDefinition<&str, u64> = TableDefinition::new("cursor");
+const NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("nodes");
 
 /// Length of the digest stored before each sliver.
 const DIGEST_LEN: usize = 32;
@@ -111,6 +113,28 @@ impl Committee {
     /// The member holding `shard`, by position.
     pub fn holder(&self, shard: u16) -> Option<usize> {
         self.shards.iter().position(|s| s.contains(&shard))
+    }
+}
+
+/// What the chain says of a storage node: how to reach it and its key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    /// Its name.
+    pub name: String,
+    /// Its REST API address as registered (`HOST:PORT` or a URL).
+    pub network_address: String,
+    /// Its BLS12-381 public key (48 bytes, compressed).
+    pub public_key: Vec<u8>,
+}
+
+impl PeerInfo {
+    /// The base URL of its REST API (`http://` added to a bare `HOST:PORT`).
+    pub fn url(&self) -> String {
+        if self.network_address.contains("://") {
+            self.network_address.clone()
+        } else {
+            format!("http://{}", self.network_address)
+        }
     }
 }
 
@@ -199,6 +223,7 @@ impl NodeStore {
             tx.open_table(POOLS)?;
             tx.open_table(COMMITTEES)?;
             tx.open_table(CURSOR)?;
+            tx.open_table(NODES)?;
         }
         tx.commit()?;
         Ok(NodeStore { db: Arc::new(db) })
@@ -239,6 +264,16 @@ impl NodeStore {
         let table = tx.open_table(COMMITTEES)?;
         let last = table.range(..=epoch)?.next_back().transpose()?;
         last.map(|(e, v)| Ok((e.value(), decode(v.value(), "committee")?)))
+            .transpose()
+    }
+
+    /// What the chain says of storage node `node_id`, if it registered.
+    pub fn peer(&self, node_id: &[u8; 32]) -> Result<Option<PeerInfo>, NodeError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(NODES)?;
+        table
+            .get(node_id.as_slice())?
+            .map(|v| decode(v.value(), "node"))
             .transpose()
     }
 
@@ -291,6 +326,7 @@ impl NodeStore {
                 blobs: tx.open_table(BLOBS).map_err(NodeError::from)?,
                 pools: tx.open_table(POOLS).map_err(NodeError::from)?,
                 committees: tx.open_table(COMMITTEES).map_err(NodeError::from)?,
+                nodes: tx.open_table(NODES).map_err(NodeError::from)?,
             };
             for t in cp.transactions.iter().filter(|t| t.abort.is_none()) {
                 for (i, event) in t.events.iter().enumerate() {
@@ -434,6 +470,19 @@ impl NodeStore {
         Ok(tx.open_table(SLIVERS)?.len()?)
     }
 
+    /// Every blob ID the chain has told the node of (registered at some point, not forgotten).
+    pub fn known_blobs(&self) -> Result<Vec<BlobId>, NodeError> {
+        let tx = self.db.begin_read()?;
+        let mut out = Vec::new();
+        for row in tx.open_table(BLOBS)?.iter()? {
+            let (k, _) = row?;
+            if let Ok(id) = <[u8; 32]>::try_from(k.value()) {
+                out.push(BlobId(id));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every blob ID with stored metadata or slivers.
     pub fn stored_blobs(&self) -> Result<Vec<BlobId>, NodeError> {
         let tx = self.db.begin_read()?;
@@ -545,6 +594,7 @@ struct ChainTables<'t> {
     blobs: redb::Table<'t, &'static [u8], &'static [u8]>,
     pools: redb::Table<'t, &'static [u8], u32>,
     committees: redb::Table<'t, u32, &'static [u8]>,
+    nodes: redb::Table<'t, &'static [u8], &'static [u8]>,
 }
 
 impl ChainTables<'_> {
@@ -641,6 +691,15 @@ impl ChainTables<'_> {
             FloeEvent::StoragePoolExtended(e) => {
                 self.pools
                     .insert(e.storage_pool_id.as_slice(), e.new_end_epoch)?;
+            }
+            FloeEvent::NodeRegistered(e) => {
+                let peer = PeerInfo {
+                    name: e.name.clone(),
+                    network_address: e.network_address.clone(),
+                    public_key: e.public_key.clone(),
+                };
+                self.nodes
+                    .insert(e.node_id.as_slice(), encode(&peer)?.as_slice())?;
             }
             FloeEvent::CommitteeSelected(e) => {
                 let committee = Committee {

@@ -44,30 +44,28 @@ pub fn gen(size: usize, seed: &str) -> Vec<u8> {
 /// Every wait on a process in these tests is bounded by this.
 pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// `floe ledger serve` as a child process (stdout read line by line, stderr drained into a
-/// buffer so the server never blocks on it), killed when dropped.
-pub struct LedgerServer {
+/// A `floe` child process (stdout read line by line, stderr drained into a buffer so it never
+/// blocks on it), killed when dropped.
+pub struct FloeProcess {
     child: std::process::Child,
     lines: std::sync::mpsc::Receiver<String>,
     stderr: Option<std::thread::JoinHandle<String>>,
 }
 
-impl LedgerServer {
-    /// Starts `floe ledger serve` on a loopback port with `--dir dir --checkpoint-dir files`
-    /// and the `extra` arguments.
-    pub fn start(dir: &std::path::Path, files: &std::path::Path, extra: &[&str]) -> Self {
+/// `floe ledger serve` as a child process.
+pub type LedgerServer = FloeProcess;
+
+impl FloeProcess {
+    /// Starts `floe` with `args`.
+    pub fn spawn<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Self {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
         let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-            .args(["ledger", "serve", "--listen", "127.0.0.1:0", "--dir"])
-            .arg(dir)
-            .arg("--checkpoint-dir")
-            .arg(files)
-            .args(extra)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("floe ledger serve starts");
+            .expect("floe starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -87,14 +85,29 @@ impl LedgerServer {
             let _ = pipe.read_to_string(&mut text);
             text
         });
-        LedgerServer {
+        FloeProcess {
             child,
             lines,
             stderr: Some(stderr),
         }
     }
 
-    /// The first line (from now) containing `needle`; panics (killing the server) after
+    /// Starts `floe ledger serve` on a loopback port with `--dir dir --checkpoint-dir files`
+    /// and the `extra` arguments.
+    pub fn start(dir: &std::path::Path, files: &std::path::Path, extra: &[&str]) -> Self {
+        let mut args: Vec<std::ffi::OsString> =
+            ["ledger", "serve", "--listen", "127.0.0.1:0", "--dir"]
+                .iter()
+                .map(Into::into)
+                .collect();
+        args.push(dir.into());
+        args.push("--checkpoint-dir".into());
+        args.push(files.into());
+        args.extend(extra.iter().map(Into::into));
+        Self::spawn(&args)
+    }
+
+    /// The first line (from now) containing `needle`; panics (killing the process) after
     /// [`LIMIT`].
     pub fn wait_for(&mut self, needle: &str) -> String {
         let deadline = std::time::Instant::now() + LIMIT;
@@ -105,13 +118,19 @@ impl LedgerServer {
                 Ok(_) => {}
                 Err(e) => {
                     let _ = self.child.kill();
-                    panic!("no line containing {needle:?} from floe ledger serve: {e}");
+                    let _ = self.child.wait();
+                    let stderr = self
+                        .stderr
+                        .take()
+                        .and_then(|r| r.join().ok())
+                        .unwrap_or_default();
+                    panic!("no line containing {needle:?} from floe: {e}; stderr: {stderr}");
                 }
             }
         }
     }
 
-    /// The gRPC URL the server announces once it serves.
+    /// The gRPC URL the ledger announces once it serves.
     pub fn url(&mut self) -> String {
         self.wait_for("serving Sui gRPC")
             .split_whitespace()
@@ -120,17 +139,27 @@ impl LedgerServer {
             .expect("the serving line names the URL")
     }
 
-    /// Sends SIGINT (Ctrl-C) and checks the server exits cleanly.
-    pub fn interrupt(mut self) {
+    fn signal(&self, signal: libc::c_int) {
         let pid = libc::pid_t::try_from(self.child.id()).expect("a pid fits");
         // SAFETY: kill(2) with a pid of our own child process and a valid signal number.
-        unsafe { libc::kill(pid, libc::SIGINT) };
-        self.wait_for("stopped");
-        let status = self.child.wait().expect("the server exits");
-        assert!(status.success(), "floe ledger serve exited with {status}");
+        unsafe { libc::kill(pid, signal) };
     }
 
-    /// Kills the server and returns what it wrote to stderr.
+    /// Sends SIGINT (Ctrl-C) and checks the process exits cleanly.
+    pub fn interrupt(mut self) {
+        self.signal(libc::SIGINT);
+        self.wait_for("stopped");
+        let status = self.child.wait().expect("the process exits");
+        assert!(status.success(), "floe exited with {status}");
+    }
+
+    /// SIGKILLs the process and waits for it.
+    pub fn kill(mut self) {
+        self.signal(libc::SIGKILL);
+        let _ = self.child.wait();
+    }
+
+    /// Kills the process and returns what it wrote to stderr.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -141,9 +170,11 @@ impl LedgerServer {
     }
 }
 
-impl Drop for LedgerServer {
+impl Drop for FloeProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
+
+pub mod network;
