@@ -143,6 +143,19 @@ pub enum Operation {
         /// Shards behind the aggregate signature.
         signers_shards: u64,
     },
+    /// `certify_blob` with its BLS certificate: the ledger checks it as the Move
+    /// `bls_committee` does (bitmap, 2/3 shard quorum, aggregate signature against the
+    /// committee's registered keys) and the message as `messages` does.
+    CertifyBlobSigned {
+        /// The blob object.
+        blob_object_id: Id,
+        /// The aggregate BLS signature (96 bytes).
+        signature: Vec<u8>,
+        /// The signers bitmap (bit `i` = committee member `i`).
+        signers_bitmap: Vec<u8>,
+        /// The signed blob certificate message.
+        message: Vec<u8>,
+    },
     /// `extend_blob`.
     ExtendBlob {
         /// The blob object.
@@ -361,7 +374,7 @@ pub enum Operation {
 
 /// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
 /// Move module that performs it.
-pub const MOVE_FUNCTIONS: [(&str, &str); 45] = [
+pub const MOVE_FUNCTIONS: [(&str, &str); 46] = [
     ("register_node", "register_node"),
     ("stake", "stake_with_pool"),
     ("request_withdrawal", "request_withdraw_stake"),
@@ -378,6 +391,7 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 45] = [
     ("reserve_space", "reserve_space"),
     ("register_blob", "register_blob"),
     ("certify_blob", "certify_blob"),
+    ("certify_blob_signed", "certify_blob"),
     ("extend_blob", "extend_blob"),
     ("delete_blob", "delete_blob"),
     ("submit_challenge_results", "submit_challenge_results"),
@@ -446,6 +460,7 @@ impl Operation {
             Operation::ReserveSpace { .. } => "reserve_space",
             Operation::RegisterBlob { .. } => "register_blob",
             Operation::CertifyBlob { .. } => "certify_blob",
+            Operation::CertifyBlobSigned { .. } => "certify_blob_signed",
             Operation::ExtendBlob { .. } => "extend_blob",
             Operation::DeleteBlob { .. } => "delete_blob",
             Operation::SubmitChallengeResults { .. } => "submit_challenge_results",

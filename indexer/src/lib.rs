@@ -4,6 +4,7 @@
 //! submitting transactions (see `DESIGN.md`, "The chain boundary"). Modules, one per concept:
 //! - [`chain`]: the boundary itself: [`chain::CheckpointSource`], [`chain::ChainClient`], the
 //!   typed Floe operations, receipts, checkpoints and events, and the submission errors.
+//! - [`bls`]: BLS12-381 keys, signatures and committee certificates, and the signed messages.
 //! - [`limits`]: the resource budget of every input from outside, in one place; [`bounded`]
 //!   checks protobuf against it on the wire, before decoding.
 //! - [`proto`]: checkpoints in Sui's wire form (`sui.rpc.v2.Checkpoint`), both ways.
@@ -19,6 +20,7 @@
 //! - [`sui_chain`]: the Sui [`chain::ChainClient`]: executes those transactions over gRPC
 //!   (`sui-rpc`) and reads receipts and refusals back.
 
+pub mod bls;
 pub mod bounded;
 pub mod chain;
 pub mod checkpoint_files;

@@ -496,6 +496,21 @@ impl SuiTransactions {
                 ];
                 p.call(function, args);
             }
+            Operation::CertifyBlobSigned {
+                blob_object_id,
+                signature,
+                signers_bitmap,
+                message,
+            } => {
+                let args = vec![
+                    p.system(false),
+                    p.owned(owned(*blob_object_id, "Blob")?),
+                    p.pure(signature),
+                    p.pure(signers_bitmap),
+                    p.pure(message),
+                ];
+                p.call(function, args);
+            }
             Operation::ExtendBlob {
                 blob_object_id,
                 epochs,

@@ -14,6 +14,7 @@ use floe_economics::events::FloeEvent;
 use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::Params;
 use floe_economics::Error;
+use floe_indexer::bls::{messages, SecretKey};
 use floe_indexer::chain::{
     ChainClient, CheckpointSource, Id, Operation, Outcome, ParamChange, Receipt, SubmitError,
 };
@@ -70,9 +71,16 @@ fn config() -> SuiConfig {
 
 /// The objects a wallet would look up, in the local ledger's naming (see
 /// `localnet::sui_exec`): objects by their model ids, a node's cap by the node id; the
-/// certificate's signers bitmap is set by the test.
+/// certificate's signers bitmap is set by the test. Its blob certificates are signed with the
+/// BLS key of the test's one storage node, over the blob IDs the test noted.
 struct Wallet {
     signers_bitmap: Mutex<Vec<u8>>,
+    blobs: Mutex<Vec<(Id, [u8; 32], bool)>>,
+}
+
+/// The storage node's BLS key (the one registered by the lifecycle test).
+fn node_bls_key() -> SecretKey {
+    SecretKey::from_scalar(7).expect("a scalar")
 }
 
 fn at_version_1(id: Id) -> ObjectRef {
@@ -103,20 +111,25 @@ impl ObjectResolver for Wallet {
     }
     fn certificate(
         &self,
-        _blob_object_id: Id,
+        blob_object_id: Id,
         epoch: floe_economics::Epoch,
     ) -> Option<BlobCertificate> {
-        // BLOB_CERT header: intent type 1, version 0, app 3, then the epoch.
-        let mut message = vec![1, 0, 3];
-        message.extend_from_slice(&epoch.to_le_bytes());
-        message.extend_from_slice(&[0; 33]);
+        let noted = self
+            .blobs
+            .lock()
+            .ok()?
+            .iter()
+            .find(|b| b.0 == blob_object_id)
+            .copied();
+        let (blob_id, deletable) = noted.map_or(([0; 32], false), |(_, id, d)| (id, d));
+        let message = messages::blob_cert(epoch, &blob_id, deletable.then_some(&blob_object_id.0));
         let bitmap = self
             .signers_bitmap
             .lock()
             .map(|b| b.clone())
             .unwrap_or_default();
         Some(BlobCertificate {
-            signature: vec![0xaa; 48],
+            signature: node_bls_key().sign(&message).to_bytes().to_vec(),
             signers_bitmap: bitmap,
             message,
         })
@@ -187,6 +200,7 @@ impl Fixture {
             url,
             wallet: Arc::new(Wallet {
                 signers_bitmap: Mutex::new(vec![0xff, 0xff]),
+                blobs: Mutex::new(Vec::new()),
             }),
             stop: Some(stop),
             _dir: dir,
@@ -266,7 +280,7 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
             Operation::RegisterNode {
                 name: "node-1".into(),
                 network_address: "node-1.local:9000".into(),
-                public_key: vec![7; 96],
+                public_key: node_bls_key().public_key().to_bytes().to_vec(),
                 commission_bps: 1000,
                 storage_price_usd: 1000,
                 write_price_usd: 500,
@@ -368,7 +382,12 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
         .await?,
     )?;
 
-    // The certificate's signers bitmap decides: nobody signed, then the whole committee.
+    // The ledger checks the certificate as Move does: nobody signed, a bitmap naming
+    // non-members, a message of another epoch, a signature by another key; then the
+    // committee's one node signs.
+    if let Ok(mut blobs) = f.wallet.blobs.lock() {
+        blobs.push((blob, derive_blob_id(&root_hash.0, 1, size), true));
+    }
     let certify = Operation::CertifyBlob {
         blob_object_id: blob,
         epoch: 1,
@@ -376,13 +395,26 @@ async fn sui_client_runs_the_storage_and_staking_lifecycle_on_the_ledger() -> Re
     };
     f.set_bitmap(vec![0]);
     assert_eq!(refused(&user, certify.clone()).await?, "EBelowQuorum");
+    f.set_bitmap(vec![0xff]);
+    assert_eq!(refused(&user, certify.clone()).await?, "EInvalidBitmap");
     let wrong_epoch = Operation::CertifyBlob {
         blob_object_id: blob,
         epoch: 7,
         signers_shards: 0,
     };
-    f.set_bitmap(vec![0xff]);
+    f.set_bitmap(vec![1]);
     assert_eq!(refused(&user, wrong_epoch).await?, "EWrongEpoch");
+    let message = messages::blob_cert(1, &derive_blob_id(&root_hash.0, 1, size), Some(&blob.0));
+    let forged = Operation::CertifyBlobSigned {
+        blob_object_id: blob,
+        signature: SecretKey::from_scalar(8)?
+            .sign(&message)
+            .to_bytes()
+            .to_vec(),
+        signers_bitmap: vec![1],
+        message,
+    };
+    assert_eq!(refused(&user, forged).await?, "EInvalidSignature");
     let certified = submit(&f, &user, certify).await?;
     assert!(certified
         .events

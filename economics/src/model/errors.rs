@@ -201,12 +201,21 @@ pub enum Error {
     /// The blob has no attribute with this key.
     #[error("EMissingAttribute: no such attribute")]
     EMissingAttribute,
+    /// A certificate's signers bitmap is longer than the committee or names a non-member.
+    #[error("EInvalidBitmap: invalid signers bitmap")]
+    EInvalidBitmap,
+    /// A certificate's aggregate BLS signature does not verify for its signers.
+    #[error("EInvalidSignature: invalid aggregate signature")]
+    EInvalidSignature,
+    /// A signed message with a wrong header (intent, version, app) or a malformed body.
+    #[error("EInvalidMessage: malformed signed message")]
+    EInvalidMessage,
 }
 
 impl Error {
     /// Every variant: the model's own refusals in code order (`ALL[i].code() == i` for the
     /// first 54), then those that carry the code of a Move-only constant (100 and up).
-    pub const ALL: [Error; 62] = [
+    pub const ALL: [Error; 65] = [
         Error::EOverflow,
         Error::EInvalidShardCount,
         Error::EBlobTooLarge,
@@ -269,6 +278,9 @@ impl Error {
         Error::EAlreadyFinalized,
         Error::ETooManyAttributes,
         Error::EMissingAttribute,
+        Error::EInvalidBitmap,
+        Error::EInvalidSignature,
+        Error::EInvalidMessage,
     ];
 
     /// The stable abort code of this refusal (its position in [`Error::ALL`]); the Move
@@ -288,6 +300,10 @@ impl Error {
             // Blob attributes (issue 21).
             Error::ETooManyAttributes => 114,
             Error::EMissingAttribute => 115,
+            // `bls_committee::EInvalidBitmap`, `EInvalidSignature`, `messages::EInvalidMessage`.
+            Error::EInvalidBitmap => 100,
+            Error::EInvalidSignature => 101,
+            Error::EInvalidMessage => 104,
             _ => Error::ALL
                 .iter()
                 .position(|e| *e == self)
@@ -360,6 +376,9 @@ impl Error {
             Error::EAlreadyFinalized => "EAlreadyFinalized",
             Error::ETooManyAttributes => "ETooManyAttributes",
             Error::EMissingAttribute => "EMissingAttribute",
+            Error::EInvalidBitmap => "EInvalidBitmap",
+            Error::EInvalidSignature => "EInvalidSignature",
+            Error::EInvalidMessage => "EInvalidMessage",
         }
     }
 }

@@ -461,6 +461,9 @@ pub struct System {
     /// Capacity and USD prices computed at committee selection, applied at the epoch change
     /// (an empty committee keeps the current ones, which are `None` before the first committee).
     pub pending_epoch_params: Option<(u64, Option<UsdPrices>)>,
+    /// Each registered node's BLS12-381 public key (48 bytes, compressed G1), as registered:
+    /// the keys certificates are verified against (the model keeps them; the ledger verifies).
+    pub bls_keys: BTreeMap<ObjectId, Vec<u8>>,
     next_id: u64,
 }
 
@@ -508,6 +511,7 @@ impl System {
             ended: BTreeMap::new(),
             proposals: BTreeMap::new(),
             pending_epoch_params: None,
+            bls_keys: BTreeMap::new(),
             next_id: 1,
         })
     }

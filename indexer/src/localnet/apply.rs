@@ -30,6 +30,86 @@ pub const MAX_NAME_LENGTH: usize = 100;
 /// Longest network address, in bytes (Move's `system_inner::MAX_NETWORK_ADDRESS_LENGTH`).
 pub const MAX_NETWORK_ADDRESS_LENGTH: usize = 260;
 
+/// `certify_blob`: the model's checks, then `BlobCertified`.
+fn certify_blob(
+    s: &mut System,
+    ev: &mut Vec<FloeEvent>,
+    id: Id,
+    cert_epoch: Epoch,
+    signers_shards: u64,
+) -> Result<Outcome> {
+    s.certify_blob(id, cert_epoch, signers_shards)?;
+    let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
+    ev.push(FloeEvent::BlobCertified(BlobCertified {
+        epoch: s.epoch,
+        blob_id: b.blob_id,
+        end_epoch: b.storage.end,
+        deletable: b.deletable,
+        object_id: id.0,
+        is_extension: false,
+    }));
+    Ok(Outcome::Done)
+}
+
+/// Checks a blob certificate as Move's `certify_blob` does, in its order: the BLS certificate
+/// against the current committee (`EInvalidBitmap`, `EBelowQuorum`, `EInvalidSignature`), the
+/// message header (`EInvalidMessage`, `EWrongEpoch`) and body, then the blob it names
+/// (`EInvalidBlobId`; a persistence type that does not match the blob: `EInvalidMessage`).
+/// Returns the certificate's epoch and the signers' shards.
+fn verify_blob_certificate(
+    s: &System,
+    id: Id,
+    signature: &[u8],
+    signers_bitmap: &[u8],
+    message: &[u8],
+) -> Result<(Epoch, u64)> {
+    use crate::bls::{self, messages, BlsError, Member};
+    let blob = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
+    let n_shards = u64::from(s.params.n_shards);
+    let members: Vec<Member<'_>> = s
+        .committee_order
+        .iter()
+        .map(|node| Member {
+            public_key: s.bls_keys.get(node).map_or(&[][..], Vec::as_slice),
+            weight: s.shards_of(node),
+        })
+        .collect();
+    let quorum = |w| bls::is_quorum(w, n_shards);
+    let shards = bls::verify_certificate(
+        &members,
+        quorum,
+        n_shards,
+        signature,
+        signers_bitmap,
+        message,
+    )
+    .map_err(|e| match e {
+        BlsError::InvalidBitmap { .. } => Error::EInvalidBitmap,
+        BlsError::BelowQuorum { .. } => Error::EBelowQuorum,
+        BlsError::InvalidSignature | BlsError::Invalid { .. } => Error::EInvalidSignature,
+    })?;
+    // `messages::new_certified_message`: length, version and app, then the epoch; then
+    // `blob_cert`: the intent and the body.
+    let header_ok = message.len() >= 7
+        && message[1] == messages::INTENT_VERSION
+        && message[2] == messages::APP_ID;
+    if !header_ok {
+        return Err(Error::EInvalidMessage);
+    }
+    if message[3..7] != s.epoch.to_le_bytes() {
+        return Err(Error::EWrongEpoch);
+    }
+    let cert = messages::parse_blob_cert(message).ok_or(Error::EInvalidMessage)?;
+    if cert.blob_id != blob.blob_id {
+        return Err(Error::EInvalidBlobId);
+    }
+    let expected_object = blob.deletable.then_some(id.0);
+    if cert.deletable_object != expected_object {
+        return Err(Error::EInvalidMessage);
+    }
+    Ok((cert.epoch, shards))
+}
+
 /// Applies `op` sent by `sender` to `s`. On `Err` the state is unchanged.
 pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec<FloeEvent>)> {
     let me = sender;
@@ -55,6 +135,7 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
                 capacity: *capacity,
             };
             let id = s.register_node(me, *commission_bps, vote)?;
+            s.bls_keys.insert(id, public_key.clone());
             ev.push(FloeEvent::NodeRegistered(NodeRegistered {
                 epoch,
                 node_id: id.0,
@@ -293,19 +374,16 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             blob_object_id,
             epoch: cert_epoch,
             signers_shards,
+        } => certify_blob(s, &mut ev, *blob_object_id, *cert_epoch, *signers_shards)?,
+        Operation::CertifyBlobSigned {
+            blob_object_id,
+            signature,
+            signers_bitmap,
+            message,
         } => {
-            let id = *blob_object_id;
-            s.certify_blob(id, *cert_epoch, *signers_shards)?;
-            let b = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
-            ev.push(FloeEvent::BlobCertified(BlobCertified {
-                epoch,
-                blob_id: b.blob_id,
-                end_epoch: b.storage.end,
-                deletable: b.deletable,
-                object_id: id.0,
-                is_extension: false,
-            }));
-            Outcome::Done
+            let (cert_epoch, shards) =
+                verify_blob_certificate(s, *blob_object_id, signature, signers_bitmap, message)?;
+            certify_blob(s, &mut ev, *blob_object_id, cert_epoch, shards)?
         }
         Operation::ExtendBlob {
             blob_object_id,

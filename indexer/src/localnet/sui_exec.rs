@@ -288,15 +288,14 @@ pub fn decode(
             encoding_type: a.pure(5)?,
             deletable: a.pure(6)?,
         },
-        "certify_blob" => {
-            let bitmap: Vec<u8> = a.pure(3)?;
-            let epoch = a.message_epoch(4)?;
-            Operation::CertifyBlob {
-                blob_object_id: a.object(1)?,
-                epoch,
-                signers_shards: signers_shards(epoch, &bitmap),
-            }
-        }
+        // (System, blob, signature, signers bitmap, message): the ledger checks the
+        // certificate itself.
+        "certify_blob" => Operation::CertifyBlobSigned {
+            blob_object_id: a.object(1)?,
+            signature: a.pure(2)?,
+            signers_bitmap: a.pure(3)?,
+            message: a.pure(4)?,
+        },
         "extend_blob" => Operation::ExtendBlob {
             blob_object_id: a.object(1)?,
             epochs: a.pure(2)?,
