@@ -317,6 +317,34 @@ impl NodeClient {
         self.bcs(&path, &bytes)
     }
 
+    /// `GET /v1/blobs/{id}/confirmation/permanent` (or `…/deletable/{object}` when
+    /// `deletable_object` is given): the signed message and the BLS signature.
+    pub async fn confirmation(
+        &self,
+        blob: &BlobId,
+        deletable_object: Option<[u8; 32]>,
+    ) -> Result<(Vec<u8>, Vec<u8>), ClientError> {
+        use base64::{engine::general_purpose::STANDARD, Engine as _};
+        let path = match deletable_object {
+            None => format!("/v1/blobs/{blob}/confirmation/permanent"),
+            Some(object) => format!(
+                "/v1/blobs/{blob}/confirmation/deletable/{}",
+                floe_indexer::chain::Id(object)
+            ),
+        };
+        let data = self.get_json(&path).await?;
+        let field = |name: &str| {
+            data["signed"][name]
+                .as_str()
+                .and_then(|text| STANDARD.decode(text).ok())
+                .ok_or_else(|| ClientError::Malformed {
+                    url: format!("{}{path}", self.base),
+                    reason: format!("no base64 signed.{name} in the confirmation"),
+                })
+        };
+        Ok((field("serializedMessage")?, field("signature")?))
+    }
+
     /// `GET /metrics`: the Prometheus text.
     pub async fn metrics(&self) -> Result<String, ClientError> {
         let (_, bytes) = self.call(Method::GET, "/metrics", None).await?;

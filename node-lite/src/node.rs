@@ -73,7 +73,12 @@ pub async fn run(
             .map_err(|e| RunError::Config(format!("store worker failed: {e}")))??
     };
     let metrics = Arc::new(Metrics::new().map_err(|e| RunError::Config(e.to_string()))?);
-    let node = StorageNode::new(store, config.node_id.0, metrics);
+    let mut node = StorageNode::new(store, config.node_id.0, metrics);
+    match config.protocol_key() {
+        Ok(Some(key)) => node = node.with_protocol_key(key),
+        Ok(None) => tracing::warn!("no protocol_key_file: the node will not sign confirmations"),
+        Err(e) => return Err(RunError::Config(e.to_string())),
+    }
     let state = ApiState {
         node: node.clone(),
         started: Instant::now(),

@@ -36,7 +36,7 @@ async fn fixture_with(size: usize, max_body_bytes: Option<usize>) -> Fixture {
     if let Some(limit) = max_body_bytes {
         config.max_body_bytes = limit;
     }
-    let node = TestNode::start(&write_config(&config, dir.path()));
+    let node = TestNode::start(&write_config(0, &config, dir.path()));
     let blob = encode(size, "node-api");
     chain.register(blob.metadata(), 3, false);
     node.wait_epoch(chain.epoch()).await;

@@ -20,7 +20,7 @@ const N_SHARDS: u16 = 100;
 async fn sigkill_during_200_uploads_keeps_every_confirmed_sliver_and_nothing_torn() {
     let chain = TestChain::start(N_SHARDS, 1);
     let dir = tempfile::tempdir().expect("temp dir");
-    let config_path = write_config(&node_config(&chain, 0), dir.path());
+    let config_path = write_config(0, &node_config(&chain, 0), dir.path());
     let node = TestNode::start(&config_path);
     let config = EncodingConfig::new(N_SHARDS).expect("shards");
     let blob = encode_slice(&config, &common::gen(4 << 20, "crash")).expect("encodes");

@@ -1,4 +1,5 @@
-//! `floe node run --config node.toml`: a storage node until Ctrl-C or SIGTERM.
+//! `floe node run --config node.toml`: a storage node until Ctrl-C or SIGTERM;
+//! `floe node keygen --out FILE`: a protocol key for it.
 //!
 //! It prints one line when its REST API listens (`floe node: REST API on http://ADDR …`, with
 //! the real port when the configuration asks for port 0), then logs through `tracing`
@@ -14,6 +15,17 @@ use floe_node::node::{self, config::NodeConfig};
 pub enum NodeCommand {
     /// Run a storage node until Ctrl-C or SIGTERM.
     Run(RunArgs),
+    /// Create a BLS12-381 protocol key for a node (its `protocol_key_file`) and print its
+    /// public key, the one to register on chain.
+    Keygen(KeygenArgs),
+}
+
+/// Arguments of `floe node keygen`.
+#[derive(clap::Args, Debug)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (hex; created with mode 0600, never overwritten).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Arguments of `floe node run`.
@@ -28,7 +40,36 @@ pub struct RunArgs {
 pub fn run(command: &NodeCommand) -> Result<()> {
     match command {
         NodeCommand::Run(args) => run_node(args),
+        NodeCommand::Keygen(args) => keygen(args),
     }
+}
+
+fn keygen(args: &KeygenArgs) -> Result<()> {
+    use std::io::{Read as _, Write as _};
+    let mut seed = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut seed))
+        .context("cannot read randomness from /dev/urandom")?;
+    let key = floe_indexer::bls::SecretKey::from_seed(&seed)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    file.write_all(format!("{}\n", hex::encode(key.to_bytes())).as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!(
+        "floe node: protocol key written to {} (public key 0x{})",
+        args.out.display(),
+        hex::encode(key.public_key().to_bytes())
+    );
+    Ok(())
 }
 
 fn run_node(args: &RunArgs) -> Result<()> {

@@ -10,6 +10,8 @@
 //! | `GET /v1/blobs/{id}/slivers/{pair}/{primary\|secondary}` | BCS of the sliver |
 //! | `GET /v1/blobs/{id}/slivers/{pair}/{axis}/status` | `"stored"` or `"nonexistent"` |
 //! | `GET /v1/blobs/{id}/status` | Walrus's blob status |
+//! | `GET /v1/blobs/{id}/confirmation/permanent` | signed storage confirmation (JSON) |
+//! | `GET /v1/blobs/{id}/confirmation/deletable/{object_id}` | signed storage confirmation (JSON) |
 //! | `GET /v1/blobs/{id}/decodingSymbols?targetSlivers=I&targetType=AXIS[&limit=K]` | BCS map of target → symbols (no proofs) |
 //! | `GET /v1/blobs/{id}/recoverySymbols?targetSliver=I&targetType=AXIS` | BCS list of symbols with proofs |
 //! | `GET /v1/api` | the OpenAPI document |
@@ -71,6 +73,14 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/v1/blobs/{blob_id}/slivers/{pair}/{axis}/status",
             get(sliver_status),
+        )
+        .route(
+            "/v1/blobs/{blob_id}/confirmation/permanent",
+            get(permanent_confirmation),
+        )
+        .route(
+            "/v1/blobs/{blob_id}/confirmation/deletable/{object_id}",
+            get(deletable_confirmation),
         )
         .route("/v1/blobs/{blob_id}/decodingSymbols", get(decoding_symbols))
         .route("/v1/blobs/{blob_id}/recoverySymbols", get(recovery_symbols))
@@ -351,4 +361,45 @@ async fn recovery_symbols(
         .ok_or_else(|| NodeError::InvalidPath("targetSliver is required".into()))?;
     let node = state.node.clone();
     blocking(move || bcs_of(&node.recovery_symbols(&blob, target, axis)?)).await
+}
+
+/// Walrus's `StorageConfirmation::Signed` as JSON: the message and the signature in base64.
+fn confirmation_response(message: &[u8], signature: &[u8]) -> Response {
+    use base64::{engine::general_purpose::STANDARD, Engine as _};
+    ApiSuccess::ok(json!({
+        "signed": {
+            "serializedMessage": STANDARD.encode(message),
+            "signature": STANDARD.encode(signature),
+        }
+    }))
+    .into_response()
+}
+
+async fn permanent_confirmation(
+    State(state): Shared,
+    Path(blob): Path<String>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let node = state.node.clone();
+    blocking(move || {
+        let (message, signature) = node.confirmation(&blob, None)?;
+        Ok(confirmation_response(&message, &signature))
+    })
+    .await
+}
+
+async fn deletable_confirmation(
+    State(state): Shared,
+    Path((blob, object)): Path<(String, String)>,
+) -> Result<Response, NodeError> {
+    let blob = parse_blob_id(&blob)?;
+    let object: floe_indexer::chain::Id = object
+        .parse()
+        .map_err(|e: String| NodeError::InvalidPath(format!("object ID {object:?}: {e}")))?;
+    let node = state.node.clone();
+    blocking(move || {
+        let (message, signature) = node.confirmation(&blob, Some(object.0))?;
+        Ok(confirmation_response(&message, &signature))
+    })
+    .await
 }

@@ -70,7 +70,7 @@ impl BlobInfo {
 
     /// The objects still live in `epoch` (their end epoch after it), with their end epochs;
     /// `pool_end` gives a storage pool's end epoch.
-    fn live(
+    pub fn live(
         &self,
         epoch: u32,
         pool_end: &impl Fn(&[u8; 32]) -> Option<u32>,

@@ -12,6 +12,9 @@
 //! max_body_bytes = 67108864
 //! # Optional: serve /metrics on its own address too.
 //! # metrics_listen = "127.0.0.1:9186"
+//! # The BLS12-381 secret key the node signs confirmations with (`floe node keygen` writes
+//! # one); without it the node stores and serves but does not confirm.
+//! protocol_key_file = "protocol.key"
 //!
 //! [chain]
 //! # Where checkpoints come from: a Sui gRPC endpoint (`grpc+http://…`, a full node or
@@ -26,7 +29,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use floe_indexer::chain::Id;
+use floe_indexer::{bls::SecretKey, chain::Id};
 use serde::{Deserialize, Serialize};
 
 /// Default largest request body: 64 MiB.
@@ -48,6 +51,9 @@ pub struct NodeConfig {
     /// Another address serving `/metrics`, if wanted.
     #[serde(default)]
     pub metrics_listen: Option<SocketAddr>,
+    /// The file of the node's BLS secret key (hex of the 32-byte scalar), if it signs.
+    #[serde(default)]
+    pub protocol_key_file: Option<PathBuf>,
     /// Where the chain is read.
     pub chain: ChainConfig,
 }
@@ -137,12 +143,39 @@ impl NodeConfig {
                 config.max_body_bytes
             )));
         }
-        if config.data_dir.is_relative() {
-            if let Some(base) = path.parent() {
+        if let Some(base) = path.parent() {
+            if config.data_dir.is_relative() {
                 config.data_dir = base.join(&config.data_dir);
+            }
+            if let Some(key) = config
+                .protocol_key_file
+                .as_mut()
+                .filter(|k| k.is_relative())
+            {
+                *key = base.join(&*key);
             }
         }
         Ok(config)
+    }
+
+    /// The node's protocol key, read from `protocol_key_file` (`None` if none is configured).
+    pub fn protocol_key(&self) -> Result<Option<SecretKey>, ConfigError> {
+        let Some(path) = &self.protocol_key_file else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let invalid = |reason: String| ConfigError::Invalid {
+            path: path.clone(),
+            reason,
+        };
+        let bytes = hex::decode(text.trim())
+            .map_err(|e| invalid(format!("not a hex BLS secret key: {e}")))?;
+        SecretKey::from_bytes(&bytes)
+            .map(Some)
+            .map_err(|e| invalid(e.to_string()))
     }
 
     /// The TOML text of this configuration.
@@ -165,6 +198,7 @@ mod tests {
             node_id: Id::from_u64(7),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             metrics_listen: None,
+            protocol_key_file: None,
             chain: ChainConfig {
                 source: "grpc+http://127.0.0.1:9184".into(),
                 package_id: None,

@@ -17,6 +17,8 @@ pub struct Metrics {
     pub http_requests: IntCounterVec,
     /// Slivers newly stored.
     pub slivers_stored: IntCounter,
+    /// Storage confirmations signed.
+    pub confirmations_signed: IntCounter,
     /// Bytes of slivers newly stored.
     pub sliver_bytes_stored: IntCounter,
     /// Stored slivers found damaged on read (never served).
@@ -68,6 +70,10 @@ impl Metrics {
                 ),
             )?,
             slivers_stored: counter("floe_node_slivers_stored_total", "slivers newly stored")?,
+            confirmations_signed: counter(
+                "floe_node_confirmations_signed_total",
+                "storage confirmations signed",
+            )?,
             sliver_bytes_stored: counter(
                 "floe_node_sliver_bytes_stored_total",
                 "bytes of slivers newly stored",

@@ -20,7 +20,8 @@ const REFUSALS: (&str, &str) = (
     "400",
     "refused: Walrus's error envelope with a reason (INVALID_PATH, INDEX_OUT_OF_RANGE, \
      NOT_REGISTERED, INVALID_BLOB, INVALID_METADATA, UNSUPPORTED_ENCODING_TYPE, \
-     METADATA_NOT_FOUND, SHARD_NOT_ASSIGNED, SLIVER_INDEX_MISMATCH, INVALID_SLIVER)",
+     METADATA_NOT_FOUND, SHARD_NOT_ASSIGNED, SLIVER_INDEX_MISMATCH, INVALID_SLIVER, \
+     MISSING_SLIVERS)",
 );
 
 const ROUTES: &[Route] = &[
@@ -92,6 +93,35 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/v1/blobs/{blob_id}/confirmation/permanent",
+        summary: "The node's BLS-signed storage confirmation of a permanent blob, once every \
+                  sliver of its shards is stored",
+        bcs_body: false,
+        responses: &[
+            (
+                "200",
+                "{\"signed\": {serializedMessage, signature}} (base64) in Walrus's envelope",
+            ),
+            REFUSALS,
+            ("503", "NO_PROTOCOL_KEY"),
+        ],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/v1/blobs/{blob_id}/confirmation/deletable/{object_id}",
+        summary: "The node's BLS-signed storage confirmation of a deletable blob object",
+        bcs_body: false,
+        responses: &[
+            (
+                "200",
+                "{\"signed\": {serializedMessage, signature}} (base64) in Walrus's envelope",
+            ),
+            REFUSALS,
+            ("503", "NO_PROTOCOL_KEY"),
+        ],
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/v1/blobs/{blob_id}/decodingSymbols",
         summary: "Symbols without proofs for recovering target slivers: query targetSlivers \
                   (repeated), targetType (primary|secondary), limit (per target, optional)",
@@ -123,7 +153,7 @@ pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for route in ROUTES {
         let mut op = OperationBuilder::new().summary(Some(route.summary));
-        for name in ["blob_id", "sliver_pair_index", "sliver_type"] {
+        for name in ["blob_id", "sliver_pair_index", "sliver_type", "object_id"] {
             if route.path.contains(&format!("{{{name}}}")) {
                 op = op.parameter(
                     ParameterBuilder::new()

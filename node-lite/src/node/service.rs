@@ -10,6 +10,8 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
+use floe_indexer::bls::{messages, SecretKey};
+
 use super::{
     blob_info::BlobInfo,
     errors::NodeError,
@@ -67,6 +69,7 @@ pub struct StorageNode {
     store: NodeStore,
     node_id: [u8; 32],
     metrics: Arc<Metrics>,
+    protocol_key: Option<Arc<SecretKey>>,
 }
 
 impl StorageNode {
@@ -76,7 +79,14 @@ impl StorageNode {
             store,
             node_id,
             metrics,
+            protocol_key: None,
         }
+    }
+
+    /// The node, signing confirmations with `key`.
+    pub fn with_protocol_key(mut self, key: SecretKey) -> Self {
+        self.protocol_key = Some(Arc::new(key));
+        self
     }
 
     /// The store.
@@ -292,6 +302,39 @@ impl StorageNode {
             .into_iter()
             .map(|s| (ShardIndex(s).to_pair_index(n, blob), ShardIndex(s)))
             .collect()
+    }
+
+    /// Walrus's storage confirmation of `blob`: the blob certificate message of the current
+    /// epoch (permanent, or deletable with its object `deletable_object`) and the node's BLS
+    /// signature of it. Given only for a live registration of that kind, with the metadata
+    /// and every sliver of the node's shards stored (durably) and intact.
+    pub fn confirmation(
+        &self,
+        blob: &BlobId,
+        deletable_object: Option<[u8; 32]>,
+    ) -> Result<(Vec<u8>, [u8; 96]), NodeError> {
+        let key = self.protocol_key.as_ref().ok_or(NodeError::NoProtocolKey)?;
+        let view = self.view()?;
+        let info = self.registration(blob, view.epoch)?;
+        let pools = self.store.pool_ends()?;
+        let live = info.live(view.epoch, &|p| pools.get(p).copied());
+        let registered = match &deletable_object {
+            None => live.iter().any(|(o, _)| !o.deletable),
+            Some(id) => live.iter().any(|(o, _)| o.deletable && o.object_id == *id),
+        };
+        if !registered {
+            return Err(NodeError::NotRegistered);
+        }
+        if self.store.metadata(blob)?.is_none() {
+            return Err(NodeError::MissingMetadata);
+        }
+        if !self.holds_all(&view, blob)? {
+            return Err(NodeError::MissingSlivers);
+        }
+        let message = messages::blob_cert(view.epoch, &blob.0, deletable_object.as_ref());
+        let signature = key.sign(&message).to_bytes();
+        self.metrics.confirmations_signed.inc();
+        Ok((message, signature))
     }
 
     /// Whether every sliver of this node's shards for `blob` is stored intact.

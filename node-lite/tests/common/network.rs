@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use floe_economics::model::{GenesisPricing, Params};
+use floe_indexer::bls::SecretKey;
 use floe_indexer::chain::{Id, Operation, Receipt};
 use floe_indexer::localnet::{Genesis, Localnet};
 use floe_node::client::NodeClient;
@@ -24,6 +25,11 @@ pub fn user() -> Id {
 
 fn operator(i: usize) -> Id {
     Id::from_u64(0x1000 + i as u64)
+}
+
+/// The BLS protocol key of node `i` (secret scalar `i + 1`).
+pub fn bls_key(i: usize) -> SecretKey {
+    SecretKey::from_scalar(i as u64 + 1).expect("a scalar")
 }
 
 /// The local ledger served over gRPC on `127.0.0.1`, with `nodes` registered, staked storage
@@ -80,7 +86,7 @@ impl TestChain {
             let register = Operation::RegisterNode {
                 name: format!("node-{i}"),
                 network_address: addr.to_string(),
-                public_key: vec![i as u8 + 1; 48],
+                public_key: bls_key(i).public_key().to_bytes().to_vec(),
                 commission_bps: 0,
                 storage_price_usd: 1_000,
                 write_price_usd: 10_000,
@@ -185,6 +191,17 @@ impl TestChain {
         });
     }
 
+    /// The committee's members in committee order (the order of certificate bitmaps), as
+    /// indices into [`TestChain::pools`].
+    pub fn committee_order(&self) -> Vec<usize> {
+        self.net.with_state(|s| {
+            s.committee_order
+                .iter()
+                .filter_map(|id| self.pools.iter().position(|p| p == id))
+                .collect()
+        })
+    }
+
     /// The shards of `pool` in the current committee.
     pub fn shards_of(&self, pool: Id) -> Vec<u16> {
         self.net
@@ -234,6 +251,7 @@ pub fn node_config(chain: &TestChain, index: usize) -> NodeConfig {
         node_id: chain.pools[index],
         max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         metrics_listen: None,
+        protocol_key_file: None,
         chain: ChainConfig {
             source: format!("grpc+{}", chain.url),
             package_id: None,
@@ -241,9 +259,14 @@ pub fn node_config(chain: &TestChain, index: usize) -> NodeConfig {
     }
 }
 
-/// Writes `config` as `dir/node.toml` and returns the path.
-pub fn write_config(config: &NodeConfig, dir: &Path) -> PathBuf {
+/// Writes `config` as `dir/node.toml`, with node `index`'s protocol key in
+/// `dir/protocol.key`, and returns the path.
+pub fn write_config(index: usize, config: &NodeConfig, dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir).expect("the node's directory");
+    let key = hex::encode(bls_key(index).to_bytes());
+    std::fs::write(dir.join("protocol.key"), key).expect("the protocol key");
+    let mut config = config.clone();
+    config.protocol_key_file = Some("protocol.key".into());
     let path = dir.join("node.toml");
     std::fs::write(&path, config.to_toml().expect("TOML")).expect("the configuration");
     path
@@ -275,7 +298,7 @@ impl TestNode {
 
     /// Starts node `index` of `chain` with its files under `dir`.
     pub fn start_for(chain: &TestChain, index: usize, dir: &Path) -> Self {
-        Self::start(&write_config(&node_config(chain, index), dir))
+        Self::start(&write_config(index, &node_config(chain, index), dir))
     }
 
     /// Waits until the node has followed the chain to `epoch` with a committee.
