@@ -5,8 +5,11 @@
 //! - [`sample`]: deterministic sample data for the demo and benchmarks.
 //! - [`node`]: the storage node (store, chain follower, REST API, metrics).
 //! - [`client`]: an HTTP client for one storage node's REST API.
+//! - [`devnet`]: a development chain with registered storage nodes, for local networks, tests
+//!   and benchmarks.
 
 pub mod client;
+pub mod devnet;
 pub mod durable;
 pub mod encoding;
 pub mod node;

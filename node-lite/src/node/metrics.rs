@@ -27,6 +27,8 @@ pub struct Metrics {
     pub slivers_recovered: IntCounter,
     /// Bytes fetched from other nodes to recover slivers.
     pub recovery_bytes: IntCounter,
+    /// Recovery symbols received from peers.
+    pub recovery_symbols: IntCounter,
     /// Bytes freed by garbage collection.
     pub gc_bytes: IntCounter,
     /// Checkpoints applied (the next checkpoint to apply).
@@ -85,6 +87,10 @@ impl Metrics {
             slivers_recovered: counter(
                 "floe_node_slivers_recovered_total",
                 "slivers recovered from other nodes",
+            )?,
+            recovery_symbols: counter(
+                "floe_node_recovery_symbols_total",
+                "recovery symbols received from peers",
             )?,
             recovery_bytes: counter(
                 "floe_node_recovery_bytes_total",

@@ -308,6 +308,7 @@ async fn recover_one<A: EncodingAxis>(
                     .flatten()
                     .filter_map(|s| s.into_axis::<A>())
                 {
+                    node.metrics().recovery_symbols.inc();
                     symbols.entry(s.index).or_insert(s);
                 }
             }
@@ -318,7 +319,7 @@ async fn recover_one<A: EncodingAxis>(
         Ok(sliver) => sliver,
         Err(e) => {
             tracing::warn!(blob = %blob, pair = pair.0, axis = axis.as_str(), "decoding symbols did not rebuild the sliver ({e}); asking for symbols with proofs");
-            proven::<A>(blob, view, metadata, peers, target)
+            proven::<A>(node, blob, view, metadata, peers, target)
                 .await
                 .map_err(fail)?
         }
@@ -332,6 +333,7 @@ async fn recover_one<A: EncodingAxis>(
 /// Recovery with proven symbols from every peer: rebuilds the sliver from verified symbols, or
 /// finds the blob inconsistent.
 async fn proven<A: EncodingAxis>(
+    node: &StorageNode,
     blob: &BlobId,
     view: &ChainView,
     metadata: &BlobMetadata,
@@ -342,6 +344,7 @@ async fn proven<A: EncodingAxis>(
     let mut symbols = Vec::new();
     for peer in peers {
         if let Ok(list) = peer.recovery_symbols(blob, target, axis).await {
+            node.metrics().recovery_symbols.inc_by(list.len() as u64);
             symbols.extend(list.into_iter().filter_map(|s| s.into_axis::<A>()));
         }
     }

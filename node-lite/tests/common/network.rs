@@ -1,122 +1,51 @@
-//! A small real network for the storage node's tests: the local ledger served over Sui's gRPC
-//! API on a loopback port (in this process, so a test can drive the chain), and `floe node run`
-//! processes following it, each with its own data directory and configuration file.
+//! A small real network for the storage node's tests: a development chain
+//! ([`floe_node::devnet`]) served over Sui's gRPC API on a loopback port (in this process, so a
+//! test can drive the chain), and `floe node run` processes following it, each with its own data
+//! directory and configuration file.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use floe_economics::model::{GenesisPricing, Params};
-use floe_indexer::bls::SecretKey;
 use floe_indexer::chain::{Id, Operation, Receipt};
-use floe_indexer::localnet::{Genesis, Localnet};
 use floe_node::client::NodeClient;
-use floe_node::encoding::{BlobId, BlobMetadataWithId, EncodingConfig};
-use floe_node::node::config::{ChainConfig, NodeConfig, DEFAULT_MAX_BODY_BYTES};
+use floe_node::devnet::{free_loopback_addr, DevChain};
+use floe_node::encoding::{BlobId, BlobMetadataWithId};
+use floe_node::node::config::NodeConfig;
+
+#[allow(unused_imports)]
+pub use floe_node::devnet::{protocol_key as bls_key, user};
 
 use super::{FloeProcess, LIMIT};
 
-/// One WAL in FROST.
-pub const WAL: u64 = 1_000_000_000;
-
-/// The account that buys storage and registers blobs.
-pub fn user() -> Id {
-    Id::from_u64(0xB10B)
-}
-
-fn operator(i: usize) -> Id {
-    Id::from_u64(0x1000 + i as u64)
-}
-
-/// The BLS protocol key of node `i` (secret scalar `i + 1`).
-pub fn bls_key(i: usize) -> SecretKey {
-    SecretKey::from_scalar(i as u64 + 1).expect("a scalar")
-}
-
-/// The local ledger served over gRPC on `127.0.0.1`, with `nodes` registered, staked storage
-/// nodes and their committee in force (epoch 1). Every transaction is sealed into its own
-/// checkpoint at once, so followers see it.
+/// A development chain served over gRPC on `127.0.0.1` until dropped.
 pub struct TestChain {
-    /// The ledger, to drive the chain.
-    pub net: Localnet,
+    /// The chain.
+    pub chain: DevChain,
     /// Its gRPC URL (`http://127.0.0.1:PORT`).
     pub url: String,
-    /// The nodes' pool ids, in registration order.
-    pub pools: Vec<Id>,
-    /// The REST addresses the nodes registered on chain (free loopback ports, reserved when the
-    /// chain started), in the same order.
-    pub addrs: Vec<std::net::SocketAddr>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for TestChain {
+    type Target = DevChain;
+    fn deref(&self) -> &DevChain {
+        &self.chain
+    }
 }
 
 impl TestChain {
     /// A chain of `n_shards` shards and `nodes` storage nodes of equal stake.
     pub fn start(n_shards: u16, nodes: usize) -> Self {
-        let genesis = Genesis {
-            package_id: Id::from_u64(0xf10e),
-            start_time_ms: 1_700_000_000_000,
-            params: Params {
-                n_shards,
-                max_epochs_ahead: 10,
-                min_stake: WAL,
-                max_active_nodes: 100,
-                max_shards_per_node: n_shards,
-                ..Params::default()
-            },
-            accounts: std::iter::once((user(), 1_000_000 * WAL))
-                .chain((0..nodes).map(|i| (operator(i), 1_000 * WAL)))
-                .collect(),
-            pricing: Some(GenesisPricing {
-                storage_price_usd: 1_000,
-                write_price_usd: 10_000,
-                wal_usd_rate: WAL,
-                capacity: 1 << 40,
-            }),
-        };
-        let net = Localnet::in_memory(genesis).expect("the genesis is valid");
-        net.set_auto_seal(1);
-        let mut pools = Vec::new();
-        let addrs: Vec<std::net::SocketAddr> = (0..nodes)
-            .map(|_| {
-                let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-                port.local_addr().expect("bound")
-            })
+        let addrs = (0..nodes)
+            .map(|_| free_loopback_addr().expect("a loopback port"))
             .collect();
-        for (i, addr) in addrs.iter().enumerate() {
-            let register = Operation::RegisterNode {
-                name: format!("node-{i}"),
-                network_address: addr.to_string(),
-                public_key: bls_key(i).public_key().to_bytes().to_vec(),
-                commission_bps: 0,
-                storage_price_usd: 1_000,
-                write_price_usd: 10_000,
-                capacity: 1 << 40,
-            };
-            let pool = net
-                .execute(operator(i), register)
-                .expect("the node registers")
-                .created()
-                .expect("a pool");
-            let report = Operation::ReportWalUsdRate {
-                node_id: pool,
-                rate: WAL,
-            };
-            net.execute(operator(i), report).expect("rate reported");
-            let stake = Operation::Stake {
-                node_id: pool,
-                amount: 100 * WAL,
-            };
-            net.execute(operator(i), stake).expect("staked");
-            pools.push(pool);
-        }
-        net.execute(user(), Operation::AdvanceEpoch)
-            .expect("the first committee is selected");
-
+        let chain = DevChain::create(n_shards, addrs).expect("the development chain");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         listener.set_nonblocking(true).expect("non-blocking");
         let url = format!("http://{}", listener.local_addr().expect("bound"));
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        let served = net.clone();
+        let served = chain.net.clone();
         let server = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)
@@ -133,10 +62,8 @@ impl TestChain {
             });
         });
         TestChain {
-            net,
+            chain,
             url,
-            pools,
-            addrs,
             shutdown: Some(shutdown),
             server: Some(server),
         }
@@ -144,73 +71,33 @@ impl TestChain {
 
     /// Executes `op` for [`user`].
     pub fn execute(&self, op: Operation) -> Receipt {
-        self.net
-            .execute(user(), op)
+        self.chain
+            .execute(op)
             .unwrap_or_else(|e| panic!("the ledger refused: {e}"))
     }
 
-    /// Buys storage for `metadata`'s blob for `epochs_ahead` epochs and registers it; returns
-    /// the blob object's id.
+    /// Buys storage for `metadata`'s blob and registers it; returns the blob object's id.
     pub fn register(
         &self,
         metadata: &BlobMetadataWithId,
         epochs_ahead: u32,
         deletable: bool,
     ) -> Id {
-        let n_shards = self.net.genesis().params.n_shards;
-        let config = EncodingConfig::new(n_shards).expect("a valid shard count");
-        let size = metadata.metadata.unencoded_length();
-        let encoded = config.encoded_blob_len(size).expect("an allowed size");
-        let storage = self
-            .execute(Operation::ReserveSpace {
-                size: encoded,
-                epochs_ahead,
-            })
-            .created()
-            .expect("a storage resource");
-        self.execute(Operation::RegisterBlob {
-            storage_id: storage,
-            blob_id: Id(metadata.blob_id.0),
-            root_hash: Id(metadata.metadata.root_hash().bytes()),
-            size,
-            encoding_type: metadata.metadata.encoding_type(),
-            deletable,
-        })
-        .created()
-        .expect("a blob object")
+        self.chain
+            .register(metadata, epochs_ahead, deletable)
+            .unwrap_or_else(|e| panic!("cannot register the blob: {e}"))
     }
 
-    /// Certifies blob object `object` (a certificate of the current epoch signed by every
-    /// shard).
+    /// Certifies blob object `object` (the model's certificate: every shard signed).
     pub fn certify(&self, object: Id) {
-        let n_shards = self.net.genesis().params.n_shards;
-        self.execute(Operation::CertifyBlob {
-            blob_object_id: object,
-            epoch: self.epoch(),
-            signers_shards: u64::from(n_shards),
-        });
-    }
-
-    /// The committee's members in committee order (the order of certificate bitmaps), as
-    /// indices into [`TestChain::pools`].
-    pub fn committee_order(&self) -> Vec<usize> {
-        self.net.with_state(|s| {
-            s.committee_order
-                .iter()
-                .filter_map(|id| self.pools.iter().position(|p| p == id))
-                .collect()
-        })
-    }
-
-    /// The shards of `pool` in the current committee.
-    pub fn shards_of(&self, pool: Id) -> Vec<u16> {
-        self.net
-            .with_state(|s| s.committee.get(&pool).cloned().unwrap_or_default())
+        self.chain
+            .certify_unchecked(object)
+            .unwrap_or_else(|e| panic!("cannot certify: {e}"));
     }
 
     /// The chain's current epoch.
     pub fn epoch(&self) -> u32 {
-        self.net.epoch()
+        self.chain.net.epoch()
     }
 }
 
@@ -242,21 +129,9 @@ pub struct TestNode {
     pub config_path: PathBuf,
 }
 
-/// The configuration of node `index` of `chain`: the loopback address it registered, store in
-/// `data` beside the file, the chain's gRPC endpoint.
+/// The configuration of node `index` of `chain` (see [`DevChain::node_config`]).
 pub fn node_config(chain: &TestChain, index: usize) -> NodeConfig {
-    NodeConfig {
-        listen: chain.addrs[index],
-        data_dir: "data".into(),
-        node_id: chain.pools[index],
-        max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-        metrics_listen: None,
-        protocol_key_file: None,
-        chain: ChainConfig {
-            source: format!("grpc+{}", chain.url),
-            package_id: None,
-        },
-    }
+    chain.chain.node_config(index, &chain.url)
 }
 
 /// Writes `config` as `dir/node.toml`, with node `index`'s protocol key in
