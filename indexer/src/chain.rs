@@ -184,6 +184,16 @@ pub enum Operation {
         /// Shards behind the certificate.
         signers_shards: u64,
     },
+    /// `settle_epoch` with its BLS certificate over the settlement message of the header's
+    /// digest, checked against the committee that served the epoch.
+    SubmitSettlementSigned {
+        /// The header.
+        settlement: SettlementHeader,
+        /// The aggregate BLS signature (96 bytes).
+        signature: Vec<u8>,
+        /// The signers bitmap (bit `i` = member `i` of the epoch's committee).
+        signers_bitmap: Vec<u8>,
+    },
     /// A pool's claim of its settlement entry of `epoch`.
     Claim {
         /// The settled epoch claimed from.
@@ -356,6 +366,18 @@ pub enum Operation {
         /// Shards behind the aggregate signature.
         signers_shards: u64,
     },
+    /// `certify_pooled_blob` with its BLS certificate (checked as for
+    /// [`Operation::CertifyBlobSigned`]; the message names the blob).
+    CertifyPooledBlobSigned {
+        /// The pool.
+        storage_pool_id: Id,
+        /// The aggregate BLS signature (96 bytes).
+        signature: Vec<u8>,
+        /// The signers bitmap.
+        signers_bitmap: Vec<u8>,
+        /// The signed blob certificate message.
+        message: Vec<u8>,
+    },
     /// Deletes a deletable pooled blob.
     DeletePooledBlob {
         /// The pool.
@@ -374,7 +396,7 @@ pub enum Operation {
 
 /// Every operation kind (the serde tag of [`Operation`]) with the function of the `floe::system`
 /// Move module that performs it.
-pub const MOVE_FUNCTIONS: [(&str, &str); 46] = [
+pub const MOVE_FUNCTIONS: [(&str, &str); 48] = [
     ("register_node", "register_node"),
     ("stake", "stake_with_pool"),
     ("request_withdrawal", "request_withdraw_stake"),
@@ -396,6 +418,7 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 46] = [
     ("delete_blob", "delete_blob"),
     ("submit_challenge_results", "submit_challenge_results"),
     ("submit_settlement", "settle_epoch"),
+    ("submit_settlement_signed", "settle_epoch"),
     ("claim", "claim_rewards"),
     ("settle_fallback", "settle_fallback"),
     ("propose", "propose"),
@@ -419,6 +442,7 @@ pub const MOVE_FUNCTIONS: [(&str, &str); 46] = [
     ("create_storage_pool", "create_storage_pool"),
     ("register_pooled_blob", "register_pooled_blob"),
     ("certify_pooled_blob", "certify_pooled_blob"),
+    ("certify_pooled_blob_signed", "certify_pooled_blob"),
     ("delete_pooled_blob", "delete_pooled_blob"),
     ("extend_storage_pool", "extend_storage_pool"),
 ];
@@ -465,6 +489,7 @@ impl Operation {
             Operation::DeleteBlob { .. } => "delete_blob",
             Operation::SubmitChallengeResults { .. } => "submit_challenge_results",
             Operation::SubmitSettlement { .. } => "submit_settlement",
+            Operation::SubmitSettlementSigned { .. } => "submit_settlement_signed",
             Operation::Claim { .. } => "claim",
             Operation::SettleFallback { .. } => "settle_fallback",
             Operation::Propose { .. } => "propose",
@@ -488,6 +513,7 @@ impl Operation {
             Operation::CreateStoragePool { .. } => "create_storage_pool",
             Operation::RegisterPooledBlob { .. } => "register_pooled_blob",
             Operation::CertifyPooledBlob { .. } => "certify_pooled_blob",
+            Operation::CertifyPooledBlobSigned { .. } => "certify_pooled_blob_signed",
             Operation::DeletePooledBlob { .. } => "delete_pooled_blob",
             Operation::ExtendStoragePool { .. } => "extend_storage_pool",
         }

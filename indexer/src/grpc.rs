@@ -344,17 +344,7 @@ impl TransactionExecutionService for LedgerApi {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| invalid("signature", &e))?;
         sui_exec::verify_signature(&tx, &signatures).map_err(|e| invalid("transaction", &e))?;
-        let op = sui_exec::decode(&tx, &self.package, |epoch, bitmap| {
-            self.net.with_state(|s| {
-                // The current committee, or that of an ended epoch (a settlement's).
-                let shards: Vec<u16> = match s.ended.get(&epoch).filter(|_| epoch != s.epoch) {
-                    Some(e) => e.nodes.iter().map(|n| n.shards).collect(),
-                    None => s.committee_order.iter().map(|id| s.shards_of(id)).collect(),
-                };
-                sui_exec::bitmap_shards(bitmap, &shards)
-            })
-        })
-        .map_err(|e| invalid("transaction", &e))?;
+        let op = sui_exec::decode(&tx, &self.package).map_err(|e| invalid("transaction", &e))?;
         let sender = Id(tx.sender.into_inner());
         let digest = tx.digest().into_inner();
         let epoch = self.net.epoch();

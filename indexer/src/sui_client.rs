@@ -262,6 +262,48 @@ impl Ptb<'_> {
         self.tx.object(r.input())
     }
 
+    /// `certify_blob` / `certify_pooled_blob`: (System, the object, signature, bitmap, message).
+    fn certify(
+        &mut self,
+        function: &'static str,
+        object: Argument,
+        signature: &Vec<u8>,
+        signers_bitmap: &Vec<u8>,
+        message: &Vec<u8>,
+    ) {
+        let args = vec![
+            self.system(false),
+            object,
+            self.pure(signature),
+            self.pure(signers_bitmap),
+            self.pure(message),
+        ];
+        self.call(function, args);
+    }
+
+    /// `settle_epoch`: (System, treasury, the header's fields, signature, bitmap).
+    fn settle_epoch(
+        &mut self,
+        function: &'static str,
+        h: &SettlementHeader,
+        signature: &Vec<u8>,
+        signers_bitmap: &Vec<u8>,
+    ) {
+        let args = vec![
+            self.system(true),
+            self.treasury(),
+            self.pure(&h.epoch),
+            self.pure(&h.n_entries),
+            self.pure(&h.pot),
+            self.pure(&h.burned),
+            self.pure(&h.paid),
+            self.pure(&h.entries_root.to_vec()),
+            self.pure(signature),
+            self.pure(signers_bitmap),
+        ];
+        self.call(function, args);
+    }
+
     fn call(&mut self, function: &'static str, args: Vec<Argument>) -> Argument {
         self.tx.move_call(
             Function::new(
@@ -487,14 +529,14 @@ impl SuiTransactions {
                             "a certificate of epoch {epoch} for blob object {blob_object_id}"
                         ))
                     })?;
-                let args = vec![
-                    p.system(false),
-                    p.owned(owned(*blob_object_id, "Blob")?),
-                    p.pure(&cert.signature),
-                    p.pure(&cert.signers_bitmap),
-                    p.pure(&cert.message),
-                ];
-                p.call(function, args);
+                let blob = p.owned(owned(*blob_object_id, "Blob")?);
+                p.certify(
+                    function,
+                    blob,
+                    &cert.signature,
+                    &cert.signers_bitmap,
+                    &cert.message,
+                );
             }
             Operation::CertifyBlobSigned {
                 blob_object_id,
@@ -502,14 +544,8 @@ impl SuiTransactions {
                 signers_bitmap,
                 message,
             } => {
-                let args = vec![
-                    p.system(false),
-                    p.owned(owned(*blob_object_id, "Blob")?),
-                    p.pure(signature),
-                    p.pure(signers_bitmap),
-                    p.pure(message),
-                ];
-                p.call(function, args);
+                let blob = p.owned(owned(*blob_object_id, "Blob")?);
+                p.certify(function, blob, signature, signers_bitmap, message);
             }
             Operation::ExtendBlob {
                 blob_object_id,
@@ -552,20 +588,13 @@ impl SuiTransactions {
                         h.epoch
                     ))
                 })?;
-                let args = vec![
-                    p.system(true),
-                    p.treasury(),
-                    p.pure(&h.epoch),
-                    p.pure(&h.n_entries),
-                    p.pure(&h.pot),
-                    p.pure(&h.burned),
-                    p.pure(&h.paid),
-                    p.pure(&h.entries_root.to_vec()),
-                    p.pure(&cert.signature),
-                    p.pure(&cert.signers_bitmap),
-                ];
-                p.call(function, args);
+                p.settle_epoch(function, h, &cert.signature, &cert.signers_bitmap);
             }
+            Operation::SubmitSettlementSigned {
+                settlement,
+                signature,
+                signers_bitmap,
+            } => p.settle_epoch(function, settlement, signature, signers_bitmap),
             Operation::Claim {
                 epoch,
                 entry,
@@ -803,14 +832,23 @@ impl SuiTransactions {
                             "a certificate of epoch {epoch} for blob {blob_id} of pool {storage_pool_id}"
                         ))
                     })?;
-                let args = vec![
-                    p.system(false),
-                    p.owned(owned(*storage_pool_id, "StoragePool")?),
-                    p.pure(&cert.signature),
-                    p.pure(&cert.signers_bitmap),
-                    p.pure(&cert.message),
-                ];
-                p.call(function, args);
+                let pool = p.owned(owned(*storage_pool_id, "StoragePool")?);
+                p.certify(
+                    function,
+                    pool,
+                    &cert.signature,
+                    &cert.signers_bitmap,
+                    &cert.message,
+                );
+            }
+            Operation::CertifyPooledBlobSigned {
+                storage_pool_id,
+                signature,
+                signers_bitmap,
+                message,
+            } => {
+                let pool = p.owned(owned(*storage_pool_id, "StoragePool")?);
+                p.certify(function, pool, signature, signers_bitmap, message);
             }
             Operation::DeletePooledBlob {
                 storage_pool_id,

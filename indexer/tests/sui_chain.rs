@@ -136,11 +136,12 @@ impl ObjectResolver for Wallet {
     }
     fn settlement_certificate(
         &self,
-        _header: &floe_economics::settlement::SettlementHeader,
+        header: &floe_economics::settlement::SettlementHeader,
     ) -> Option<SettlementCertificate> {
         let bitmap = self.signers_bitmap.lock().ok()?.clone();
+        let message = messages::settlement(header.epoch, &header.digest());
         Some(SettlementCertificate {
-            signature: vec![0xbb; 96],
+            signature: node_bls_key().sign(&message).to_bytes().to_vec(),
             signers_bitmap: bitmap,
         })
     }
@@ -657,7 +658,7 @@ async fn sui_client_runs_the_economy_on_the_ledger() -> Result<()> {
     let register = Operation::RegisterNode {
         name: "node-1".into(),
         network_address: "node-1.local:9000".into(),
-        public_key: vec![7; 96],
+        public_key: node_bls_key().public_key().to_bytes().to_vec(),
         commission_bps: 1000,
         storage_price_usd: 1000,
         write_price_usd: 500,
@@ -770,6 +771,17 @@ async fn sui_client_runs_the_economy_on_the_ledger() -> Result<()> {
         refused(&user, submit_settlement.clone()).await?,
         "EBelowQuorum"
     );
+    // A certificate signed by a key that is not the committee's.
+    let message = messages::settlement(1, &settlement.header.digest());
+    let forged = Operation::SubmitSettlementSigned {
+        settlement: settlement.header,
+        signature: SecretKey::from_scalar(8)?
+            .sign(&message)
+            .to_bytes()
+            .to_vec(),
+        signers_bitmap: vec![1],
+    };
+    assert_eq!(refused(&user, forged).await?, "EInvalidSignature");
     f.set_bitmap(vec![1]);
     let settled = submit(&f, &user, submit_settlement).await?;
     assert!(matches!(settled.events[..], [FloeEvent::EpochSettled(_)]));

@@ -51,31 +51,28 @@ fn certify_blob(
     Ok(Outcome::Done)
 }
 
-/// Checks a blob certificate as Move's `certify_blob` does, in its order: the BLS certificate
-/// against the current committee (`EInvalidBitmap`, `EBelowQuorum`, `EInvalidSignature`), the
-/// message header (`EInvalidMessage`, `EWrongEpoch`) and body, then the blob it names
-/// (`EInvalidBlobId`; a persistence type that does not match the blob: `EInvalidMessage`).
-/// Returns the certificate's epoch and the signers' shards.
-fn verify_blob_certificate(
+/// Checks a certificate of `message` as Move's `bls_committee::verify_quorum` does, against
+/// `committee` (node ids and shards in committee order, keys as registered): the bitmap
+/// (`EInvalidBitmap`), the 2/3 shard quorum (`EBelowQuorum`), the aggregate signature
+/// (`EInvalidSignature`). Returns the signers' shards.
+fn verify_quorum(
     s: &System,
-    id: Id,
+    committee: &[(ObjectId, u16)],
     signature: &[u8],
     signers_bitmap: &[u8],
     message: &[u8],
-) -> Result<(Epoch, u64)> {
-    use crate::bls::{self, messages, BlsError, Member};
-    let blob = s.blobs.get(&id).copied().ok_or(Error::EUnknownBlob)?;
-    let n_shards = u64::from(s.params.n_shards);
-    let members: Vec<Member<'_>> = s
-        .committee_order
+) -> Result<u64> {
+    use crate::bls::{self, BlsError, Member};
+    let n_shards: u64 = committee.iter().map(|(_, w)| u64::from(*w)).sum();
+    let members: Vec<Member<'_>> = committee
         .iter()
-        .map(|node| Member {
+        .map(|(node, weight)| Member {
             public_key: s.bls_keys.get(node).map_or(&[][..], Vec::as_slice),
-            weight: s.shards_of(node),
+            weight: *weight,
         })
         .collect();
     let quorum = |w| bls::is_quorum(w, n_shards);
-    let shards = bls::verify_certificate(
+    bls::verify_certificate(
         &members,
         quorum,
         n_shards,
@@ -87,7 +84,74 @@ fn verify_blob_certificate(
         BlsError::InvalidBitmap { .. } => Error::EInvalidBitmap,
         BlsError::BelowQuorum { .. } => Error::EBelowQuorum,
         BlsError::InvalidSignature | BlsError::Invalid { .. } => Error::EInvalidSignature,
-    })?;
+    })
+}
+
+/// `certify_pooled_blob`: the model's checks, then `PooledBlobCertified`.
+fn certify_pooled_blob(
+    s: &mut System,
+    ev: &mut Vec<FloeEvent>,
+    pool: Id,
+    blob_id: Id,
+    cert_epoch: Epoch,
+    signers_shards: u64,
+) -> Result<Outcome> {
+    s.certify_pooled_blob(pool, blob_id.0, cert_epoch, signers_shards)?;
+    let b = s
+        .storage_pools
+        .get(&pool)
+        .and_then(|p| p.blobs.get(&blob_id.0))
+        .copied()
+        .ok_or(Error::EUnknownBlob)?;
+    ev.push(FloeEvent::PooledBlobCertified(PooledBlobCertified {
+        epoch: s.epoch,
+        blob_id: blob_id.0,
+        deletable: b.deletable,
+        object_id: b.object_id.0,
+        storage_pool_id: pool.0,
+    }));
+    Ok(Outcome::Done)
+}
+
+/// `settle_epoch`: the model's checks, then `EpochSettled`.
+fn submit_settlement(
+    s: &mut System,
+    ev: &mut Vec<FloeEvent>,
+    settlement: &floe_economics::settlement::SettlementHeader,
+    signers_shards: u64,
+) -> Result<Outcome> {
+    s.submit_settlement(*settlement, signers_shards)?;
+    ev.push(FloeEvent::EpochSettled(EpochSettled {
+        epoch: settlement.epoch,
+        n_entries: settlement.n_entries,
+        pot: settlement.pot,
+        burned: settlement.burned,
+        paid: settlement.paid,
+        entries_root: settlement.entries_root.to_vec(),
+        signers_weight: u16::try_from(signers_shards).unwrap_or(u16::MAX),
+    }));
+    Ok(Outcome::Done)
+}
+
+/// The current committee, in committee order, with each member's shards.
+fn current_committee(s: &System) -> Vec<(ObjectId, u16)> {
+    s.committee_order
+        .iter()
+        .map(|node| (*node, s.shards_of(node)))
+        .collect()
+}
+
+/// Checks a blob certificate as Move's `certify_blob` does, in its order: the BLS certificate
+/// against the current committee, the message header (`EInvalidMessage`, `EWrongEpoch`) and
+/// body (`EInvalidMessage`). Returns the parsed message and the signers' shards.
+fn verify_blob_certificate(
+    s: &System,
+    signature: &[u8],
+    signers_bitmap: &[u8],
+    message: &[u8],
+) -> Result<(crate::bls::messages::BlobCert, u64)> {
+    use crate::bls::messages;
+    let shards = verify_quorum(s, &current_committee(s), signature, signers_bitmap, message)?;
     // `messages::new_certified_message`: length, version and app, then the epoch; then
     // `blob_cert`: the intent and the body.
     let header_ok = message.len() >= 7
@@ -100,14 +164,24 @@ fn verify_blob_certificate(
         return Err(Error::EWrongEpoch);
     }
     let cert = messages::parse_blob_cert(message).ok_or(Error::EInvalidMessage)?;
-    if cert.blob_id != blob.blob_id {
+    Ok((cert, shards))
+}
+
+/// The checks of Move's `blob::certify` on the blob a certificate names: its blob ID
+/// (`EInvalidBlobId`) and its persistence type (`EInvalidMessage`).
+fn check_certified_blob(
+    cert: &crate::bls::messages::BlobCert,
+    blob_id: &[u8; 32],
+    deletable: bool,
+    object: &ObjectId,
+) -> Result<()> {
+    if cert.blob_id != *blob_id {
         return Err(Error::EInvalidBlobId);
     }
-    let expected_object = blob.deletable.then_some(id.0);
-    if cert.deletable_object != expected_object {
+    if cert.deletable_object != deletable.then_some(object.0) {
         return Err(Error::EInvalidMessage);
     }
-    Ok((cert.epoch, shards))
+    Ok(())
 }
 
 /// Applies `op` sent by `sender` to `s`. On `Err` the state is unchanged.
@@ -381,9 +455,14 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             signers_bitmap,
             message,
         } => {
-            let (cert_epoch, shards) =
-                verify_blob_certificate(s, *blob_object_id, signature, signers_bitmap, message)?;
-            certify_blob(s, &mut ev, *blob_object_id, cert_epoch, shards)?
+            let blob = s
+                .blobs
+                .get(blob_object_id)
+                .copied()
+                .ok_or(Error::EUnknownBlob)?;
+            let (cert, shards) = verify_blob_certificate(s, signature, signers_bitmap, message)?;
+            check_certified_blob(&cert, &blob.blob_id, blob.deletable, blob_object_id)?;
+            certify_blob(s, &mut ev, *blob_object_id, cert.epoch, shards)?
         }
         Operation::ExtendBlob {
             blob_object_id,
@@ -448,18 +527,26 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
         Operation::SubmitSettlement {
             settlement,
             signers_shards,
+        } => submit_settlement(s, &mut ev, settlement, *signers_shards)?,
+        Operation::SubmitSettlementSigned {
+            settlement,
+            signature,
+            signers_bitmap,
         } => {
-            s.submit_settlement(*settlement, *signers_shards)?;
-            ev.push(FloeEvent::EpochSettled(EpochSettled {
-                epoch: settlement.epoch,
-                n_entries: settlement.n_entries,
-                pot: settlement.pot,
-                burned: settlement.burned,
-                paid: settlement.paid,
-                entries_root: settlement.entries_root.to_vec(),
-                signers_weight: u16::try_from(*signers_shards).unwrap_or(u16::MAX),
-            }));
-            Outcome::Done
+            // Move's `settle_epoch`: an ended epoch, not yet settled, then the certificate of
+            // the committee that served it over the header's digest.
+            let ended = s.ended.get(&settlement.epoch).ok_or(Error::EWrongEpoch)?;
+            if ended.settled.is_some() {
+                return Err(Error::EAlreadySettled);
+            }
+            let committee: Vec<(ObjectId, u16)> = ended
+                .nodes
+                .iter()
+                .map(|n| (ObjectId(n.pool_id), n.shards))
+                .collect();
+            let message = crate::bls::messages::settlement(settlement.epoch, &settlement.digest());
+            let shards = verify_quorum(s, &committee, signature, signers_bitmap, &message)?;
+            submit_settlement(s, &mut ev, settlement, shards)?
         }
         Operation::Claim {
             epoch: claim_epoch,
@@ -824,29 +911,38 @@ pub fn apply(s: &mut System, sender: Id, op: &Operation) -> Result<(Outcome, Vec
             }));
             Outcome::Created(object_id)
         }
+        Operation::CertifyPooledBlobSigned {
+            storage_pool_id,
+            signature,
+            signers_bitmap,
+            message,
+        } => {
+            let (cert, shards) = verify_blob_certificate(s, signature, signers_bitmap, message)?;
+            let pool = *storage_pool_id;
+            let b = s
+                .storage_pools
+                .get(&pool)
+                .ok_or(Error::EUnknownStorage)?
+                .blobs
+                .get(&cert.blob_id)
+                .copied()
+                .ok_or(Error::EInvalidBlobId)?;
+            check_certified_blob(&cert, &cert.blob_id, b.deletable, &b.object_id)?;
+            certify_pooled_blob(s, &mut ev, pool, Id(cert.blob_id), cert.epoch, shards)?
+        }
         Operation::CertifyPooledBlob {
             storage_pool_id,
             blob_id,
             epoch: cert_epoch,
             signers_shards,
-        } => {
-            let pool = *storage_pool_id;
-            s.certify_pooled_blob(pool, blob_id.0, *cert_epoch, *signers_shards)?;
-            let b = s
-                .storage_pools
-                .get(&pool)
-                .and_then(|p| p.blobs.get(&blob_id.0))
-                .copied()
-                .ok_or(Error::EUnknownBlob)?;
-            ev.push(FloeEvent::PooledBlobCertified(PooledBlobCertified {
-                epoch,
-                blob_id: blob_id.0,
-                deletable: b.deletable,
-                object_id: b.object_id.0,
-                storage_pool_id: pool.0,
-            }));
-            Outcome::Done
-        }
+        } => certify_pooled_blob(
+            s,
+            &mut ev,
+            *storage_pool_id,
+            *blob_id,
+            *cert_epoch,
+            *signers_shards,
+        )?,
         Operation::DeletePooledBlob {
             storage_pool_id,
             blob_id,

@@ -144,27 +144,6 @@ impl Args<'_> {
         }
     }
 
-    /// The epoch of a certificate message (its header: intent type, version, app id, then the
-    /// epoch, u32 LE).
-    fn message_epoch(&self, index: usize) -> Result<Epoch, TxError> {
-        let message: Vec<u8> = self.pure(index)?;
-        message
-            .get(3..7)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map(u32::from_le_bytes)
-            .ok_or_else(|| self.err(index, "the certificate message is shorter than its header"))
-    }
-
-    /// The blob ID a blob certificate message names (after the 7-byte header).
-    fn message_blob_id(&self, index: usize) -> Result<Id, TxError> {
-        let message: Vec<u8> = self.pure(index)?;
-        message
-            .get(7..39)
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .map(Id)
-            .ok_or_else(|| self.err(index, "the certificate message names no blob ID"))
-    }
-
     /// The id of an owned object input.
     fn object(&self, index: usize) -> Result<Id, TxError> {
         match self.input(index)? {
@@ -200,14 +179,9 @@ impl Args<'_> {
     }
 }
 
-/// The Floe operation of `tx`: its call of `<package>::system::<function>`.
-/// `signers_shards(epoch, bitmap)` counts the shards of the members of `epoch`'s committee a
-/// certificate's signers bitmap names.
-pub fn decode(
-    tx: &Transaction,
-    package: &Id,
-    signers_shards: impl Fn(Epoch, &[u8]) -> u64,
-) -> Result<Operation, TxError> {
+/// The Floe operation of `tx`: its call of `<package>::system::<function>`. Certificates
+/// (blob, pooled blob, settlement) are carried as they are, for the ledger to verify.
+pub fn decode(tx: &Transaction, package: &Id) -> Result<Operation, TxError> {
     let TransactionKind::ProgrammableTransaction(ptb) = &tx.kind else {
         return Err(TxError::NotProgrammable);
     };
@@ -318,10 +292,10 @@ pub fn decode(
                 paid: a.pure(6)?,
                 entries_root: a.bytes32(7)?,
             };
-            let bitmap: Vec<u8> = a.pure(9)?;
-            Operation::SubmitSettlement {
-                signers_shards: signers_shards(settlement.epoch, &bitmap),
+            Operation::SubmitSettlementSigned {
                 settlement,
+                signature: a.pure(8)?,
+                signers_bitmap: a.pure(9)?,
             }
         }
         "claim" => {
@@ -437,16 +411,12 @@ pub fn decode(
             encoding_type: a.pure(5)?,
             deletable: a.pure(6)?,
         },
-        "certify_pooled_blob" => {
-            let bitmap: Vec<u8> = a.pure(3)?;
-            let epoch = a.message_epoch(4)?;
-            Operation::CertifyPooledBlob {
-                storage_pool_id: a.object(1)?,
-                blob_id: a.message_blob_id(4)?,
-                epoch,
-                signers_shards: signers_shards(epoch, &bitmap),
-            }
-        }
+        "certify_pooled_blob" => Operation::CertifyPooledBlobSigned {
+            storage_pool_id: a.object(1)?,
+            signature: a.pure(2)?,
+            signers_bitmap: a.pure(3)?,
+            message: a.pure(4)?,
+        },
         "delete_pooled_blob" => Operation::DeletePooledBlob {
             storage_pool_id: a.object(1)?,
             blob_id: a.u256(2)?,
@@ -457,15 +427,4 @@ pub fn decode(
         },
         _ => return Err(TxError::UnknownFunction(function.to_owned())),
     })
-}
-
-/// The shards of the committee members a signers bitmap names (bit `i`, LSB-first, is member
-/// `i`, whose shard count is `shards[i]`); bits beyond the committee count nothing.
-pub fn bitmap_shards(bitmap: &[u8], shards: &[u16]) -> u64 {
-    shards
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| bitmap.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
-        .map(|(_, n)| *n as u64)
-        .sum()
 }

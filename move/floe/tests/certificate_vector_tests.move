@@ -30,15 +30,17 @@ fun committee(): BlsCommittee {
 
 #[test]
 fun rust_certificate_verifies() {
+    let (message, signature) = (MESSAGE, SIGNATURE);
     assert!(bls_committee::public_key_for_testing(1) == PUBLIC_KEY_1);
-    assert!(messages::blob_cert_bytes(5, BLOB_ID, option::none()) == MESSAGE);
-    assert!(committee().verify_quorum(&SIGNATURE, &vector[0x07], &MESSAGE) == 8);
+    assert!(messages::blob_cert_bytes(5, BLOB_ID, option::none()) == message);
+    assert!(committee().verify_quorum(&signature, &vector[0x07], &message) == 8);
     // The signature Move's own test helper makes is the same bytes.
-    assert!(bls_committee::aggregate_sign_for_testing(vector[1, 2, 3], &MESSAGE) == SIGNATURE);
+    assert!(bls_committee::aggregate_sign_for_testing(vector[1, 2, 3], &message) == signature);
 }
 
 #[test, expected_failure(abort_code = 101, location = floe::bls_committee)]
 fun rust_certificate_with_a_wrong_signer_is_refused() {
+    let (message, signature) = (MESSAGE, SIGNATURE);
     // The same signature claimed by members 0, 1 and 3.
-    committee().verify_quorum(&SIGNATURE, &vector[0x0b], &MESSAGE);
+    committee().verify_quorum(&signature, &vector[0x0b], &message);
 }
