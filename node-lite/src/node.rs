@@ -32,6 +32,15 @@ use self::{
     store::NodeStore,
 };
 
+/// Runs blocking store work off the async threads.
+pub(crate) async fn blocking<T: Send + 'static, E: Send + 'static + From<errors::NodeError>>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| E::from(errors::NodeError::Internal(format!("worker failed: {e}"))))?
+}
+
 /// Why the node could not start or stopped on a fault.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

@@ -149,30 +149,14 @@ pub fn recover_sliver<A: EncodingAxis>(
     config: &EncodingConfig,
 ) -> Result<SliverOrInconsistencyProof<A>, RecoveryError> {
     let needed = usize::from(config.source_symbols::<A::Orthogonal>());
-    let mut seen = BTreeSet::new();
-    let mut chosen = Vec::with_capacity(needed);
-    let mut rejected = 0;
-    for symbol in symbols {
+    let chosen = choose_symbols(symbols, needed, RecoverySymbol::source_index, |symbol| {
         // A symbol that does not verify (a faulty or lying peer) is skipped, not fatal.
-        if let Err(reason) = symbol.verify(config, metadata, target) {
+        let verified = symbol.verify(config, metadata, target);
+        if let Err(reason) = &verified {
             tracing::warn!(source = symbol.source_index(), %reason, "rejected recovery symbol");
-            rejected += 1;
-            continue;
         }
-        if seen.insert(symbol.source_index()) {
-            chosen.push(symbol);
-            if chosen.len() == needed {
-                break;
-            }
-        }
-    }
-    if chosen.len() < needed {
-        return Err(RecoveryError::NotEnoughSymbols {
-            needed,
-            got: chosen.len(),
-            rejected,
-        });
-    }
+        verified.is_ok()
+    })?;
     let sliver = decode_symbols(&chosen, target, metadata, config)?;
     match sliver.verify(config, metadata) {
         Ok(()) => Ok(SliverOrInconsistencyProof::Sliver(sliver)),
@@ -241,31 +225,45 @@ pub fn decode_sliver<A: EncodingAxis>(
         .map_err(|_| RecoveryError::Sliver(SliverVerificationError::MerkleRootMismatch))?
         .as_usize();
     let needed = usize::from(config.source_symbols::<A::Orthogonal>());
+    let chosen = choose_symbols(
+        symbols,
+        needed,
+        |s: &DecodingSymbol<A>| s.index,
+        |s| s.index < n && s.data.len() == symbol_size,
+    )?;
+    let sliver = decode_plain(chosen.iter(), target, metadata, config)?;
+    sliver.verify(config, metadata)?;
+    Ok(sliver)
+}
+
+/// The first `needed` symbols from distinct sources that pass `valid` (invalid ones are counted,
+/// duplicates ignored), or [`RecoveryError::NotEnoughSymbols`].
+fn choose_symbols<S>(
+    symbols: impl IntoIterator<Item = S>,
+    needed: usize,
+    source: impl Fn(&S) -> u16,
+    valid: impl Fn(&S) -> bool,
+) -> Result<Vec<S>, RecoveryError> {
     let mut seen = BTreeSet::new();
     let mut chosen = Vec::with_capacity(needed);
     let mut rejected = 0;
     for symbol in symbols {
-        if symbol.index >= n || symbol.data.len() != symbol_size {
+        if !valid(&symbol) {
             rejected += 1;
             continue;
         }
-        if seen.insert(symbol.index) {
+        if seen.insert(source(&symbol)) {
             chosen.push(symbol);
             if chosen.len() == needed {
-                break;
+                return Ok(chosen);
             }
         }
     }
-    if chosen.len() < needed {
-        return Err(RecoveryError::NotEnoughSymbols {
-            needed,
-            got: chosen.len(),
-            rejected,
-        });
-    }
-    let sliver = decode_plain(chosen.iter(), target, metadata, config)?;
-    sliver.verify(config, metadata)?;
-    Ok(sliver)
+    Err(RecoveryError::NotEnoughSymbols {
+        needed,
+        got: chosen.len(),
+        rejected,
+    })
 }
 
 /// Proof that a blob's slivers are inconsistent with its metadata: verified recovery symbols that

@@ -36,6 +36,7 @@ use axum::{
 use serde_json::json;
 
 use super::{
+    blocking,
     errors::{ApiSuccess, NodeError},
     service::{StorageNode, Stored},
     store::Axis,
@@ -110,15 +111,6 @@ async fn count_requests(State(state): State<ApiState>, request: Request, next: N
 
 async fn not_found() -> NodeError {
     NodeError::InvalidPath("no such route".into())
-}
-
-/// Runs blocking store work off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
-) -> Result<T, NodeError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| NodeError::Internal(format!("worker failed: {e}")))?
 }
 
 fn parse_blob_id(s: &str) -> Result<BlobId, NodeError> {

@@ -16,6 +16,7 @@ use floe_indexer::{
 use tokio::sync::{mpsc, watch};
 
 use super::{
+    blocking,
     config::{ChainConfig, SourceSpec},
     errors::NodeError,
     recovery::RecoveryTask,
@@ -69,14 +70,6 @@ pub enum FollowError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] NodeError),
-}
-
-async fn blocking<T: Send + 'static, E: Send + 'static + From<NodeError>>(
-    f: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, E> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| E::from(NodeError::Internal(format!("worker failed: {e}"))))?
 }
 
 /// Follows `source` into `node`'s store until `shutdown` turns true, handing `recovery` the

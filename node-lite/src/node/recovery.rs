@@ -23,6 +23,7 @@ use std::{
 use tokio::sync::{mpsc, watch};
 
 use super::{
+    blocking,
     errors::NodeError,
     service::{ChainView, StorageNode},
     store::{Axis, SliverRead},
@@ -151,21 +152,13 @@ fn peers(node: &StorageNode, view: &ChainView) -> Result<Vec<NodeClient>, NodeEr
     Ok(out)
 }
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
-) -> Result<T, NodeError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| NodeError::Internal(format!("worker failed: {e}")))?
-}
-
 /// Brings `blob` complete on this node if it must hold it (certified, live): every sliver of
 /// its shards present and intact.
 pub async fn recover_blob(node: &StorageNode, blob: &BlobId) -> Result<Recovered, RecoveryFailure> {
     let (view, lacking) = {
         let node = node.clone();
         let blob = *blob;
-        blocking(move || {
+        blocking::<_, NodeError>(move || {
             let view = node.view()?;
             let pools = node.store().pool_ends()?;
             let info = node.store().blob_info(&blob)?;
