@@ -92,6 +92,7 @@ pub async fn run(
         node: node.clone(),
         started: Instant::now(),
         max_body_bytes: config.max_body_bytes,
+        symbol_permits: Arc::new(tokio::sync::Semaphore::new(api::DEFAULT_SYMBOL_REQUESTS)),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let (recovery_tx, recovery_rx) = tokio::sync::mpsc::unbounded_channel();

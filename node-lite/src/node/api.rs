@@ -52,6 +52,24 @@ pub struct ApiState {
     pub started: Instant,
     /// The largest body accepted.
     pub max_body_bytes: usize,
+    /// Permits for symbol requests (`decodingSymbols`, `recoverySymbols`): each expands stored
+    /// slivers, so the node bounds how many it serves at once and refuses the rest (503).
+    pub symbol_permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// Symbol requests served at once by default.
+pub const DEFAULT_SYMBOL_REQUESTS: usize = 32;
+
+impl ApiState {
+    /// A permit to serve one symbol request, or the refusal.
+    fn symbol_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, NodeError> {
+        self.symbol_permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| NodeError::TooManySymbolRequests {
+                limit: DEFAULT_SYMBOL_REQUESTS,
+            })
+    }
 }
 
 /// The router of every route, with request metrics and the body limit.
@@ -333,8 +351,13 @@ async fn decoding_symbols(
             _ => {}
         }
     }
+    let permit = state.symbol_permit()?;
     let node = state.node.clone();
-    blocking(move || bcs_of(&node.decoding_symbols(&blob, &targets, axis, limit)?)).await
+    blocking(move || {
+        let _permit = permit;
+        bcs_of(&node.decoding_symbols(&blob, &targets, axis, limit)?)
+    })
+    .await
 }
 
 async fn recovery_symbols(
@@ -351,8 +374,13 @@ async fn recovery_symbols(
         .map(|(k, v)| parse_index(k, v))
         .transpose()?
         .ok_or_else(|| NodeError::InvalidPath("targetSliver is required".into()))?;
+    let permit = state.symbol_permit()?;
     let node = state.node.clone();
-    blocking(move || bcs_of(&node.recovery_symbols(&blob, target, axis)?)).await
+    blocking(move || {
+        let _permit = permit;
+        bcs_of(&node.recovery_symbols(&blob, target, axis)?)
+    })
+    .await
 }
 
 /// Walrus's `StorageConfirmation::Signed` as JSON: the message and the signature in base64.
@@ -394,4 +422,33 @@ async fn deletable_confirmation(
         Ok(confirmation_response(&message, &signature))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::{metrics::Metrics, store::NodeStore};
+
+    #[test]
+    fn symbol_requests_beyond_the_permits_are_refused_until_one_ends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = NodeStore::open(dir.path()).expect("store");
+        let metrics = Arc::new(Metrics::new().expect("metrics"));
+        let state = ApiState {
+            node: StorageNode::new(store, [1; 32], metrics),
+            started: Instant::now(),
+            max_body_bytes: 1 << 20,
+            symbol_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+        };
+        let first = state.symbol_permit().expect("a permit");
+        let _second = state.symbol_permit().expect("a permit");
+        let refused = state.symbol_permit().expect_err("no permit left");
+        assert_eq!(refused.reason(), "TOO_MANY_SYMBOL_REQUESTS");
+        assert_eq!(
+            refused.status(),
+            crate::node::errors::ApiStatus::Unavailable
+        );
+        drop(first);
+        let _again = state.symbol_permit().expect("a permit again");
+    }
 }

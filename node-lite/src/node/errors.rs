@@ -131,6 +131,12 @@ pub enum NodeError {
     /// The node has not yet learnt the committee from the chain.
     #[error("the node has no committee yet (still catching up with the chain)")]
     NoCommittee,
+    /// Too many symbol requests are being served; try again later.
+    #[error("too many recovery symbol requests in progress (at most {limit}); retry later")]
+    TooManySymbolRequests {
+        /// The limit.
+        limit: usize,
+    },
     /// The node cannot sign (no protocol key configured).
     #[error("this node has no protocol key to sign with")]
     NoProtocolKey,
@@ -179,7 +185,7 @@ impl NodeError {
             | MissingSlivers => ApiStatus::FailedPrecondition,
             BodyTooLarge { .. } => ApiStatus::SizeExceeded,
             MetadataNotFound | SliverNotFound => ApiStatus::NotFound,
-            NoCommittee | NoProtocolKey => ApiStatus::Unavailable,
+            NoCommittee | NoProtocolKey | TooManySymbolRequests { .. } => ApiStatus::Unavailable,
             Internal(_) => ApiStatus::Internal,
         }
     }
@@ -204,6 +210,7 @@ impl NodeError {
             MissingSlivers => "MISSING_SLIVERS",
             NoCommittee => "NO_COMMITTEE",
             NoProtocolKey => "NO_PROTOCOL_KEY",
+            TooManySymbolRequests { .. } => "TOO_MANY_SYMBOL_REQUESTS",
             Internal(_) => "INTERNAL",
         }
     }

@@ -137,7 +137,14 @@ const ROUTES: &[Route] = &[
         summary: "Symbols with Merkle proofs for recovering one sliver: query targetSliver, \
                   targetType (primary|secondary)",
         bcs_body: false,
-        responses: &[("200", "BCS list of recovery symbols"), REFUSALS],
+        responses: &[
+            ("200", "BCS list of recovery symbols"),
+            REFUSALS,
+            (
+                "503",
+                "TOO_MANY_SYMBOL_REQUESTS: the node serves a bounded number at once",
+            ),
+        ],
     },
     Route {
         method: HttpMethod::Get,
