@@ -288,14 +288,24 @@ pub mod messages {
         pub deletable_object: Option<[u8; 32]>,
     }
 
-    /// Parses a blob certificate message as Move's `messages::new_certified_message` +
-    /// `blob_cert` do; `None` for a wrong header or body (Move's `EInvalidMessage`).
-    pub fn parse_blob_cert(message: &[u8]) -> Option<BlobCert> {
+    /// A message's header as Move's `messages::new_certified_message` reads it (length,
+    /// intent version, app): its intent type, its epoch and its body; `None` for a wrong
+    /// header (Move's `EInvalidMessage`). The epoch is for the caller to compare.
+    pub fn parse_header(message: &[u8]) -> Option<(u8, u32, &[u8])> {
         let (head, body) = message.split_at_checked(7)?;
-        if head[0] != BLOB_CERT || head[1] != INTENT_VERSION || head[2] != APP_ID {
+        if head[1] != INTENT_VERSION || head[2] != APP_ID {
             return None;
         }
         let epoch = u32::from_le_bytes(head[3..7].try_into().ok()?);
+        Some((head[0], epoch, body))
+    }
+
+    /// Parses the body of a blob certificate of intent `intent` as Move's `messages::blob_cert`
+    /// does; `None` for another intent or a malformed body (Move's `EInvalidMessage`).
+    pub fn parse_blob_cert_body(intent: u8, epoch: u32, body: &[u8]) -> Option<BlobCert> {
+        if intent != BLOB_CERT {
+            return None;
+        }
         let blob_id: [u8; 32] = body.get(..32)?.try_into().ok()?;
         let deletable_object = match (body.get(32), body.len()) {
             (Some(0), 33) => None,
@@ -307,6 +317,13 @@ pub mod messages {
             blob_id,
             deletable_object,
         })
+    }
+
+    /// Parses a whole blob certificate message ([`parse_header`] then
+    /// [`parse_blob_cert_body`]); `None` for a wrong header or body.
+    pub fn parse_blob_cert(message: &[u8]) -> Option<BlobCert> {
+        let (intent, epoch, body) = parse_header(message)?;
+        parse_blob_cert_body(intent, epoch, body)
     }
 
     /// The bytes a node signs to prove it holds the secret key of `bls_key` (48 bytes) for

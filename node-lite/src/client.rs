@@ -90,9 +90,15 @@ pub struct NodeClient {
 impl NodeClient {
     /// A client of the node at `base` (e.g. `http://127.0.0.1:9185`).
     pub fn new(base: &str) -> Self {
+        Self::with_http(base, reqwest::Client::new())
+    }
+
+    /// A client of the node at `base` over `http` (share one `reqwest::Client`, and so its
+    /// connection pool, between the clients of many nodes); traffic is counted per client.
+    pub fn with_http(base: &str, http: reqwest::Client) -> Self {
         NodeClient {
             base: base.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+            http,
             sent: Arc::default(),
             received: Arc::default(),
         }

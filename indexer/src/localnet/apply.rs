@@ -152,18 +152,12 @@ fn verify_blob_certificate(
 ) -> Result<(crate::bls::messages::BlobCert, u64)> {
     use crate::bls::messages;
     let shards = verify_quorum(s, &current_committee(s), signature, signers_bitmap, message)?;
-    // `messages::new_certified_message`: length, version and app, then the epoch; then
-    // `blob_cert`: the intent and the body.
-    let header_ok = message.len() >= 7
-        && message[1] == messages::INTENT_VERSION
-        && message[2] == messages::APP_ID;
-    if !header_ok {
-        return Err(Error::EInvalidMessage);
-    }
-    if message[3..7] != s.epoch.to_le_bytes() {
+    // `messages::new_certified_message` (header, then the epoch), then `blob_cert`.
+    let (intent, epoch, body) = messages::parse_header(message).ok_or(Error::EInvalidMessage)?;
+    if epoch != s.epoch {
         return Err(Error::EWrongEpoch);
     }
-    let cert = messages::parse_blob_cert(message).ok_or(Error::EInvalidMessage)?;
+    let cert = messages::parse_blob_cert_body(intent, epoch, body).ok_or(Error::EInvalidMessage)?;
     Ok((cert, shards))
 }
 

@@ -334,6 +334,21 @@ fn bcs_of<T: serde::Serialize>(value: &T) -> Result<Response, NodeError> {
     Ok(bcs_response(bytes))
 }
 
+/// Runs a symbol request under a permit (refused with 503 when none is left) off the async
+/// threads, answering the BCS of what `f` returns.
+async fn serve_symbols<T: serde::Serialize>(
+    state: &ApiState,
+    f: impl FnOnce(&StorageNode) -> Result<T, NodeError> + Send + 'static,
+) -> Result<Response, NodeError> {
+    let permit = state.symbol_permit()?;
+    let node = state.node.clone();
+    blocking(move || {
+        let _permit = permit;
+        bcs_of(&f(&node)?)
+    })
+    .await
+}
+
 async fn decoding_symbols(
     State(state): Shared,
     Path(blob): Path<String>,
@@ -351,11 +366,8 @@ async fn decoding_symbols(
             _ => {}
         }
     }
-    let permit = state.symbol_permit()?;
-    let node = state.node.clone();
-    blocking(move || {
-        let _permit = permit;
-        bcs_of(&node.decoding_symbols(&blob, &targets, axis, limit)?)
+    serve_symbols(&state, move |node| {
+        node.decoding_symbols(&blob, &targets, axis, limit)
     })
     .await
 }
@@ -374,11 +386,8 @@ async fn recovery_symbols(
         .map(|(k, v)| parse_index(k, v))
         .transpose()?
         .ok_or_else(|| NodeError::InvalidPath("targetSliver is required".into()))?;
-    let permit = state.symbol_permit()?;
-    let node = state.node.clone();
-    blocking(move || {
-        let _permit = permit;
-        bcs_of(&node.recovery_symbols(&blob, target, axis)?)
+    serve_symbols(&state, move |node| {
+        node.recovery_symbols(&blob, target, axis)
     })
     .await
 }

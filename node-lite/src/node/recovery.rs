@@ -83,6 +83,7 @@ pub async fn run(
     mut tasks: mpsc::UnboundedReceiver<RecoveryTask>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let http = reqwest::Client::new();
     let mut retry: BTreeSet<BlobId> = BTreeSet::new();
     let mut pause = Duration::from_millis(200);
     loop {
@@ -118,7 +119,7 @@ pub async fn run(
             if *shutdown.borrow() {
                 return;
             }
-            match recover_blob(&node, &blob).await {
+            match recover_blob(&node, &http, &blob).await {
                 Ok(done) if done.slivers > 0 => {
                     tracing::info!(blob = %blob, slivers = done.slivers, bytes = done.bytes, "recovered");
                     retry.remove(&blob);
@@ -138,23 +139,32 @@ pub async fn run(
     }
 }
 
-/// The other committee members, as clients, in committee order.
-fn peers(node: &StorageNode, view: &ChainView) -> Result<Vec<NodeClient>, NodeError> {
+/// The other committee members, as clients sharing `http` (one connection pool for every
+/// recovery), in committee order.
+fn peers(
+    node: &StorageNode,
+    view: &ChainView,
+    http: &reqwest::Client,
+) -> Result<Vec<NodeClient>, NodeError> {
     let mut out = Vec::new();
     for id in &view.committee.node_ids {
         if id == node.node_id() {
             continue;
         }
         if let Some(peer) = node.store().peer(id)? {
-            out.push(NodeClient::new(&peer.url()));
+            out.push(NodeClient::with_http(&peer.url(), http.clone()));
         }
     }
     Ok(out)
 }
 
 /// Brings `blob` complete on this node if it must hold it (certified, live): every sliver of
-/// its shards present and intact.
-pub async fn recover_blob(node: &StorageNode, blob: &BlobId) -> Result<Recovered, RecoveryFailure> {
+/// its shards present and intact. Peers are reached over `http`.
+pub async fn recover_blob(
+    node: &StorageNode,
+    http: &reqwest::Client,
+    blob: &BlobId,
+) -> Result<Recovered, RecoveryFailure> {
     let (view, lacking) = {
         let node = node.clone();
         let blob = *blob;
@@ -186,7 +196,7 @@ pub async fn recover_blob(node: &StorageNode, blob: &BlobId) -> Result<Recovered
     if lacking.is_empty() {
         return Ok(Recovered::default());
     }
-    let peers = peers(node, &view)?;
+    let peers = peers(node, &view, http)?;
     let metadata = metadata(node, blob, &view, &peers).await?;
     let mut done = Recovered::default();
     let mut failure = None;
@@ -246,14 +256,6 @@ async fn metadata(
     Err(RecoveryFailure::NoMetadata)
 }
 
-fn axis_of<A: EncodingAxis>() -> Axis {
-    if A::IS_PRIMARY {
-        Axis::Primary
-    } else {
-        Axis::Secondary
-    }
-}
-
 /// Rebuilds and stores the sliver of axis `A` of `pair`.
 async fn recover_one<A: EncodingAxis>(
     node: &StorageNode,
@@ -263,7 +265,7 @@ async fn recover_one<A: EncodingAxis>(
     peers: &[NodeClient],
     pair: SliverPairIndex,
 ) -> Result<(), RecoveryFailure> {
-    let axis = axis_of::<A>();
+    let axis = Axis::of::<A>();
     let n = view.config.n_shards();
     let target = pair.to_sliver_index::<A>(n);
     let needed = usize::from(view.config.source_symbols::<A::Orthogonal>());
@@ -333,7 +335,7 @@ async fn proven<A: EncodingAxis>(
     peers: &[NodeClient],
     target: SliverIndex,
 ) -> Result<crate::encoding::SliverData<A>, String> {
-    let axis = axis_of::<A>();
+    let axis = Axis::of::<A>();
     let mut symbols = Vec::new();
     for peer in peers {
         if let Ok(list) = peer.recovery_symbols(blob, target, axis).await {

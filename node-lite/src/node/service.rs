@@ -437,12 +437,7 @@ impl StorageNode {
         blob: &BlobId,
         pair: SliverPairIndex,
     ) -> Result<Option<SliverData<A>>, NodeError> {
-        let axis = if A::IS_PRIMARY {
-            Axis::Primary
-        } else {
-            Axis::Secondary
-        };
-        match self.store.sliver(blob, pair, axis)? {
+        match self.store.sliver(blob, pair, Axis::of::<A>())? {
             SliverRead::Intact(bytes) => SliverData::<A>::from_bcs(&bytes)
                 .map(Some)
                 .map_err(|e| NodeError::Internal(format!("stored sliver unreadable: {e}"))),

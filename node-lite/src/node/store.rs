@@ -56,6 +56,15 @@ impl Axis {
     /// Both axes.
     pub const BOTH: [Axis; 2] = [Axis::Primary, Axis::Secondary];
 
+    /// The axis of the marker type `A`.
+    pub fn of<A: crate::encoding::EncodingAxis>() -> Axis {
+        if A::IS_PRIMARY {
+            Axis::Primary
+        } else {
+            Axis::Secondary
+        }
+    }
+
     /// Walrus's path segment.
     pub fn as_str(self) -> &'static str {
         match self {
