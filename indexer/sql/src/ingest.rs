@@ -1,0 +1,325 @@
+//! The ingestion loop: reads checkpoints in order from a [`CheckpointSource`] (prefetching
+//! ahead), decodes the kept events, runs every pipeline over whole checkpoints and commits
+//! them in batches with the watermarks ([`crate::store::commit`]). It starts after the last
+//! committed checkpoint (or at `first_checkpoint` on an empty index), commits when a batch is
+//! full or the source has nothing more ready, and stops after `last_checkpoint`, on shutdown
+//! (committing the whole checkpoints it holds), or at the first error, having committed
+//! nothing of the checkpoint that failed.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use futures::{FutureExt, StreamExt};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use floe_indexer::chain::{Checkpoint, CheckpointSource, SourceError};
+
+use crate::audit::{AuditParams, AuditState};
+use crate::db::Db;
+use crate::decode::{decode_checkpoint, DecodeError, Packages};
+use crate::ids::TooLarge;
+use crate::pipelines::Batch;
+use crate::store::{self, Watermark, AUDIT_STATE};
+
+/// How to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// The packages whose events are kept.
+    pub packages: Packages,
+    /// Where an empty index starts (default 0).
+    pub first_checkpoint: Option<u64>,
+    /// The last checkpoint to ingest (default: follow the chain forever).
+    pub last_checkpoint: Option<u64>,
+    /// Commit once a batch holds this many events…
+    pub batch_events: u64,
+    /// …or this many checkpoints.
+    pub batch_checkpoints: usize,
+    /// Checkpoints fetched ahead of the one being processed.
+    pub prefetch: usize,
+    /// The settlement audit's parameters (the chain's genesis parameters).
+    pub audit: AuditParams,
+    /// Show a progress bar (rate and ETA) on standard error while catching up.
+    pub progress: bool,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            packages: Packages::default(),
+            first_checkpoint: None,
+            last_checkpoint: None,
+            batch_events: 50_000,
+            batch_checkpoints: 5_000,
+            prefetch: 64,
+            audit: AuditParams::default(),
+            progress: false,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// Checkpoints committed.
+    pub checkpoints: u64,
+    /// Events indexed.
+    pub events: u64,
+    /// Events of configured packages skipped as of unknown types.
+    pub skipped: u64,
+    /// Transactions committed.
+    pub commits: u64,
+    /// The last committed checkpoint, if any.
+    pub checkpoint_hi: Option<u64>,
+}
+
+/// Why ingestion stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The source failed.
+    #[error("checkpoint {checkpoint}: {source}")]
+    Source {
+        /// The checkpoint being read.
+        checkpoint: u64,
+        /// What failed.
+        source: SourceError,
+    },
+    /// An event of a configured package does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A value does not fit the index.
+    #[error("checkpoint {checkpoint}: {source}")]
+    TooLarge {
+        /// The checkpoint.
+        checkpoint: u64,
+        /// The value.
+        source: TooLarge,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+    /// The index follows another chain than the source.
+    #[error("the index follows chain {index}, the source serves chain {source_chain}")]
+    OtherChain {
+        /// The index's chain.
+        index: String,
+        /// The source's chain.
+        source_chain: String,
+    },
+    /// The checkpoint the source gave is not the one asked for.
+    #[error("asked for checkpoint {asked}, the source gave {got}")]
+    OutOfOrder {
+        /// Asked.
+        asked: u64,
+        /// Given.
+        got: u64,
+    },
+    /// The stored auditor state does not parse.
+    #[error("the stored settlement audit state does not parse: {0}")]
+    AuditState(String),
+}
+
+/// The identifier of the chain checkpoint `cp0` (the genesis checkpoint) starts: the digest of
+/// its first transaction (base58), or its timestamp if it has none.
+pub fn chain_id(cp0: &Checkpoint) -> String {
+    match cp0.transactions.first() {
+        Some(t) => sui_sdk_types::Digest::new(t.digest).to_base58(),
+        None => format!("genesis@{}", cp0.timestamp_ms),
+    }
+}
+
+/// The chain of `source`, from its checkpoint 0 (`unknown` if it does not serve it in time).
+async fn source_chain_id<S: CheckpointSource>(source: &S) -> String {
+    match tokio::time::timeout(Duration::from_secs(10), source.checkpoint(0)).await {
+        Ok(Ok(cp)) => chain_id(&cp),
+        _ => "unknown".into(),
+    }
+}
+
+/// Ingests from `source` into `db` until `last_checkpoint`, an error, or `shutdown` resolves.
+pub async fn run<S>(
+    source: S,
+    db: &mut Db,
+    config: &IngestConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<IngestSummary, IngestError>
+where
+    S: CheckpointSource + Clone + Send + Sync + 'static,
+{
+    let mut summary = IngestSummary::default();
+    let mut mark = store::watermark(db).await?;
+    let next = match &mark {
+        Some(w) => w.checkpoint_hi + 1,
+        None => config.first_checkpoint.unwrap_or(0),
+    };
+    let mut audit = match store::pipeline_state(db, AUDIT_STATE).await? {
+        Some(json) => serde_json::from_str::<AuditState>(&json)
+            .map_err(|e| IngestError::AuditState(e.to_string()))?,
+        None => AuditState::new(config.audit),
+    };
+    let chain = source_chain_id(&source).await;
+    if let Some(w) = &mark {
+        if w.chain_id != chain && w.chain_id != "unknown" && chain != "unknown" {
+            return Err(IngestError::OtherChain {
+                index: w.chain_id.clone(),
+                source_chain: chain,
+            });
+        }
+    }
+    if config.last_checkpoint.is_some_and(|last| next > last) {
+        return Ok(summary);
+    }
+    tracing::info!(next, chain = %chain, "ingesting");
+
+    let bar = progress_bar(config.progress);
+    let mut tip = source.latest_sequence().await.ok().flatten();
+    let mut tip_checked = Instant::now();
+    let target = |tip: Option<u64>| config.last_checkpoint.or(tip);
+    bar.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
+
+    let last = config.last_checkpoint.unwrap_or(u64::MAX);
+    let fetcher = source.clone();
+    let mut stream = futures::stream::iter(next..=last)
+        .map(move |seq| {
+            let s = fetcher.clone();
+            async move { (seq, s.checkpoint(seq).await) }
+        })
+        .buffered(config.prefetch.max(1));
+    let mut batch = Batch::default();
+    let mut batch_cps = 0usize;
+    let mut shutdown = std::pin::pin!(shutdown.fuse());
+
+    loop {
+        // Commit when the batch is full, or when nothing more is ready right now.
+        let item = match stream.next().now_or_never() {
+            Some(item) => item,
+            None => {
+                flush(
+                    db,
+                    &mut batch,
+                    &mut batch_cps,
+                    &chain,
+                    &mut mark,
+                    &mut summary,
+                )
+                .await?;
+                tokio::select! {
+                    item = stream.next() => item,
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let Some((seq, result)) = item else { break };
+        let cp = result.map_err(|source| IngestError::Source {
+            checkpoint: seq,
+            source,
+        })?;
+        if cp.sequence_number != seq {
+            return Err(IngestError::OutOfOrder {
+                asked: seq,
+                got: cp.sequence_number,
+            });
+        }
+        let decoded = decode_checkpoint(&cp, &config.packages)?;
+        summary.skipped += decoded.skipped;
+        batch
+            .add(&decoded, &mut audit)
+            .map_err(|source| IngestError::TooLarge {
+                checkpoint: seq,
+                source,
+            })?;
+        batch_cps += 1;
+        bar.inc(1);
+        if tip_checked.elapsed() > Duration::from_secs(2) {
+            tip = source.latest_sequence().await.ok().flatten().or(tip);
+            tip_checked = Instant::now();
+            bar.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
+        }
+        if batch.events >= config.batch_events || batch_cps >= config.batch_checkpoints {
+            flush(
+                db,
+                &mut batch,
+                &mut batch_cps,
+                &chain,
+                &mut mark,
+                &mut summary,
+            )
+            .await?;
+            bar.set_message(format!("{} events", summary.events));
+        }
+        if seq == last {
+            break;
+        }
+        if (&mut shutdown).now_or_never().is_some() {
+            break;
+        }
+    }
+    flush(
+        db,
+        &mut batch,
+        &mut batch_cps,
+        &chain,
+        &mut mark,
+        &mut summary,
+    )
+    .await?;
+    bar.finish_and_clear();
+    tracing::info!(
+        checkpoints = summary.checkpoints,
+        events = summary.events,
+        skipped = summary.skipped,
+        "ingestion stopped"
+    );
+    Ok(summary)
+}
+
+/// Commits the batch (if it holds anything) and starts a new one.
+async fn flush(
+    db: &mut Db,
+    batch: &mut Batch,
+    batch_cps: &mut usize,
+    chain: &str,
+    mark: &mut Option<Watermark>,
+    summary: &mut IngestSummary,
+) -> Result<(), IngestError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let done = std::mem::take(batch);
+    let chain_id = mark
+        .as_ref()
+        .map_or(chain, |w| w.chain_id.as_str())
+        .to_owned();
+    store::commit(db, &done, &chain_id, mark.as_ref()).await?;
+    if let Some((cp, last_tx, ts, epoch)) = done.last {
+        *mark = Some(Watermark {
+            chain_id,
+            checkpoint_hi: cp,
+            tx_hi: last_tx.or(mark.as_ref().map(|w| w.tx_hi)).unwrap_or(0),
+            timestamp_ms_hi: ts,
+            epoch_hi: epoch as u64,
+        });
+        summary.checkpoint_hi = Some(cp);
+    }
+    summary.checkpoints += *batch_cps as u64;
+    summary.events += done.events;
+    summary.commits += 1;
+    *batch_cps = 0;
+    Ok(())
+}
+
+fn progress_bar(show: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        Some(0),
+        if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} checkpoints {pos}/{len} [{bar:30}] {per_sec} ETA {eta} {msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

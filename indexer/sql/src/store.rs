@@ -1,0 +1,136 @@
+//! Committing to the index: a batch of whole checkpoints, every pipeline's watermark and the
+//! auditor's state in one transaction, so a crash at any point leaves the index at the end of
+//! some committed checkpoint, and a restart resumes right after it.
+
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+
+use crate::db::Db;
+use crate::pipelines::checkpoints::WatermarkRow;
+use crate::pipelines::{Batch, TableRows, PIPELINES};
+use crate::schema::{pipeline_state, watermarks};
+
+/// The pipeline state row holding the settlement auditor's state.
+pub const AUDIT_STATE: &str = "settlement_audit";
+
+/// Where the index stands: the last committed checkpoint of every pipeline (they commit
+/// together, so they agree) and the chain it follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watermark {
+    /// The chain's identifier.
+    pub chain_id: String,
+    /// The last committed checkpoint.
+    pub checkpoint_hi: u64,
+    /// That checkpoint's last transaction (chain position).
+    pub tx_hi: u64,
+    /// That checkpoint's time (ms).
+    pub timestamp_ms_hi: u64,
+    /// Its epoch.
+    pub epoch_hi: u64,
+}
+
+/// The watermark, `None` on an empty index.
+pub async fn watermark(db: &mut Db) -> QueryResult<Option<Watermark>> {
+    let rows: Vec<WatermarkRow> = crate::with_conn!(db, c => {
+        watermarks::table.select(WatermarkRow::as_select()).load(c).await
+    })?;
+    // Every pipeline commits in the same transaction; the lowest is where all are.
+    Ok(rows
+        .into_iter()
+        .min_by_key(|r| r.checkpoint_hi)
+        .map(|r| Watermark {
+            chain_id: r.chain_id,
+            checkpoint_hi: r.checkpoint_hi as u64,
+            tx_hi: r.tx_hi as u64,
+            timestamp_ms_hi: r.timestamp_ms_hi as u64,
+            epoch_hi: r.epoch_hi as u64,
+        }))
+}
+
+/// The stored state of pipeline `name`, if any.
+pub async fn pipeline_state(db: &mut Db, name: &str) -> QueryResult<Option<String>> {
+    crate::with_conn!(db, c => {
+        pipeline_state::table
+            .filter(pipeline_state::pipeline.eq(name))
+            .select(pipeline_state::state)
+            .first(c)
+            .await
+            .optional()
+    })
+}
+
+async fn execute(db: &mut Db, sql: &str) -> QueryResult<()> {
+    crate::with_conn!(db, c => diesel::sql_query(sql).execute(c).await)?;
+    Ok(())
+}
+
+/// Commits `batch` with the watermarks (`chain_id`, and `prev` where the batch has no
+/// transaction) and the auditor's state, in one transaction.
+pub async fn commit(
+    db: &mut Db,
+    batch: &Batch,
+    chain_id: &str,
+    prev: Option<&Watermark>,
+) -> QueryResult<()> {
+    let Some((cp, last_tx, ts, epoch)) = batch.last else {
+        return Ok(());
+    };
+    let begin = match db {
+        Db::Sqlite(_) => "BEGIN IMMEDIATE",
+        Db::Postgres(_) => "BEGIN",
+    };
+    execute(db, begin).await?;
+    let result = write(db, batch, chain_id, prev, (cp, last_tx, ts, epoch)).await;
+    match result {
+        Ok(()) => execute(db, "COMMIT").await,
+        Err(e) => {
+            if let Err(rollback) = execute(db, "ROLLBACK").await {
+                tracing::warn!("rollback after a failed commit: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn write(
+    db: &mut Db,
+    batch: &Batch,
+    chain_id: &str,
+    prev: Option<&Watermark>,
+    (cp, last_tx, ts, epoch): (u64, Option<u64>, u64, u32),
+) -> QueryResult<()> {
+    batch.write(db).await?;
+    let tx_hi = last_tx.or(prev.map(|w| w.tx_hi)).unwrap_or(0);
+    let overflow = |_| diesel::result::Error::SerializationError("a watermark above i64".into());
+    let row = |pipeline: &str| -> QueryResult<WatermarkRow> {
+        Ok(WatermarkRow {
+            pipeline: pipeline.into(),
+            chain_id: chain_id.into(),
+            checkpoint_hi: i64::try_from(cp).map_err(overflow)?,
+            tx_hi: i64::try_from(tx_hi).map_err(overflow)?,
+            timestamp_ms_hi: i64::try_from(ts).map_err(overflow)?,
+            epoch_hi: epoch as i64,
+        })
+    };
+    let rows = PIPELINES
+        .iter()
+        .map(|p| row(p))
+        .collect::<QueryResult<Vec<_>>>()?;
+    crate::with_conn!(db, c => diesel::delete(watermarks::table).execute(c).await)?;
+    WatermarkRow::write(db, &rows).await?;
+    if let Some(state) = &batch.audit_state {
+        crate::with_conn!(db, c => {
+            diesel::delete(pipeline_state::table.filter(pipeline_state::pipeline.eq(AUDIT_STATE)))
+                .execute(c)
+                .await?;
+            diesel::insert_into(pipeline_state::table)
+                .values((
+                    pipeline_state::pipeline.eq(AUDIT_STATE),
+                    pipeline_state::state.eq(state),
+                ))
+                .execute(c)
+                .await
+        })?;
+    }
+    Ok(())
+}
