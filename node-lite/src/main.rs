@@ -35,6 +35,10 @@ enum Command {
     /// A storage node: follows the chain and stores and serves the slivers of its shards.
     #[command(subcommand)]
     Node(cli::node::NodeCommand),
+    /// The SQL indexer: follow a chain into SQLite or PostgreSQL, serve its API, query it.
+    #[cfg(feature = "indexer")]
+    #[command(subcommand)]
+    Indexer(floe_indexer_sql::cli::IndexerCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -66,6 +70,8 @@ fn run(cli: &Cli) -> Result<()> {
         Command::Decode(args) => cli::blob::decode_dir(args),
         Command::Quilt(command) => cli::quilt::run(command),
         Command::Node(command) => cli::node::run(command),
+        #[cfg(feature = "indexer")]
+        Command::Indexer(command) => floe_indexer_sql::cli::run(command.clone()),
         Command::Sim(args) => cli::sim::run(args),
         Command::Ledger(command) => cli::ledger::run(command),
     }

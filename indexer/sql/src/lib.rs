@@ -14,10 +14,14 @@
 //!   one transaction.
 //! - [`ingest`]: the loop that reads a [`floe_indexer::chain::CheckpointSource`], batches whole
 //!   checkpoints and commits them, resuming after the last committed checkpoint.
-//! - [`query`], [`api`]: the analyst surface: the views' rows and the read-only HTTP API.
+//! - [`query`], [`api`], [`adhoc`]: the analyst surface: the views' rows, the read-only HTTP
+//!   API, and one-off SQL printed as a table.
+//! - [`cli`]: `floe indexer run | serve | sql`.
 
+pub mod adhoc;
 pub mod api;
 pub mod audit;
+pub mod cli;
 pub mod db;
 pub mod decode;
 pub mod ids;
