@@ -200,6 +200,7 @@ where
                     &chain,
                     &mut mark,
                     &mut summary,
+                    &audit,
                 )
                 .await?;
                 tokio::select! {
@@ -209,24 +210,29 @@ where
             }
         };
         let Some((seq, result)) = item else { break };
-        let cp = result.map_err(|source| IngestError::Source {
-            checkpoint: seq,
-            source,
-        })?;
-        if cp.sequence_number != seq {
-            return Err(IngestError::OutOfOrder {
-                asked: seq,
-                got: cp.sequence_number,
-            });
-        }
-        let decoded = decode_checkpoint(&cp, &config.packages)?;
-        summary.skipped += decoded.skipped;
-        batch
-            .add(&decoded, &mut audit)
-            .map_err(|source| IngestError::TooLarge {
+        let added = match result {
+            Err(source) => Err(IngestError::Source {
                 checkpoint: seq,
                 source,
-            })?;
+            }),
+            Ok(cp) => add(&cp, seq, config, &mut batch, &mut audit, &mut summary),
+        };
+        if let Err(e) = added {
+            // The whole checkpoints before the bad one are good: commit them, nothing of it.
+            flush(
+                db,
+                &mut batch,
+                &mut batch_cps,
+                &chain,
+                &mut mark,
+                &mut summary,
+                &audit,
+            )
+            .await?;
+            bar.abandon();
+            tracing::error!("{e}");
+            return Err(e);
+        }
         batch_cps += 1;
         bar.inc(1);
         if tip_checked.elapsed() > Duration::from_secs(2) {
@@ -242,6 +248,7 @@ where
                 &chain,
                 &mut mark,
                 &mut summary,
+                &audit,
             )
             .await?;
             bar.set_message(format!("{} events", summary.events));
@@ -260,6 +267,7 @@ where
         &chain,
         &mut mark,
         &mut summary,
+        &audit,
     )
     .await?;
     bar.finish_and_clear();
@@ -272,6 +280,36 @@ where
     Ok(summary)
 }
 
+/// Decodes checkpoint `seq` and adds its rows to `batch` (leaving `batch` as it was if it fails).
+fn add(
+    cp: &Checkpoint,
+    seq: u64,
+    config: &IngestConfig,
+    batch: &mut Batch,
+    audit: &mut AuditState,
+    summary: &mut IngestSummary,
+) -> Result<(), IngestError> {
+    if cp.sequence_number != seq {
+        return Err(IngestError::OutOfOrder {
+            asked: seq,
+            got: cp.sequence_number,
+        });
+    }
+    let decoded = decode_checkpoint(cp, &config.packages)?;
+    // Rows of a checkpoint are all or nothing: build them aside, then append.
+    let mut rows = Batch::default();
+    let mut next_audit = audit.clone();
+    rows.add(&decoded, &mut next_audit)
+        .map_err(|source| IngestError::TooLarge {
+            checkpoint: seq,
+            source,
+        })?;
+    batch.append(rows);
+    *audit = next_audit;
+    summary.skipped += decoded.skipped;
+    Ok(())
+}
+
 /// Commits the batch (if it holds anything) and starts a new one.
 async fn flush(
     db: &mut Db,
@@ -280,11 +318,16 @@ async fn flush(
     chain: &str,
     mark: &mut Option<Watermark>,
     summary: &mut IngestSummary,
+    audit: &AuditState,
 ) -> Result<(), IngestError> {
     if batch.is_empty() {
         return Ok(());
     }
-    let done = std::mem::take(batch);
+    let mut done = std::mem::take(batch);
+    if done.audit_changed {
+        done.audit_state =
+            Some(serde_json::to_string(audit).map_err(|e| IngestError::AuditState(e.to_string()))?);
+    }
     let chain_id = mark
         .as_ref()
         .map_or(chain, |w| w.chain_id.as_str())

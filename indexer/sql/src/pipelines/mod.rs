@@ -232,6 +232,13 @@ impl<T: Patch> Default for Keyed<T> {
 }
 
 impl<T: Patch> Keyed<T> {
+    /// Adds every patch of `later`, merging them into earlier ones of the same key.
+    pub fn append(&mut self, later: Keyed<T>) {
+        for (_, row) in later.0 {
+            self.put(row);
+        }
+    }
+
     /// Adds a patch, merging it into an earlier one of the same key.
     pub fn put(&mut self, row: T) {
         match self.0.entry(row.key()) {
@@ -334,7 +341,9 @@ pub struct Batch {
     pub proposals: Keyed<governance::ProposalRow>,
     #[allow(missing_docs)]
     pub votes: Vec<governance::VoteRow>,
-    /// The settlement auditor's state after the batch, if it changed.
+    /// Whether the settlement auditor saw events (its state is saved with the batch).
+    pub audit_changed: bool,
+    /// The settlement auditor's state after the batch, to commit with it.
     pub audit_state: Option<String>,
 }
 
@@ -418,13 +427,42 @@ impl Batch {
                 _ => {}
             }
         }
-        if audited {
-            self.audit_state = Some(serde_json::to_string(audit).unwrap_or_default());
-        }
+        self.audit_changed |= audited;
         self.events += cp.events.len() as u64;
         self.first.get_or_insert(cp.sequence_number);
         self.last = Some((cp.sequence_number, cp.last_tx, cp.timestamp_ms, cp.epoch));
         Ok(())
+    }
+
+    /// Appends a later batch (of the checkpoints that follow).
+    pub fn append(&mut self, later: Batch) {
+        if later.is_empty() {
+            return;
+        }
+        self.first = self.first.or(later.first);
+        self.last = later.last;
+        self.events += later.events;
+        self.checkpoints.extend(later.checkpoints);
+        self.epochs.append(later.epochs);
+        self.nodes.append(later.nodes);
+        self.pool_epochs.append(later.pool_epochs);
+        self.stake_actions.extend(later.stake_actions);
+        self.positions.append(later.positions);
+        self.blobs.append(later.blobs);
+        self.blob_attributes.append(later.blob_attributes);
+        self.invalid_blobs.append(later.invalid_blobs);
+        self.shared_blobs.append(later.shared_blobs);
+        self.storage_pools.append(later.storage_pools);
+        self.storage_payments.extend(later.storage_payments);
+        self.price_votes.extend(later.price_votes);
+        self.wal_usd_rates.extend(later.wal_usd_rates);
+        self.challenges.append(later.challenges);
+        self.challenge_results.append(later.challenge_results);
+        self.settlements.append(later.settlements);
+        self.claims.extend(later.claims);
+        self.proposals.append(later.proposals);
+        self.votes.extend(later.votes);
+        self.audit_changed |= later.audit_changed;
     }
 
     /// Writes every table's rows (inside the caller's transaction).
