@@ -181,7 +181,7 @@ where
     let mut stream = futures::stream::iter(next..=last)
         .map(move |seq| {
             let s = fetcher.clone();
-            async move { (seq, s.checkpoint(seq).await) }
+            async move { (seq, fetch(&s, seq).await) }
         })
         .buffered(config.prefetch.max(1));
     let mut batch = Batch::default();
@@ -278,6 +278,33 @@ where
         "ingestion stopped"
     );
     Ok(summary)
+}
+
+/// Checkpoint `seq` from `source`, riding out a lost connection or a restarting server: RPC
+/// errors are retried for as long as it takes (with backoff up to 5 s, each logged), I/O errors
+/// three times; a malformed or refused checkpoint is an error at once. Checkpoints are asked
+/// for by sequence number, so a retry can neither skip nor repeat one.
+pub async fn fetch<S: CheckpointSource>(
+    source: &S,
+    seq: u64,
+) -> Result<std::sync::Arc<Checkpoint>, SourceError> {
+    let mut backoff = Duration::from_millis(50);
+    let mut io_failures = 0;
+    loop {
+        match source.checkpoint(seq).await {
+            Ok(cp) => return Ok(cp),
+            Err(SourceError::Io(e)) if io_failures < 3 => {
+                io_failures += 1;
+                tracing::warn!("checkpoint {seq}: {e}; retrying in {backoff:?}");
+            }
+            Err(SourceError::Rpc(e)) => {
+                tracing::warn!("checkpoint {seq}: {e}; retrying in {backoff:?}");
+            }
+            Err(e) => return Err(e),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
 }
 
 /// Decodes checkpoint `seq` and adds its rows to `batch` (leaving `batch` as it was if it fails).
