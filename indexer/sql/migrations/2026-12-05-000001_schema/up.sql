@@ -108,8 +108,6 @@ CREATE TABLE positions (
     split_from TEXT
 );
 CREATE INDEX positions_by_owner ON positions (owner);
--- Receipts made by a split whose state is still to be inherited.
-CREATE INDEX positions_split_pending ON positions (split_from) WHERE state IS NULL;
 
 -- Blobs and storage.
 CREATE TABLE blobs (

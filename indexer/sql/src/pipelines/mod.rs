@@ -249,6 +249,16 @@ impl<T: Patch> Keyed<T> {
         }
     }
 
+    /// The merged patch of `key`.
+    pub fn get(&self, key: &T::Key) -> Option<&T> {
+        self.0.get(key)
+    }
+
+    /// The merged patch of `key`, to change.
+    pub fn get_mut(&mut self, key: &T::Key) -> Option<&mut T> {
+        self.0.get_mut(key)
+    }
+
     /// The merged rows, in key order.
     pub fn rows(&self) -> Vec<T>
     where
@@ -380,6 +390,14 @@ impl Batch {
             run(positions::Positions, ev, &mut Vec::new(), |r| {
                 self.positions.put(r)
             })?;
+            if let FloeEvent::StakedWalSplit(e) = &ev.event {
+                let parent = (crate::ids::object_id(&e.staked_wal_id),);
+                let child = (crate::ids::object_id(&e.new_staked_wal_id),);
+                let parent = self.positions.get(&parent).cloned();
+                if let Some(row) = self.positions.get_mut(&child) {
+                    positions::inherit_in_batch(row, parent.as_ref());
+                }
+            }
             run(blobs::Blobs, ev, &mut Vec::new(), |r| self.blobs.put(r))?;
             run(blobs::BlobAttributes, ev, &mut Vec::new(), |r| {
                 self.blob_attributes.put(r)
@@ -473,8 +491,9 @@ impl Batch {
         T::write(db, &self.nodes.rows()).await?;
         T::write(db, &self.pool_epochs.rows()).await?;
         T::write(db, &self.stake_actions).await?;
-        T::write(db, &self.positions.rows()).await?;
-        positions::inherit_split_state(db).await?;
+        let mut positions = self.positions.rows();
+        positions::inherit_from_db(db, &mut positions).await?;
+        T::write(db, &positions).await?;
         T::write(db, &self.blobs.rows()).await?;
         T::write(db, &self.blob_attributes.rows()).await?;
         T::write(db, &self.invalid_blobs.rows()).await?;

@@ -69,8 +69,8 @@ impl Processor for Positions {
                     ..row(&e.staked_wal_id, e.epoch)
                 });
                 // The new receipt belongs to the splitter (only the owner may split) and
-                // takes the state and activation of the one it came from, filled in by
-                // `inherit_split_state` once both are written.
+                // takes the state and activation of the one it came from (see
+                // `inherit_in_batch` and `inherit_from_db`).
                 out.push(PositionRow {
                     owner: Some(ev.at.sender.clone()),
                     node_id: Some(object_id(&e.node_id)),
@@ -101,49 +101,60 @@ impl Processor for Positions {
     }
 }
 
-/// Gives receipts made by a split the state, activation and withdrawal epochs of the receipt
-/// they were split from (run after the batch's positions are written).
-pub async fn inherit_split_state(db: &mut Db) -> QueryResult<()> {
+/// Gives a receipt made by a split the state, activation and withdrawal epochs its parent
+/// had at the split, as far as `parent` (the parent's patch in the batch so far) knows them.
+pub fn inherit_in_batch(child: &mut PositionRow, parent: Option<&PositionRow>) {
+    let Some(parent) = parent else { return };
+    if child.state.is_none() {
+        child.state = parent.state.clone().map(staked_unless_active);
+    }
+    if child.activation_epoch.is_none() {
+        child.activation_epoch = parent.activation_epoch;
+    }
+    if child.withdraw_epoch.is_none() {
+        child.withdraw_epoch = parent.withdraw_epoch;
+    }
+}
+
+/// The state a split-off receipt starts in, from its parent's.
+fn staked_unless_active(state: String) -> String {
+    match state.as_str() {
+        "staked" | "withdrawing" => state,
+        _ => "staked".into(),
+    }
+}
+
+/// Completes, from the stored rows, what receipts made by a split in this batch still lack of
+/// their parent (a parent the batch had not touched before the split: its stored row is its
+/// state at the split). Runs before the batch's positions are written.
+pub async fn inherit_from_db(db: &mut Db, rows: &mut [PositionRow]) -> QueryResult<()> {
     use crate::schema::positions as p;
-    let parents = diesel::alias!(crate::schema::positions as parent);
-    let pending: Vec<(String, String)> = crate::with_conn!(db, c => {
+    let wanted: Vec<String> = rows
+        .iter()
+        .filter(|r| r.state.is_none() || r.activation_epoch.is_none())
+        .filter_map(|r| r.split_from.clone())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let parents: Vec<PositionRow> = crate::with_conn!(db, c => {
         p::table
-            .filter(p::state.is_null())
-            .filter(p::split_from.is_not_null())
-            .select((p::staked_wal_id, p::split_from.assume_not_null()))
+            .filter(p::staked_wal_id.eq_any(&wanted))
+            .select(PositionRow::as_select())
             .load(c)
             .await
     })?;
-    for (id, from) in pending {
-        let parent: Option<(Option<String>, Option<i64>, Option<i64>)> = crate::with_conn!(db, c => {
-            parents
-                .filter(parents.field(p::staked_wal_id).eq(&from))
-                .select((
-                    parents.field(p::state),
-                    parents.field(p::activation_epoch),
-                    parents.field(p::withdraw_epoch),
-                ))
-                .first(c)
-                .await
-                .optional()
-        })?;
-        let Some((state, activation, withdraw)) = parent else {
-            continue;
-        };
-        let state = match state.as_deref() {
-            Some("joined") | None => Some("staked".to_string()),
-            _ => state,
-        };
-        crate::with_conn!(db, c => {
-            diesel::update(p::table.filter(p::staked_wal_id.eq(&id)))
-                .set((
-                    p::state.eq(state.clone()),
-                    p::activation_epoch.eq(activation),
-                    p::withdraw_epoch.eq(withdraw),
-                ))
-                .execute(c)
-                .await
-        })?;
+    let parents: std::collections::BTreeMap<&str, &PositionRow> = parents
+        .iter()
+        .map(|r| (r.staked_wal_id.as_str(), r))
+        .collect();
+    for row in rows.iter_mut() {
+        let parent = row
+            .split_from
+            .as_deref()
+            .and_then(|id| parents.get(id))
+            .copied();
+        inherit_in_batch(row, parent);
     }
     Ok(())
 }
