@@ -184,92 +184,72 @@ where
             async move { (seq, fetch(&s, seq).await) }
         })
         .buffered(config.prefetch.max(1));
-    let mut batch = Batch::default();
-    let mut batch_cps = 0usize;
     let mut shutdown = std::pin::pin!(shutdown.fuse());
 
-    loop {
-        // Commit when the batch is full, or when nothing more is ready right now.
-        let item = match stream.next().now_or_never() {
-            Some(item) => item,
-            None => {
-                flush(
-                    db,
-                    &mut batch,
-                    &mut batch_cps,
-                    &chain,
-                    &mut mark,
-                    &mut summary,
-                    &audit,
-                )
-                .await?;
-                tokio::select! {
-                    item = stream.next() => item,
-                    () = &mut shutdown => break,
+    // Reading and processing overlap with committing: the producer builds the next batch while
+    // the committer writes the previous one (at most one more waits between them).
+    let (to_commit, mut commits) = tokio::sync::mpsc::channel::<Batch>(1);
+    let bar_ref = &bar;
+    let producer = async move {
+        let mut batch = Batch::default();
+        let mut skipped = 0u64;
+        loop {
+            // Hand the batch over when it is full, or when nothing more is ready right now.
+            let item = match stream.next().now_or_never() {
+                Some(item) => item,
+                None => {
+                    hand_over(&to_commit, &mut batch, &audit).await;
+                    tokio::select! {
+                        item = stream.next() => item,
+                        () = &mut shutdown => break,
+                    }
                 }
+            };
+            let Some((seq, result)) = item else { break };
+            let added = match result {
+                Err(source) => Err(IngestError::Source {
+                    checkpoint: seq,
+                    source,
+                }),
+                Ok(cp) => add(&cp, seq, config, &mut batch, &mut audit, &mut skipped),
+            };
+            if let Err(e) = added {
+                // The whole checkpoints before the bad one are good: commit them, nothing of it.
+                hand_over(&to_commit, &mut batch, &audit).await;
+                return (skipped, Err(e));
             }
-        };
-        let Some((seq, result)) = item else { break };
-        let added = match result {
-            Err(source) => Err(IngestError::Source {
-                checkpoint: seq,
-                source,
-            }),
-            Ok(cp) => add(&cp, seq, config, &mut batch, &mut audit, &mut summary),
-        };
-        if let Err(e) = added {
-            // The whole checkpoints before the bad one are good: commit them, nothing of it.
-            flush(
-                db,
-                &mut batch,
-                &mut batch_cps,
-                &chain,
-                &mut mark,
-                &mut summary,
-                &audit,
-            )
-            .await?;
-            bar.abandon();
-            tracing::error!("{e}");
-            return Err(e);
+            bar_ref.inc(1);
+            if tip_checked.elapsed() > Duration::from_secs(2) {
+                tip = source.latest_sequence().await.ok().flatten().or(tip);
+                tip_checked = Instant::now();
+                bar_ref.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
+            }
+            if batch.events >= config.batch_events
+                || batch.checkpoints.len() >= config.batch_checkpoints
+            {
+                hand_over(&to_commit, &mut batch, &audit).await;
+            }
+            if seq == last || (&mut shutdown).now_or_never().is_some() {
+                break;
+            }
         }
-        batch_cps += 1;
-        bar.inc(1);
-        if tip_checked.elapsed() > Duration::from_secs(2) {
-            tip = source.latest_sequence().await.ok().flatten().or(tip);
-            tip_checked = Instant::now();
-            bar.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
+        hand_over(&to_commit, &mut batch, &audit).await;
+        (skipped, Ok(()))
+    };
+    let committer = async {
+        while let Some(batch) = commits.recv().await {
+            commit(db, batch, &chain, &mut mark, &mut summary).await?;
+            bar_ref.set_message(format!("{} events", summary.events));
         }
-        if batch.events >= config.batch_events || batch_cps >= config.batch_checkpoints {
-            flush(
-                db,
-                &mut batch,
-                &mut batch_cps,
-                &chain,
-                &mut mark,
-                &mut summary,
-                &audit,
-            )
-            .await?;
-            bar.set_message(format!("{} events", summary.events));
-        }
-        if seq == last {
-            break;
-        }
-        if (&mut shutdown).now_or_never().is_some() {
-            break;
-        }
+        Ok::<(), IngestError>(())
+    };
+    let ((skipped, produced), committed) = tokio::join!(producer, committer);
+    summary.skipped += skipped;
+    if let Err(e) = committed.and(produced) {
+        bar.abandon();
+        tracing::error!("{e}");
+        return Err(e);
     }
-    flush(
-        db,
-        &mut batch,
-        &mut batch_cps,
-        &chain,
-        &mut mark,
-        &mut summary,
-        &audit,
-    )
-    .await?;
     bar.finish_and_clear();
     tracing::info!(
         checkpoints = summary.checkpoints,
@@ -278,6 +258,30 @@ where
         "ingestion stopped"
     );
     Ok(summary)
+}
+
+/// Sends the batch (if it holds anything) to the committer, with the auditor's state as of its
+/// end, and starts a new one. If the committer has stopped (it failed), the batch is dropped:
+/// its error is the one reported.
+async fn hand_over(
+    to_commit: &tokio::sync::mpsc::Sender<Batch>,
+    batch: &mut Batch,
+    audit: &AuditState,
+) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut done = std::mem::take(batch);
+    if done.audit_changed {
+        match serde_json::to_string(audit) {
+            Ok(state) => done.audit_state = Some(state),
+            Err(e) => {
+                tracing::error!("the settlement audit state does not serialize: {e}");
+                return;
+            }
+        }
+    }
+    let _ = to_commit.send(done).await;
 }
 
 /// Checkpoint `seq` from `source`, riding out a lost connection or a restarting server: RPC
@@ -314,7 +318,7 @@ fn add(
     config: &IngestConfig,
     batch: &mut Batch,
     audit: &mut AuditState,
-    summary: &mut IngestSummary,
+    skipped: &mut u64,
 ) -> Result<(), IngestError> {
     if cp.sequence_number != seq {
         return Err(IngestError::OutOfOrder {
@@ -333,34 +337,25 @@ fn add(
         })?;
     batch.append(rows);
     *audit = next_audit;
-    summary.skipped += decoded.skipped;
+    *skipped += decoded.skipped;
     Ok(())
 }
 
-/// Commits the batch (if it holds anything) and starts a new one.
-async fn flush(
+/// Commits a batch and advances the watermark and the counts.
+async fn commit(
     db: &mut Db,
-    batch: &mut Batch,
-    batch_cps: &mut usize,
+    batch: Batch,
     chain: &str,
     mark: &mut Option<Watermark>,
     summary: &mut IngestSummary,
-    audit: &AuditState,
 ) -> Result<(), IngestError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let mut done = std::mem::take(batch);
-    if done.audit_changed {
-        done.audit_state =
-            Some(serde_json::to_string(audit).map_err(|e| IngestError::AuditState(e.to_string()))?);
-    }
     let chain_id = mark
         .as_ref()
         .map_or(chain, |w| w.chain_id.as_str())
         .to_owned();
-    store::commit(db, &done, &chain_id, mark.as_ref()).await?;
-    if let Some((cp, last_tx, ts, epoch)) = done.last {
+    let (last, events, checkpoints) = (batch.last, batch.events, batch.checkpoints.len());
+    store::commit(db, batch, &chain_id, mark.as_ref()).await?;
+    if let Some((cp, last_tx, ts, epoch)) = last {
         *mark = Some(Watermark {
             chain_id,
             checkpoint_hi: cp,
@@ -370,10 +365,9 @@ async fn flush(
         });
         summary.checkpoint_hi = Some(cp);
     }
-    summary.checkpoints += *batch_cps as u64;
-    summary.events += done.events;
+    summary.checkpoints += checkpoints as u64;
+    summary.events += events;
     summary.commits += 1;
-    *batch_cps = 0;
     Ok(())
 }
 

@@ -59,78 +59,93 @@ pub async fn pipeline_state(db: &mut Db, name: &str) -> QueryResult<Option<Strin
     })
 }
 
-async fn execute(db: &mut Db, sql: &str) -> QueryResult<()> {
-    crate::with_conn!(db, c => diesel::sql_query(sql).execute(c).await)?;
-    Ok(())
-}
-
 /// Commits `batch` with the watermarks (`chain_id`, and `prev` where the batch has no
 /// transaction) and the auditor's state, in one transaction.
 pub async fn commit(
     db: &mut Db,
-    batch: &Batch,
+    batch: Batch,
     chain_id: &str,
     prev: Option<&Watermark>,
 ) -> QueryResult<()> {
     let Some((cp, last_tx, ts, epoch)) = batch.last else {
         return Ok(());
     };
-    let begin = match db {
-        Db::Sqlite(_) => "BEGIN IMMEDIATE",
-        Db::Postgres(_) => "BEGIN",
-    };
-    execute(db, begin).await?;
-    let result = write(db, batch, chain_id, prev, (cp, last_tx, ts, epoch)).await;
-    match result {
-        Ok(()) => execute(db, "COMMIT").await,
-        Err(e) => {
-            if let Err(rollback) = execute(db, "ROLLBACK").await {
-                tracing::warn!("rollback after a failed commit: {rollback}");
-            }
-            Err(e)
-        }
-    }
-}
-
-async fn write(
-    db: &mut Db,
-    batch: &Batch,
-    chain_id: &str,
-    prev: Option<&Watermark>,
-    (cp, last_tx, ts, epoch): (u64, Option<u64>, u64, u32),
-) -> QueryResult<()> {
-    batch.write(db).await?;
     let tx_hi = last_tx.or(prev.map(|w| w.tx_hi)).unwrap_or(0);
     let overflow = |_| diesel::result::Error::SerializationError("a watermark above i64".into());
-    let row = |pipeline: &str| -> QueryResult<WatermarkRow> {
-        Ok(WatermarkRow {
-            pipeline: pipeline.into(),
-            chain_id: chain_id.into(),
-            checkpoint_hi: i64::try_from(cp).map_err(overflow)?,
-            tx_hi: i64::try_from(tx_hi).map_err(overflow)?,
-            timestamp_ms_hi: i64::try_from(ts).map_err(overflow)?,
-            epoch_hi: epoch as i64,
-        })
-    };
-    let rows = PIPELINES
+    let marks = PIPELINES
         .iter()
-        .map(|p| row(p))
+        .map(|p| {
+            Ok(WatermarkRow {
+                pipeline: (*p).into(),
+                chain_id: chain_id.into(),
+                checkpoint_hi: i64::try_from(cp).map_err(overflow)?,
+                tx_hi: i64::try_from(tx_hi).map_err(overflow)?,
+                timestamp_ms_hi: i64::try_from(ts).map_err(overflow)?,
+                epoch_hi: epoch as i64,
+            })
+        })
         .collect::<QueryResult<Vec<_>>>()?;
-    crate::with_conn!(db, c => diesel::delete(watermarks::table).execute(c).await)?;
-    WatermarkRow::write(db, &rows).await?;
-    if let Some(state) = &batch.audit_state {
-        crate::with_conn!(db, c => {
-            diesel::delete(pipeline_state::table.filter(pipeline_state::pipeline.eq(AUDIT_STATE)))
-                .execute(c)
-                .await?;
-            diesel::insert_into(pipeline_state::table)
-                .values((
-                    pipeline_state::pipeline.eq(AUDIT_STATE),
-                    pipeline_state::state.eq(state),
-                ))
-                .execute(c)
-                .await
-        })?;
+    match db {
+        Db::Sqlite(c) => {
+            // The whole transaction on the connection's thread: one hop, not one per row.
+            c.spawn_blocking(move |conn| {
+                conn.immediate_transaction(|conn| {
+                    batch.write_sqlite(conn)?;
+                    diesel::RunQueryDsl::execute(diesel::delete(watermarks::table), conn)?;
+                    WatermarkRow::write_sqlite(conn, &marks)?;
+                    if let Some(state) = &batch.audit_state {
+                        diesel::RunQueryDsl::execute(
+                            diesel::delete(
+                                pipeline_state::table
+                                    .filter(pipeline_state::pipeline.eq(AUDIT_STATE)),
+                            ),
+                            conn,
+                        )?;
+                        diesel::RunQueryDsl::execute(
+                            diesel::insert_into(pipeline_state::table).values((
+                                pipeline_state::pipeline.eq(AUDIT_STATE),
+                                pipeline_state::state.eq(state),
+                            )),
+                            conn,
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+        }
+        Db::Postgres(c) => {
+            diesel::sql_query("BEGIN").execute(c).await?;
+            let written = async {
+                batch.write_pg(c).await?;
+                diesel::delete(watermarks::table).execute(c).await?;
+                WatermarkRow::write_pg(c, &marks).await?;
+                if let Some(state) = &batch.audit_state {
+                    diesel::delete(
+                        pipeline_state::table.filter(pipeline_state::pipeline.eq(AUDIT_STATE)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::insert_into(pipeline_state::table)
+                        .values((
+                            pipeline_state::pipeline.eq(AUDIT_STATE),
+                            pipeline_state::state.eq(state),
+                        ))
+                        .execute(c)
+                        .await?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            }
+            .await;
+            match written {
+                Ok(()) => diesel::sql_query("COMMIT").execute(c).await.map(|_| ()),
+                Err(e) => {
+                    if let Err(rollback) = diesel::sql_query("ROLLBACK").execute(c).await {
+                        tracing::warn!("rollback after a failed commit: {rollback}");
+                    }
+                    Err(e)
+                }
+            }
+        }
     }
-    Ok(())
 }

@@ -55,7 +55,27 @@ pub trait TableRows: Sized + serde::Serialize {
     /// The table's name.
     const TABLE: &'static str;
     /// Writes `rows` (inserts, or for keyed tables upserts merging with the stored row).
-    async fn write(db: &mut Db, rows: &[Self]) -> diesel::QueryResult<()>;
+    async fn write(db: &mut Db, rows: &[Self]) -> diesel::QueryResult<()>
+    where
+        Self: Clone + Send + 'static,
+    {
+        match db {
+            Db::Postgres(c) => Self::write_pg(c, rows).await,
+            Db::Sqlite(c) => {
+                let rows = rows.to_vec();
+                c.spawn_blocking(move |conn| Self::write_sqlite(conn, &rows))
+                    .await
+            }
+        }
+    }
+    /// Writes `rows` to PostgreSQL: multi-row statements.
+    async fn write_pg(
+        c: &mut diesel_async::AsyncPgConnection,
+        rows: &[Self],
+    ) -> diesel::QueryResult<()>;
+    /// Writes `rows` to SQLite, on the connection's own thread: one cached statement per row
+    /// (diesel has no multi-row upsert for SQLite; in-process rows are cheap).
+    fn write_sqlite(c: &mut diesel::SqliteConnection, rows: &[Self]) -> diesel::QueryResult<()>;
     /// Every row, in primary-key order.
     async fn dump(db: &mut Db) -> diesel::QueryResult<Vec<Self>>;
 }
@@ -116,38 +136,46 @@ macro_rules! keyed_table {
         impl $crate::pipelines::TableRows for $row {
             const TABLE: &'static str = stringify!($table);
 
-            async fn write(db: &mut $crate::db::Db, rows: &[Self]) -> diesel::QueryResult<()> {
+            async fn write_pg(
+                c: &mut diesel_async::AsyncPgConnection,
+                rows: &[Self],
+            ) -> diesel::QueryResult<()> {
                 use crate::schema::$table as t;
                 use diesel::upsert::excluded;
                 use diesel::ExpressionMethods;
                 use diesel_async::RunQueryDsl;
-                // PostgreSQL: multi-row statements; SQLite: one cached statement per row
-                // (diesel has no multi-row upsert for SQLite, and in-process rows are cheap).
-                macro_rules! upsert {
-                    ($values:expr, $c:expr) => {
+                for chunk in rows.chunks($crate::pipelines::rows_per_statement(Self::COLUMNS)) {
+                    diesel::insert_into(t::table)
+                        .values(chunk)
+                        .on_conflict(($(t::$k,)+))
+                        .do_update()
+                        .set(($(
+                            t::$f.eq($crate::pipelines::coalesce(excluded(t::$f), t::$f)),
+                        )*))
+                        .execute(c)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            fn write_sqlite(
+                c: &mut diesel::SqliteConnection,
+                rows: &[Self],
+            ) -> diesel::QueryResult<()> {
+                use crate::schema::$table as t;
+                use diesel::upsert::excluded;
+                use diesel::ExpressionMethods;
+                for row in rows {
+                    diesel::RunQueryDsl::execute(
                         diesel::insert_into(t::table)
-                            .values($values)
+                            .values(row)
                             .on_conflict(($(t::$k,)+))
                             .do_update()
                             .set(($(
                                 t::$f.eq($crate::pipelines::coalesce(excluded(t::$f), t::$f)),
-                            )*))
-                            .execute($c)
-                            .await?
-                    };
-                }
-                match db {
-                    $crate::db::Db::Postgres(c) => {
-                        let per = $crate::pipelines::rows_per_statement(Self::COLUMNS);
-                        for chunk in rows.chunks(per) {
-                            upsert!(chunk, c);
-                        }
-                    }
-                    $crate::db::Db::Sqlite(c) => {
-                        for row in rows {
-                            upsert!(row, c);
-                        }
-                    }
+                            )*)),
+                        c,
+                    )?;
                 }
                 Ok(())
             }
@@ -188,21 +216,25 @@ macro_rules! append_table {
         impl $crate::pipelines::TableRows for $row {
             const TABLE: &'static str = stringify!($table);
 
-            async fn write(db: &mut $crate::db::Db, rows: &[Self]) -> diesel::QueryResult<()> {
+            async fn write_pg(
+                c: &mut diesel_async::AsyncPgConnection,
+                rows: &[Self],
+            ) -> diesel::QueryResult<()> {
                 use crate::schema::$table as t;
                 use diesel_async::RunQueryDsl;
-                match db {
-                    $crate::db::Db::Postgres(c) => {
-                        let per = $crate::pipelines::rows_per_statement(Self::COLUMNS);
-                        for chunk in rows.chunks(per) {
-                            diesel::insert_into(t::table).values(chunk).execute(c).await?;
-                        }
-                    }
-                    $crate::db::Db::Sqlite(c) => {
-                        for row in rows {
-                            diesel::insert_into(t::table).values(row).execute(c).await?;
-                        }
-                    }
+                for chunk in rows.chunks($crate::pipelines::rows_per_statement(Self::COLUMNS)) {
+                    diesel::insert_into(t::table).values(chunk).execute(c).await?;
+                }
+                Ok(())
+            }
+
+            fn write_sqlite(
+                c: &mut diesel::SqliteConnection,
+                rows: &[Self],
+            ) -> diesel::QueryResult<()> {
+                use crate::schema::$table as t;
+                for row in rows {
+                    diesel::RunQueryDsl::execute(diesel::insert_into(t::table).values(row), c)?;
                 }
                 Ok(())
             }
@@ -483,31 +515,63 @@ impl Batch {
         self.audit_changed |= later.audit_changed;
     }
 
-    /// Writes every table's rows (inside the caller's transaction).
-    pub async fn write(&self, db: &mut Db) -> diesel::QueryResult<()> {
+    /// Writes every table's rows to PostgreSQL (inside the caller's transaction).
+    pub async fn write_pg(
+        &self,
+        c: &mut diesel_async::AsyncPgConnection,
+    ) -> diesel::QueryResult<()> {
         use TableRows as T;
-        T::write(db, &self.checkpoints).await?;
-        T::write(db, &self.epochs.rows()).await?;
-        T::write(db, &self.nodes.rows()).await?;
-        T::write(db, &self.pool_epochs.rows()).await?;
-        T::write(db, &self.stake_actions).await?;
+        T::write_pg(c, &self.checkpoints).await?;
+        T::write_pg(c, &self.epochs.rows()).await?;
+        T::write_pg(c, &self.nodes.rows()).await?;
+        T::write_pg(c, &self.pool_epochs.rows()).await?;
+        T::write_pg(c, &self.stake_actions).await?;
         let mut positions = self.positions.rows();
-        positions::inherit_from_db(db, &mut positions).await?;
-        T::write(db, &positions).await?;
-        T::write(db, &self.blobs.rows()).await?;
-        T::write(db, &self.blob_attributes.rows()).await?;
-        T::write(db, &self.invalid_blobs.rows()).await?;
-        T::write(db, &self.shared_blobs.rows()).await?;
-        T::write(db, &self.storage_pools.rows()).await?;
-        T::write(db, &self.storage_payments).await?;
-        T::write(db, &self.price_votes).await?;
-        T::write(db, &self.wal_usd_rates).await?;
-        T::write(db, &self.challenges.rows()).await?;
-        T::write(db, &self.challenge_results.rows()).await?;
-        T::write(db, &self.settlements.rows()).await?;
-        T::write(db, &self.claims).await?;
-        T::write(db, &self.proposals.rows()).await?;
-        T::write(db, &self.votes).await?;
+        positions::inherit_from_pg(c, &mut positions).await?;
+        T::write_pg(c, &positions).await?;
+        T::write_pg(c, &self.blobs.rows()).await?;
+        T::write_pg(c, &self.blob_attributes.rows()).await?;
+        T::write_pg(c, &self.invalid_blobs.rows()).await?;
+        T::write_pg(c, &self.shared_blobs.rows()).await?;
+        T::write_pg(c, &self.storage_pools.rows()).await?;
+        T::write_pg(c, &self.storage_payments).await?;
+        T::write_pg(c, &self.price_votes).await?;
+        T::write_pg(c, &self.wal_usd_rates).await?;
+        T::write_pg(c, &self.challenges.rows()).await?;
+        T::write_pg(c, &self.challenge_results.rows()).await?;
+        T::write_pg(c, &self.settlements.rows()).await?;
+        T::write_pg(c, &self.claims).await?;
+        T::write_pg(c, &self.proposals.rows()).await?;
+        T::write_pg(c, &self.votes).await?;
+        Ok(())
+    }
+
+    /// Writes every table's rows to SQLite (inside the caller's transaction, on the
+    /// connection's thread).
+    pub fn write_sqlite(&self, c: &mut diesel::SqliteConnection) -> diesel::QueryResult<()> {
+        use TableRows as T;
+        T::write_sqlite(c, &self.checkpoints)?;
+        T::write_sqlite(c, &self.epochs.rows())?;
+        T::write_sqlite(c, &self.nodes.rows())?;
+        T::write_sqlite(c, &self.pool_epochs.rows())?;
+        T::write_sqlite(c, &self.stake_actions)?;
+        let mut positions = self.positions.rows();
+        positions::inherit_from_sqlite(c, &mut positions)?;
+        T::write_sqlite(c, &positions)?;
+        T::write_sqlite(c, &self.blobs.rows())?;
+        T::write_sqlite(c, &self.blob_attributes.rows())?;
+        T::write_sqlite(c, &self.invalid_blobs.rows())?;
+        T::write_sqlite(c, &self.shared_blobs.rows())?;
+        T::write_sqlite(c, &self.storage_pools.rows())?;
+        T::write_sqlite(c, &self.storage_payments)?;
+        T::write_sqlite(c, &self.price_votes)?;
+        T::write_sqlite(c, &self.wal_usd_rates)?;
+        T::write_sqlite(c, &self.challenges.rows())?;
+        T::write_sqlite(c, &self.challenge_results.rows())?;
+        T::write_sqlite(c, &self.settlements.rows())?;
+        T::write_sqlite(c, &self.claims)?;
+        T::write_sqlite(c, &self.proposals.rows())?;
+        T::write_sqlite(c, &self.votes)?;
         Ok(())
     }
 }

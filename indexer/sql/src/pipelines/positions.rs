@@ -7,7 +7,6 @@ use diesel_async::RunQueryDsl;
 use floe_economics::events::FloeEvent as E;
 
 use super::Processor;
-use crate::db::Db;
 use crate::decode::Located;
 use crate::ids::{big, object_id, TooLarge};
 
@@ -124,26 +123,16 @@ fn staked_unless_active(state: String) -> String {
     }
 }
 
-/// Completes, from the stored rows, what receipts made by a split in this batch still lack of
-/// their parent (a parent the batch had not touched before the split: its stored row is its
-/// state at the split). Runs before the batch's positions are written.
-pub async fn inherit_from_db(db: &mut Db, rows: &mut [PositionRow]) -> QueryResult<()> {
-    use crate::schema::positions as p;
-    let wanted: Vec<String> = rows
-        .iter()
+/// The keys of the stored parents that receipts made by a split in this batch still need.
+fn wanted_parents(rows: &[PositionRow]) -> Vec<String> {
+    rows.iter()
         .filter(|r| r.state.is_none() || r.activation_epoch.is_none())
         .filter_map(|r| r.split_from.clone())
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    let parents: Vec<PositionRow> = crate::with_conn!(db, c => {
-        p::table
-            .filter(p::staked_wal_id.eq_any(&wanted))
-            .select(PositionRow::as_select())
-            .load(c)
-            .await
-    })?;
+        .collect()
+}
+
+/// Completes `rows` from their stored parents.
+fn inherit_from(rows: &mut [PositionRow], parents: &[PositionRow]) {
     let parents: std::collections::BTreeMap<&str, &PositionRow> = parents
         .iter()
         .map(|r| (r.staked_wal_id.as_str(), r))
@@ -156,5 +145,45 @@ pub async fn inherit_from_db(db: &mut Db, rows: &mut [PositionRow]) -> QueryResu
             .copied();
         inherit_in_batch(row, parent);
     }
+}
+
+/// Completes, from the stored rows, what receipts made by a split in this batch still lack of
+/// their parent (a parent the batch had not touched before the split: its stored row is its
+/// state at the split). Runs before the batch's positions are written.
+pub async fn inherit_from_pg(
+    c: &mut diesel_async::AsyncPgConnection,
+    rows: &mut [PositionRow],
+) -> QueryResult<()> {
+    use crate::schema::positions as p;
+    let wanted = wanted_parents(rows);
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let parents: Vec<PositionRow> = p::table
+        .filter(p::staked_wal_id.eq_any(&wanted))
+        .select(PositionRow::as_select())
+        .load(c)
+        .await?;
+    inherit_from(rows, &parents);
+    Ok(())
+}
+
+/// [`inherit_from_pg`] for SQLite.
+pub fn inherit_from_sqlite(
+    c: &mut diesel::SqliteConnection,
+    rows: &mut [PositionRow],
+) -> QueryResult<()> {
+    use crate::schema::positions as p;
+    let wanted = wanted_parents(rows);
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let parents: Vec<PositionRow> = diesel::RunQueryDsl::load(
+        p::table
+            .filter(p::staked_wal_id.eq_any(&wanted))
+            .select(PositionRow::as_select()),
+        c,
+    )?;
+    inherit_from(rows, &parents);
     Ok(())
 }

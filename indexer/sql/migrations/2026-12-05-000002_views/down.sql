@@ -1,0 +1,24 @@
+-- Drops the analyst views of up.sql.
+DROP VIEW IF EXISTS v_proposals;
+DROP VIEW IF EXISTS v_settlements;
+DROP VIEW IF EXISTS v_challenges;
+DROP VIEW IF EXISTS v_node_performance;
+DROP VIEW IF EXISTS v_storage_revenue;
+DROP VIEW IF EXISTS v_live_bytes;
+DROP VIEW IF EXISTS v_blob_activity;
+DROP VIEW IF EXISTS v_capacity;
+DROP VIEW IF EXISTS v_price_votes;
+DROP VIEW IF EXISTS v_prices;
+DROP VIEW IF EXISTS v_stakers;
+DROP VIEW IF EXISTS v_stake_status;
+DROP VIEW IF EXISTS v_stake_flow;
+DROP VIEW IF EXISTS v_pool_apy;
+DROP VIEW IF EXISTS v_rewards_per_epoch;
+DROP VIEW IF EXISTS v_commission_history;
+DROP VIEW IF EXISTS v_nakamoto;
+DROP VIEW IF EXISTS v_node_stake;
+DROP VIEW IF EXISTS v_stake_per_epoch;
+DROP VIEW IF EXISTS v_freshness;
+DROP INDEX IF EXISTS votes_by_proposal;
+DROP INDEX IF EXISTS stake_actions_by_other;
+DROP INDEX IF EXISTS stake_actions_by_receipt;
