@@ -5,7 +5,8 @@
 //! them from the files, once into an SQLite file and once into a fresh PostgreSQL database on
 //! 127.0.0.1:5432 (dropped afterwards), and the rates are printed.
 //!
-//! Usage: `cargo bench -p floe-indexer-sql --bench ingest -- [EVENTS] [sqlite|postgres|both]`
+//! Usage: `cargo bench -p floe-indexer-sql --bench ingest -- [EVENTS] [read|sqlite|postgres|both]`
+//! (`read`: reading, decoding and processing alone, without a database)
 //! (defaults: 1000000 both).
 
 #[path = "../tests/common/mod.rs"]
@@ -67,6 +68,9 @@ async fn main() {
         batch_events: 50_000,
         ..common::config(n - 1)
     };
+    if which == "read" || which == "both" {
+        read_only(&files, n, &config).await;
+    }
     if which == "sqlite" || which == "both" {
         let url = DbUrl::Sqlite(dir.path().join("index.db"));
         run("sqlite", &url, &files, &config).await;
@@ -103,5 +107,34 @@ async fn run(name: &str, url: &DbUrl, files: &std::path::Path, config: &IngestCo
         summary.checkpoints,
         summary.commits,
         summary.events as f64 / secs
+    );
+}
+
+/// Reading the files, decoding and running the pipelines, without a database: the ceiling
+/// the database writes are measured against.
+async fn read_only(files: &std::path::Path, n: u64, config: &IngestConfig) {
+    use floe_indexer::chain::CheckpointSource as _;
+    let source = CheckpointFiles::new(files, None);
+    let mut audit = floe_indexer_sql::audit::AuditState::new(config.audit);
+    let start = Instant::now();
+    let (mut events, mut read) = (0u64, std::time::Duration::ZERO);
+    let mut batch = floe_indexer_sql::pipelines::Batch::default();
+    for seq in 0..n {
+        let t = Instant::now();
+        let cp = source.checkpoint(seq).await.expect("checkpoint");
+        let decoded =
+            floe_indexer_sql::decode::decode_checkpoint(&cp, &config.packages).expect("decode");
+        read += t.elapsed();
+        events += decoded.events.len() as u64;
+        batch.add(&decoded, &mut audit).expect("rows");
+        if batch.events >= config.batch_events {
+            batch = Default::default();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "read+decode+process (no database): {events} events in {secs:.2}s = {:.0} events/s ({:.2}s reading and decoding)",
+        events as f64 / secs,
+        read.as_secs_f64()
     );
 }

@@ -113,6 +113,9 @@ pub enum IngestError {
         /// Given.
         got: u64,
     },
+    /// The reading task failed.
+    #[error("the checkpoint reader stopped: {0}")]
+    Producer(String),
     /// The stored auditor state does not parse.
     #[error("the stored settlement audit state does not parse: {0}")]
     AuditState(String),
@@ -151,7 +154,7 @@ where
         Some(w) => w.checkpoint_hi + 1,
         None => config.first_checkpoint.unwrap_or(0),
     };
-    let mut audit = match store::pipeline_state(db, AUDIT_STATE).await? {
+    let audit = match store::pipeline_state(db, AUDIT_STATE).await? {
         Some(json) => serde_json::from_str::<AuditState>(&json)
             .map_err(|e| IngestError::AuditState(e.to_string()))?,
         None => AuditState::new(config.audit),
@@ -171,79 +174,55 @@ where
     tracing::info!(next, chain = %chain, "ingesting");
 
     let bar = progress_bar(config.progress);
-    let mut tip = source.latest_sequence().await.ok().flatten();
-    let mut tip_checked = Instant::now();
-    let target = |tip: Option<u64>| config.last_checkpoint.or(tip);
-    bar.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
+    let tip = source.latest_sequence().await.ok().flatten();
+    bar.set_length(
+        config
+            .last_checkpoint
+            .or(tip)
+            .map_or(0, |t| (t + 1).saturating_sub(next)),
+    );
 
-    let last = config.last_checkpoint.unwrap_or(u64::MAX);
-    let fetcher = source.clone();
-    let mut stream = futures::stream::iter(next..=last)
-        .map(move |seq| {
-            let s = fetcher.clone();
-            async move { (seq, fetch(&s, seq).await) }
-        })
-        .buffered(config.prefetch.max(1));
-    let mut shutdown = std::pin::pin!(shutdown.fuse());
-
-    // Reading and processing overlap with committing: the producer builds the next batch while
-    // the committer writes the previous one (at most one more waits between them).
+    // Reading and processing run in their own task, in parallel with committing: the producer
+    // builds the next batch while the committer writes the previous one (at most one more
+    // waits between them).
     let (to_commit, mut commits) = tokio::sync::mpsc::channel::<Batch>(1);
-    let bar_ref = &bar;
-    let producer = async move {
-        let mut batch = Batch::default();
-        let mut skipped = 0u64;
-        loop {
-            // Hand the batch over when it is full, or when nothing more is ready right now.
-            let item = match stream.next().now_or_never() {
-                Some(item) => item,
-                None => {
-                    hand_over(&to_commit, &mut batch, &audit).await;
-                    tokio::select! {
-                        item = stream.next() => item,
-                        () = &mut shutdown => break,
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let producer = tokio::spawn(produce(
+        source,
+        config.clone(),
+        next,
+        tip,
+        audit,
+        to_commit,
+        stopped,
+        bar.clone(),
+    ));
+    let mut shutdown = std::pin::pin!(shutdown.fuse());
+    let mut committed = Ok(());
+    loop {
+        tokio::select! {
+            batch = commits.recv() => match batch {
+                Some(batch) => {
+                    if let Err(e) = commit(db, batch, &chain, &mut mark, &mut summary).await {
+                        committed = Err(e);
+                        break;
                     }
+                    bar.set_message(format!("{} events", summary.events));
                 }
-            };
-            let Some((seq, result)) = item else { break };
-            let added = match result {
-                Err(source) => Err(IngestError::Source {
-                    checkpoint: seq,
-                    source,
-                }),
-                Ok(cp) => add(&cp, seq, config, &mut batch, &mut audit, &mut skipped),
-            };
-            if let Err(e) = added {
-                // The whole checkpoints before the bad one are good: commit them, nothing of it.
-                hand_over(&to_commit, &mut batch, &audit).await;
-                return (skipped, Err(e));
-            }
-            bar_ref.inc(1);
-            if tip_checked.elapsed() > Duration::from_secs(2) {
-                tip = source.latest_sequence().await.ok().flatten().or(tip);
-                tip_checked = Instant::now();
-                bar_ref.set_length(target(tip).map_or(0, |t| (t + 1).saturating_sub(next)));
-            }
-            if batch.events >= config.batch_events
-                || batch.checkpoints.len() >= config.batch_checkpoints
-            {
-                hand_over(&to_commit, &mut batch, &audit).await;
-            }
-            if seq == last || (&mut shutdown).now_or_never().is_some() {
-                break;
+                None => break,
+            },
+            () = &mut shutdown, if !*stop.borrow() => {
+                let _ = stop.send(true);
             }
         }
-        hand_over(&to_commit, &mut batch, &audit).await;
-        (skipped, Ok(()))
+    }
+    // On a failed commit the producer stops at its next hand-over (the channel is closed).
+    let _ = stop.send(true);
+    drop(commits);
+    let (skipped, produced) = match producer.await {
+        Ok(r) => r,
+        Err(e) => (0, Err(IngestError::Producer(e.to_string()))),
     };
-    let committer = async {
-        while let Some(batch) = commits.recv().await {
-            commit(db, batch, &chain, &mut mark, &mut summary).await?;
-            bar_ref.set_message(format!("{} events", summary.events));
-        }
-        Ok::<(), IngestError>(())
-    };
-    let ((skipped, produced), committed) = tokio::join!(producer, committer);
     summary.skipped += skipped;
     if let Err(e) = committed.and(produced) {
         bar.abandon();
@@ -258,6 +237,80 @@ where
         "ingestion stopped"
     );
     Ok(summary)
+}
+
+/// The producer: reads checkpoints `next..` (up to `config.last_checkpoint`) with prefetching,
+/// decodes them, builds batches and hands them to the committer; stops at the last checkpoint,
+/// when `stopped` turns true, or at the first bad checkpoint (after handing over the whole
+/// checkpoints before it). Returns the events it skipped and how it ended.
+#[allow(clippy::too_many_arguments)]
+async fn produce<S>(
+    source: S,
+    config: IngestConfig,
+    next: u64,
+    mut tip: Option<u64>,
+    mut audit: AuditState,
+    to_commit: tokio::sync::mpsc::Sender<Batch>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+    bar: ProgressBar,
+) -> (u64, Result<(), IngestError>)
+where
+    S: CheckpointSource + Clone + Send + Sync + 'static,
+{
+    let last = config.last_checkpoint.unwrap_or(u64::MAX);
+    let fetcher = source.clone();
+    let mut stream = futures::stream::iter(next..=last)
+        .map(move |seq| {
+            let s = fetcher.clone();
+            async move { (seq, fetch(&s, seq).await) }
+        })
+        .buffered(config.prefetch.max(1));
+    let mut tip_checked = Instant::now();
+    let mut batch = Batch::default();
+    let mut skipped = 0u64;
+    loop {
+        // Hand the batch over when it is full, or when nothing more is ready right now.
+        let item = match stream.next().now_or_never() {
+            Some(item) => item,
+            None => {
+                hand_over(&to_commit, &mut batch, &audit).await;
+                tokio::select! {
+                    item = stream.next() => item,
+                    _ = stopped.wait_for(|s| *s) => break,
+                }
+            }
+        };
+        let Some((seq, result)) = item else { break };
+        let added = match result {
+            Err(source) => Err(IngestError::Source {
+                checkpoint: seq,
+                source,
+            }),
+            Ok(cp) => add(&cp, seq, &config, &mut batch, &mut audit, &mut skipped),
+        };
+        if let Err(e) = added {
+            // The whole checkpoints before the bad one are good: commit them, nothing of it.
+            hand_over(&to_commit, &mut batch, &audit).await;
+            return (skipped, Err(e));
+        }
+        bar.inc(1);
+        if tip_checked.elapsed() > Duration::from_secs(2) {
+            tip = source.latest_sequence().await.ok().flatten().or(tip);
+            tip_checked = Instant::now();
+            let target = config.last_checkpoint.or(tip);
+            bar.set_length(target.map_or(0, |t| (t + 1).saturating_sub(next)));
+        }
+        if batch.events >= config.batch_events
+            || batch.checkpoints.len() >= config.batch_checkpoints
+        {
+            hand_over(&to_commit, &mut batch, &audit).await;
+        }
+        if seq == last || *stopped.borrow() || to_commit.is_closed() {
+            break;
+        }
+    }
+    hand_over(&to_commit, &mut batch, &audit).await;
+    (skipped, Ok(()))
 }
 
 /// Sends the batch (if it holds anything) to the committer, with the auditor's state as of its

@@ -73,8 +73,7 @@ pub trait TableRows: Sized + serde::Serialize {
         c: &mut diesel_async::AsyncPgConnection,
         rows: &[Self],
     ) -> diesel::QueryResult<()>;
-    /// Writes `rows` to SQLite, on the connection's own thread: one cached statement per row
-    /// (diesel has no multi-row upsert for SQLite; in-process rows are cheap).
+    /// Writes `rows` to SQLite, on the connection's own thread: multi-row statements.
     fn write_sqlite(c: &mut diesel::SqliteConnection, rows: &[Self]) -> diesel::QueryResult<()>;
     /// Every row, in primary-key order.
     async fn dump(db: &mut Db) -> diesel::QueryResult<Vec<Self>>;
@@ -165,10 +164,10 @@ macro_rules! keyed_table {
                 use crate::schema::$table as t;
                 use diesel::upsert::excluded;
                 use diesel::ExpressionMethods;
-                for row in rows {
+                for chunk in rows.chunks($crate::pipelines::rows_per_statement(Self::COLUMNS)) {
                     diesel::RunQueryDsl::execute(
                         diesel::insert_into(t::table)
-                            .values(row)
+                            .values(chunk.to_vec())
                             .on_conflict(($(t::$k,)+))
                             .do_update()
                             .set(($(
@@ -233,8 +232,11 @@ macro_rules! append_table {
                 rows: &[Self],
             ) -> diesel::QueryResult<()> {
                 use crate::schema::$table as t;
-                for row in rows {
-                    diesel::RunQueryDsl::execute(diesel::insert_into(t::table).values(row), c)?;
+                for chunk in rows.chunks($crate::pipelines::rows_per_statement(Self::COLUMNS)) {
+                    diesel::RunQueryDsl::execute(
+                        diesel::insert_into(t::table).values(chunk.to_vec()),
+                        c,
+                    )?;
                 }
                 Ok(())
             }
