@@ -74,41 +74,37 @@ fn pg_text(v: &PgValue<'_>) -> deserialize::Result<String> {
     })
 }
 
-/// PostgreSQL's binary NUMERIC (base-10000 digits) as decimal text.
+/// PostgreSQL's binary NUMERIC as decimal text: `ndigits`, `weight` (the power of 10,000 of
+/// the first digit), the sign and the display scale, then the base-10,000 digits.
 fn numeric_text(b: &[u8]) -> deserialize::Result<String> {
     let word = |i: usize| -> deserialize::Result<i16> {
         let s = b.get(2 * i..2 * i + 2).ok_or("a truncated NUMERIC")?;
         Ok(i16::from_be_bytes([s[0], s[1]]))
     };
-    let (n, weight, sign, scale) = (word(0)?, word(1)?, word(2)? as u16, word(3)?);
+    let (n, weight, sign, scale) = (word(0)?, i32::from(word(1)?), word(2)? as u16, word(3)?);
     if sign == 0xC000 {
         return Ok("NaN".into());
     }
     let digits = (0..n.max(0) as usize)
         .map(|i| word(4 + i))
         .collect::<deserialize::Result<Vec<i16>>>()?;
-    let mut int = String::new();
-    for k in 0..=weight.max(-1) {
-        let d = digits.get(k as usize).copied().unwrap_or(0);
-        if int.is_empty() {
-            int = d.to_string();
-        } else {
-            int.push_str(&format!("{d:04}"));
-        }
+    // The digit at power `pos` of 10,000.
+    let at = |pos: i32| -> i16 {
+        usize::try_from(weight - pos)
+            .ok()
+            .and_then(|i| digits.get(i).copied())
+            .unwrap_or(0)
+    };
+    let mut int = at(weight.max(0)).to_string();
+    for pos in (0..weight.max(0)).rev() {
+        int.push_str(&format!("{:04}", at(pos)));
     }
-    if int.is_empty() {
-        int.push('0');
-    }
+    let scale = scale.max(0) as usize;
     let mut frac = String::new();
-    for k in (weight + 1).max(0)..(weight + 1).max(0) + (scale.max(0) as i16 + 3) / 4 {
-        let d = if k < 0 {
-            0
-        } else {
-            digits.get(k as usize).copied().unwrap_or(0)
-        };
-        frac.push_str(&format!("{d:04}"));
+    for pos in 1..=scale.div_ceil(4) as i32 {
+        frac.push_str(&format!("{:04}", at(-pos)));
     }
-    frac.truncate(scale.max(0) as usize);
+    frac.truncate(scale);
     let sign = if sign == 0x4000 { "-" } else { "" };
     Ok(if frac.is_empty() {
         format!("{sign}{int}")
@@ -168,4 +164,54 @@ pub fn table(rows: &[AnyRow]) -> String {
         if rows.len() == 1 { "" } else { "s" }
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric(weight: i16, sign: u16, scale: i16, digits: &[i16]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for w in [digits.len() as i16, weight, sign as i16, scale] {
+            b.extend(w.to_be_bytes());
+        }
+        for d in digits {
+            b.extend(d.to_be_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn numerics_print_as_postgres_does() {
+        let cases: &[(i16, u16, i16, &[i16], &str)] = &[
+            (1, 0, 3, &[1, 2345, 6780], "12345.678"),
+            (-1, 0, 2, &[500], "0.05"),
+            (-2, 0, 8, &[1], "0.00000001"),
+            (-2, 0, 8, &[100], "0.00000100"),
+            (2, 0x4000, 0, &[7], "-700000000"),
+            (0, 0, 0, &[], "0"),
+            (0, 0xC000, 0, &[], "NaN"),
+        ];
+        for (weight, sign, scale, digits, text) in cases {
+            let got = numeric_text(&numeric(*weight, *sign, *scale, digits)).unwrap();
+            assert_eq!(&got, text);
+        }
+        assert!(numeric_text(&[0, 1]).is_err(), "truncated");
+    }
+
+    #[test]
+    fn tables_align_and_count() {
+        let rows = vec![
+            AnyRow(vec![("a".into(), Some("1".into())), ("bb".into(), None)]),
+            AnyRow(vec![
+                ("a".into(), Some("100".into())),
+                ("bb".into(), Some("x".into())),
+            ]),
+        ];
+        assert_eq!(
+            table(&rows),
+            "a   | bb\n----+-----\n1   | NULL\n100 | x\n(2 rows)\n"
+        );
+        assert_eq!(table(&[]), "(0 rows)\n");
+    }
 }

@@ -101,7 +101,9 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// A connection to the index.
+/// A connection to the index. (A connection is made once per indexer or API worker, so the
+/// size difference between the variants does not matter.)
+#[allow(clippy::large_enum_variant)]
 pub enum Db {
     /// PostgreSQL.
     Postgres(AsyncPgConnection),

@@ -42,7 +42,7 @@ fn spawn(files: &std::path::Path, db: &DbUrl, last: u64) -> Killed {
                 "run",
                 "--quiet",
                 "--batch-events",
-                "20",
+                "10",
                 "--package",
                 &package,
             ])
@@ -91,9 +91,9 @@ fn run_with_kills(files: &std::path::Path, db: &DbUrl, last: u64, seed: u64) -> 
             "the indexer did not finish in 300 s"
         );
         let mut child = spawn(files, db, last);
-        // The first 15 runs are cut short early; later ones get longer, so it finishes.
-        let delay = if kills < 15 {
-            10 + rng.next(60)
+        // The first 20 runs are cut short early; later ones get longer, so it finishes.
+        let delay = if kills < 20 {
+            5 + rng.next(50)
         } else {
             2_000 + rng.next(2_000)
         };
@@ -114,7 +114,7 @@ fn run_with_kills(files: &std::path::Path, db: &DbUrl, last: u64, seed: u64) -> 
 }
 
 async fn crash_and_compare(db: DbUrl, reference: DbUrl, seed: u64) {
-    let net = common::story(6, 400);
+    let net = common::story(8, 400);
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("checkpoints");
     std::fs::create_dir_all(&files).unwrap();
@@ -150,7 +150,19 @@ async fn crash_and_compare(db: DbUrl, reference: DbUrl, seed: u64) {
     let left = dump_all(&mut clean).await.unwrap();
     let right = dump_all(&mut killed).await.unwrap();
     for ((table, l), (_, r)) in left.iter().zip(&right) {
-        assert_eq!(l, r, "table {table} differs after {kills} kills");
+        if l != r {
+            let (la, ra) = (l.as_array().unwrap(), r.as_array().unwrap());
+            for (x, y) in la.iter().zip(ra) {
+                if x != y {
+                    panic!("table {table} differs after {kills} kills: {x} vs {y}");
+                }
+            }
+            panic!(
+                "table {table} differs after {kills} kills: {} vs {} rows",
+                la.len(),
+                ra.len()
+            );
+        }
     }
 }
 

@@ -85,7 +85,7 @@ async fn positions_follow_split_join_transfer_and_withdrawal() {
 
     // Committed checkpoint by checkpoint (the parent of a split read back from the database)
     // and all in one batch (the parent's state taken from the batch itself).
-    for batch_events in [1, 1_000_000] {
+    for batch_events in [1, 3, 1_000_000] {
         check(&net, &a, (x, y, z), batch_events).await;
     }
 }

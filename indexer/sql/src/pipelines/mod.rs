@@ -499,7 +499,16 @@ impl Batch {
         self.nodes.append(later.nodes);
         self.pool_epochs.append(later.pool_epochs);
         self.stake_actions.extend(later.stake_actions);
-        self.positions.append(later.positions);
+        // A receipt split off in `later` from a parent this batch already holds takes what
+        // the split's own checkpoint did not know of the parent from here (its state as of the
+        // end of the previous checkpoint); what is still missing comes from the stored row.
+        let mut later_positions = later.positions;
+        for child in later_positions.0.values_mut() {
+            if let Some(parent) = child.split_from.clone() {
+                positions::inherit_in_batch(child, self.positions.get(&(parent,)));
+            }
+        }
+        self.positions.append(later_positions);
         self.blobs.append(later.blobs);
         self.blob_attributes.append(later.blob_attributes);
         self.invalid_blobs.append(later.invalid_blobs);

@@ -104,6 +104,9 @@ impl Processor for Positions {
 /// had at the split, as far as `parent` (the parent's patch in the batch so far) knows them.
 pub fn inherit_in_batch(child: &mut PositionRow, parent: Option<&PositionRow>) {
     let Some(parent) = parent else { return };
+    if child.split_from.as_deref() != Some(parent.staked_wal_id.as_str()) {
+        return;
+    }
     if child.state.is_none() {
         child.state = parent.state.clone().map(staked_unless_active);
     }

@@ -293,7 +293,7 @@ pub fn epoch_of_activity(net: &Localnet, a: &Actors, round: u64, blobs: u64, wro
     for (i, (o, p)) in a.operators.iter().zip(&a.pools).enumerate() {
         let results: Vec<u16> = (0..4)
             .map(|j| {
-                if (i + j + round as usize) % 5 == 0 {
+                if (i + j + round as usize).is_multiple_of(5) {
                     8_000
                 } else {
                     10_000
@@ -356,37 +356,33 @@ pub fn settle(net: &Localnet, epoch: u32, wrong_root: bool) {
     }
 }
 
-/// A governance round: a proposal by `a.stakers[0]`'s stake, votes, finalization.
-pub fn governance(net: &Localnet, a: &Actors) {
-    let staked = must(
-        net,
-        a.stakers[0],
-        Operation::Stake {
-            node_id: a.pools[0],
-            amount: 200_000_000_000,
-        },
-    )
-    .created()
-    .expect("stake");
-    if let Ok(r) = net.execute(
-        a.stakers[0],
-        Operation::Propose {
-            staked_wal_id: staked,
-            change: ParamChange::BurnBps(600),
-        },
-    ) {
-        if let floe_indexer::chain::Outcome::Proposal(id) = r.outcome {
-            net.execute(
-                a.stakers[0],
-                Operation::Vote {
-                    proposal_id: id,
-                    staked_wal_id: staked,
-                    support: true,
-                },
-            )
-            .ok();
-        }
+/// A governance round: a proposal made with `a.stakers[0]`'s first (active) stake and votes
+/// with the delegators' first stakes; returns the proposal id, if it was accepted.
+pub fn governance(net: &Localnet, a: &Actors) -> Option<u64> {
+    let r = net
+        .execute(
+            a.stakers[0],
+            Operation::Propose {
+                staked_wal_id: a.first_stakes[0],
+                change: ParamChange::BurnBps(600),
+            },
+        )
+        .ok()?;
+    let floe_indexer::chain::Outcome::Proposal(id) = r.outcome else {
+        return None;
+    };
+    for (i, (s, staked)) in a.stakers.iter().zip(&a.first_stakes).enumerate() {
+        net.execute(
+            *s,
+            Operation::Vote {
+                proposal_id: id,
+                staked_wal_id: *staked,
+                support: i != 1,
+            },
+        )
+        .ok();
     }
+    Some(id)
 }
 
 /// The whole story: `epochs` epochs of activity with `blobs` blobs each.
@@ -394,9 +390,19 @@ pub fn story(epochs: u64, blobs: u64) -> Localnet {
     let net = ledger();
     net.set_auto_seal(7);
     let a = genesis_actors(&net);
-    governance(&net, &a);
+    let mut proposal = None;
     for round in 1..=epochs {
         epoch_of_activity(&net, &a, round, blobs, false);
+        if round == 1 {
+            proposal = governance(&net, &a);
+        }
+    }
+    if let Some(id) = proposal {
+        net.execute(
+            a.operators[0],
+            Operation::FinalizeProposal { proposal_id: id },
+        )
+        .ok();
     }
     net.seal().expect("seal");
     net
