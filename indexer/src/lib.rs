@@ -15,6 +15,7 @@
 //!   reference model, emits the Move events BCS-encoded, groups transactions into persisted
 //!   checkpoints, and implements both traits in-process.
 //! - [`scenario`]: a file format of actors and steps that drives any [`chain::ChainClient`].
+//! - [`shutdown`]: Ctrl-C / SIGTERM for long-running commands.
 //! - [`sui_client`]: the Sui side of the boundary: builds and signs the programmable
 //!   transaction of each operation.
 //! - [`sui_chain`]: the Sui [`chain::ChainClient`]: executes those transactions over gRPC
@@ -29,5 +30,6 @@ pub mod limits;
 pub mod localnet;
 pub mod proto;
 pub mod scenario;
+pub mod shutdown;
 pub mod sui_chain;
 pub mod sui_client;

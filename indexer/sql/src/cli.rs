@@ -139,7 +139,7 @@ async fn run_indexer(args: RunArgs) -> anyhow::Result<()> {
         progress: !args.quiet,
         ..Default::default()
     };
-    let stop = stop_signal();
+    let stop = floe_indexer::shutdown::stop_signal();
     let summary = if let Some(url) = args.source.strip_prefix("grpc+") {
         require_packages(&packages)?;
         config.packages = packages;
@@ -206,7 +206,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("indexer API on http://{}", listener.local_addr()?);
-    crate::api::serve(url, listener, stop_signal()).await?;
+    crate::api::serve(url, listener, floe_indexer::shutdown::stop_signal()).await?;
     Ok(())
 }
 
@@ -215,27 +215,4 @@ async fn sql(args: SqlArgs) -> anyhow::Result<()> {
     let rows = crate::adhoc::query(&mut db, &args.query).await?;
     print!("{}", crate::adhoc::table(&rows));
     Ok(())
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn stop_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!("cannot watch SIGTERM: {e}");
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

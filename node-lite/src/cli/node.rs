@@ -84,40 +84,22 @@ fn run_node(args: &RunArgs) -> Result<()> {
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let source = config.chain.source.clone();
         let data_dir = config.data_dir.clone();
-        node::run(config, listener, stop_signal(), |running| {
-            println!(
-                "floe node: REST API on http://{} (node {}, chain {source}, store {})",
-                running.addr,
-                floe_indexer::chain::Id(*running.node.node_id()),
-                data_dir.display()
-            );
-        })
+        node::run(
+            config,
+            listener,
+            floe_indexer::shutdown::stop_signal(),
+            |running| {
+                println!(
+                    "floe node: REST API on http://{} (node {}, chain {source}, store {})",
+                    running.addr,
+                    floe_indexer::chain::Id(*running.node.node_id()),
+                    data_dir.display()
+                );
+            },
+        )
         .await
         .context("the node stopped on an error")?;
         println!("floe node: stopped");
         Ok(())
     })
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn stop_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!("cannot watch SIGTERM: {e}");
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
