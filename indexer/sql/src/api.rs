@@ -182,6 +182,10 @@ pub struct Health {
     /// Milliseconds from that checkpoint's time to now (0 if it is in the future): how far
     /// the index is behind a chain that is producing checkpoints.
     pub lag_ms: i64,
+    /// The chain's latest checkpoint as the indexer last saw it (committed with its data).
+    pub chain_tip: Option<i64>,
+    /// Checkpoints between the last committed one and that tip.
+    pub behind_checkpoints: Option<i64>,
 }
 
 /// A node with its stake, receipts, commission changes and every epoch of its pool.
@@ -564,12 +568,18 @@ where
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let mut c = state.conn().await?;
     let result = match c.db() {
-        Ok(db) => crate::store::watermark(db).await.map_err(ApiError::from),
+        Ok(db) => match crate::store::watermark(db).await {
+            Ok(w) => crate::store::pipeline_state(db, crate::store::CHAIN_TIP)
+                .await
+                .map(|tip| (w, tip))
+                .map_err(ApiError::from),
+            Err(e) => Err(ApiError::from(e)),
+        },
         Err(e) => Err(e),
     };
-    let w = c
-        .done(result)?
-        .ok_or_else(|| ApiError::Unavailable("the index is empty".into()))?;
+    let (w, tip) = c.done(result)?;
+    let w = w.ok_or_else(|| ApiError::Unavailable("the index is empty".into()))?;
+    let tip = tip.and_then(|t| t.parse::<i64>().ok());
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
@@ -582,6 +592,8 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         epoch: as_i64(w.epoch_hi),
         tx_hi: as_i64(w.tx_hi),
         lag_ms: now_ms.saturating_sub(timestamp_ms).max(0),
+        chain_tip: tip,
+        behind_checkpoints: tip.map(|t| t.saturating_sub(as_i64(w.checkpoint_hi)).max(0)),
     }))
 }
 

@@ -273,7 +273,7 @@ where
         let item = match stream.next().now_or_never() {
             Some(item) => item,
             None => {
-                hand_over(&to_commit, &mut batch, &audit).await;
+                hand_over(&to_commit, &mut batch, &audit, tip).await;
                 tokio::select! {
                     item = stream.next() => item,
                     _ = stopped.wait_for(|s| *s) => break,
@@ -290,7 +290,7 @@ where
         };
         if let Err(e) = added {
             // The whole checkpoints before the bad one are good: commit them, nothing of it.
-            hand_over(&to_commit, &mut batch, &audit).await;
+            hand_over(&to_commit, &mut batch, &audit, tip).await;
             return (skipped, Err(e));
         }
         bar.inc(1);
@@ -303,13 +303,13 @@ where
         if batch.events >= config.batch_events
             || batch.checkpoints.len() >= config.batch_checkpoints
         {
-            hand_over(&to_commit, &mut batch, &audit).await;
+            hand_over(&to_commit, &mut batch, &audit, tip).await;
         }
         if seq == last || *stopped.borrow() || to_commit.is_closed() {
             break;
         }
     }
-    hand_over(&to_commit, &mut batch, &audit).await;
+    hand_over(&to_commit, &mut batch, &audit, tip).await;
     (skipped, Ok(()))
 }
 
@@ -320,11 +320,13 @@ async fn hand_over(
     to_commit: &tokio::sync::mpsc::Sender<Batch>,
     batch: &mut Batch,
     audit: &AuditState,
+    tip: Option<u64>,
 ) {
     if batch.is_empty() {
         return;
     }
     let mut done = std::mem::take(batch);
+    done.chain_tip = tip.max(done.last.map(|l| l.0));
     if done.audit_changed {
         match serde_json::to_string(audit) {
             Ok(state) => done.audit_state = Some(state),

@@ -13,6 +13,21 @@ use crate::schema::{pipeline_state, watermarks};
 /// The pipeline state row holding the settlement auditor's state.
 pub const AUDIT_STATE: &str = "settlement_audit";
 
+/// The pipeline state row holding the chain's latest checkpoint as the indexer last saw it.
+pub const CHAIN_TIP: &str = "chain_tip";
+
+/// The `(name, value)` pipeline-state rows a batch commits.
+fn states(batch: &Batch) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(state) = &batch.audit_state {
+        out.push((AUDIT_STATE, state.clone()));
+    }
+    if let Some(tip) = batch.chain_tip {
+        out.push((CHAIN_TIP, tip.to_string()));
+    }
+    out
+}
+
 /// Where the index stands: the last committed checkpoint of every pipeline (they commit
 /// together, so they agree) and the chain it follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,17 +108,16 @@ pub async fn commit(
                     batch.write_sqlite(conn)?;
                     diesel::RunQueryDsl::execute(diesel::delete(watermarks::table), conn)?;
                     WatermarkRow::write_sqlite(conn, &marks)?;
-                    if let Some(state) = &batch.audit_state {
+                    for (name, state) in states(&batch) {
                         diesel::RunQueryDsl::execute(
                             diesel::delete(
-                                pipeline_state::table
-                                    .filter(pipeline_state::pipeline.eq(AUDIT_STATE)),
+                                pipeline_state::table.filter(pipeline_state::pipeline.eq(name)),
                             ),
                             conn,
                         )?;
                         diesel::RunQueryDsl::execute(
                             diesel::insert_into(pipeline_state::table).values((
-                                pipeline_state::pipeline.eq(AUDIT_STATE),
+                                pipeline_state::pipeline.eq(name),
                                 pipeline_state::state.eq(state),
                             )),
                             conn,
@@ -120,15 +134,13 @@ pub async fn commit(
                 batch.write_pg(c).await?;
                 diesel::delete(watermarks::table).execute(c).await?;
                 WatermarkRow::write_pg(c, &marks).await?;
-                if let Some(state) = &batch.audit_state {
-                    diesel::delete(
-                        pipeline_state::table.filter(pipeline_state::pipeline.eq(AUDIT_STATE)),
-                    )
-                    .execute(c)
-                    .await?;
+                for (name, state) in states(&batch) {
+                    diesel::delete(pipeline_state::table.filter(pipeline_state::pipeline.eq(name)))
+                        .execute(c)
+                        .await?;
                     diesel::insert_into(pipeline_state::table)
                         .values((
-                            pipeline_state::pipeline.eq(AUDIT_STATE),
+                            pipeline_state::pipeline.eq(name),
                             pipeline_state::state.eq(state),
                         ))
                         .execute(c)

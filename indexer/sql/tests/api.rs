@@ -180,6 +180,9 @@ async fn views_and_api_answer_the_same_on_sqlite_and_postgres() {
     let (status, health) = same(&client, sa, sb, "/health").await;
     assert_eq!(status, 200);
     assert_eq!(health["checkpoint"].as_u64(), Some(n - 1));
+    // The source's tip as the indexer saw it, committed with the data: caught up.
+    assert_eq!(health["chain_tip"].as_u64(), Some(n - 1));
+    assert_eq!(health["behind_checkpoints"].as_i64(), Some(0));
     let (_, full) = get(&client, sa, "/health").await;
     assert!(
         full["lag_ms"].as_i64().unwrap() > 0,

@@ -389,6 +389,8 @@ pub struct Batch {
     pub audit_changed: bool,
     /// The settlement auditor's state after the batch, to commit with it.
     pub audit_state: Option<String>,
+    /// The source's latest checkpoint as last seen, to commit with the batch.
+    pub chain_tip: Option<u64>,
 }
 
 /// Runs `p` over `ev`, sending its rows to `sink`.
