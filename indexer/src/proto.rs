@@ -94,6 +94,10 @@ pub(crate) fn base58(d: [u8; 32]) -> String {
     sui_sdk_types::Digest::new(d).to_base58()
 }
 
+/// The kind of a transaction read without a package filter whose `system` function is not a
+/// Floe operation.
+pub const UNKNOWN_KIND: &str = "unknown";
+
 /// The `sui.rpc.v2.Checkpoint` of `cp`, whose transactions call `package` (every field Sui
 /// would fill that Floe has a value for; signatures and object sets are left out).
 pub fn to_proto(cp: &Checkpoint, package: &Id) -> rpc::Checkpoint {
@@ -283,12 +287,19 @@ pub fn from_proto(cp: &rpc::Checkpoint, package: Option<&Id>) -> Result<Checkpoi
             }
         };
         let function = call.function.as_deref().unwrap_or_default();
-        let kind = kind_of_move_function(function).ok_or_else(|| {
-            invalid(
-                "transactions.transaction.kind",
-                format!("`{ENTRY_MODULE}::{function}` is not a Floe operation"),
-            )
-        })?;
+        // A call of the given package must be a Floe operation; without a package, a `system`
+        // call this binary does not know (another package's, or a newer Floe's) is kept as
+        // `unknown` with its events, for the reader to keep or skip by their types.
+        let kind = match (kind_of_move_function(function), package) {
+            (Some(kind), _) => kind,
+            (None, None) => UNKNOWN_KIND,
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "transactions.transaction.kind",
+                    format!("`{ENTRY_MODULE}::{function}` is not a Floe operation"),
+                ))
+            }
+        };
         let sender_text = tx
             .sender
             .as_deref()

@@ -343,6 +343,30 @@ fn protobuf_checkpoints_without_needed_fields_are_refused() -> Result<()> {
     // Another package's transactions and events are not Floe's.
     let other = proto::from_proto(&full, Some(&Id::from_u64(0xbad)))?;
     assert!(other.transactions.is_empty());
+
+    // A `system` function Floe does not have: refused from Floe's package, kept as `unknown`
+    // (with its events) when no package is given (another package's `system` module).
+    let mut foreign = full.clone();
+    if let Some(rpc::transaction_kind::Data::ProgrammableTransaction(ptb)) = foreign.transactions[0]
+        .transaction
+        .as_mut()
+        .and_then(|t| t.kind.as_mut())
+        .and_then(|k| k.data.as_mut())
+    {
+        for c in &mut ptb.commands {
+            if let Some(rpc::command::Command::MoveCall(call)) = &mut c.command {
+                call.function = Some("invalidate_blob_id".into());
+            }
+        }
+    }
+    assert!(proto::from_proto(&foreign, Some(&package()))
+        .is_err_and(|e| e.to_string().contains("is not a Floe operation")));
+    let kept = proto::from_proto(&foreign, None)?;
+    assert_eq!(kept.transactions[0].kind, proto::UNKNOWN_KIND);
+    assert_eq!(
+        kept.transactions[0].events,
+        proto::from_proto(&full, None)?.transactions[0].events
+    );
     Ok(())
 }
 
