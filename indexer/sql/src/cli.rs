@@ -11,6 +11,9 @@ use floe_indexer::checkpoint_files::CheckpointFiles;
 use floe_indexer::grpc::GrpcSource;
 use floe_indexer::localnet::{Genesis, Localnet};
 
+use floe_economics::performance::PerformanceCurve;
+
+use crate::audit::AuditParams;
 use crate::db::{Db, DbUrl};
 use crate::decode::{Flavor, Packages};
 use crate::ingest::{self, IngestConfig};
@@ -53,6 +56,14 @@ pub struct RunArgs {
     /// Commit after this many events (or at the chain's tip).
     #[arg(long, default_value_t = 50_000)]
     pub batch_events: u64,
+    /// The chain's genesis burn share (bps), for the settlement audit (default: Floe's
+    /// default parameters; a `ledger:` source gives its own).
+    #[arg(long)]
+    pub genesis_burn_bps: Option<u16>,
+    /// The chain's genesis performance curve, `ZERO_BELOW_BPS:FULL_AT_BPS`, for the settlement
+    /// audit (default: Floe's default parameters; a `ledger:` source gives its own).
+    #[arg(long, value_parser = parse_curve)]
+    pub genesis_curve: Option<PerformanceCurve>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -107,6 +118,21 @@ pub fn run(command: IndexerCommand) -> anyhow::Result<()> {
     })
 }
 
+fn parse_curve(text: &str) -> Result<PerformanceCurve, String> {
+    let (zero, full) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?} is not ZERO_BELOW_BPS:FULL_AT_BPS"))?;
+    let bps = |v: &str| v.trim().parse::<u16>().map_err(|e| format!("{v:?}: {e}"));
+    let curve = PerformanceCurve {
+        zero_below_bps: bps(zero)?,
+        full_at_bps: bps(full)?,
+    };
+    curve
+        .validate()
+        .map_err(|e| format!("{text:?} is not a valid curve: {e}"))?;
+    Ok(curve)
+}
+
 fn parse_id(text: &str) -> anyhow::Result<Id> {
     text.parse::<Id>()
         .map_err(|e| anyhow!("{text:?} is not a package id: {e}"))
@@ -139,6 +165,16 @@ async fn run_indexer(args: RunArgs) -> anyhow::Result<()> {
         progress: !args.quiet,
         ..Default::default()
     };
+    let override_audit = |mut audit: AuditParams| {
+        if let Some(b) = args.genesis_burn_bps {
+            audit.burn_bps = b;
+        }
+        if let Some(c) = args.genesis_curve {
+            audit.curve = c;
+        }
+        audit
+    };
+    config.audit = override_audit(config.audit);
     let stop = floe_indexer::shutdown::stop_signal();
     let summary = if let Some(url) = args.source.strip_prefix("grpc+") {
         require_packages(&packages)?;
@@ -167,9 +203,11 @@ async fn run_indexer(args: RunArgs) -> anyhow::Result<()> {
             },
         )
         .with_context(|| format!("cannot open the ledger in {}", dir.display()))?;
+        let genesis = net.genesis();
         if packages.list().is_empty() {
-            packages = Packages::floe([net.genesis().package_id]);
+            packages = Packages::floe([genesis.package_id]);
         }
+        config.audit = override_audit(AuditParams::from(&genesis.params));
         config.packages = packages;
         ingest::run(net, &mut db, &config, stop).await?
     } else {

@@ -726,7 +726,7 @@ views! {
         epoch: i64,
         /// `certified` or `fallback`.
         kind: Option<String>,
-        /// `match`, `mismatch`, `unverifiable` or `not_audited`.
+        /// `match`, `mismatch` or `unverifiable`.
         audit: Option<String>,
         /// Entries of the settlement.
         entries: Option<i64>,

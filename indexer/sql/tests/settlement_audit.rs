@@ -53,5 +53,12 @@ async fn a_wrong_settlement_is_flagged_and_honest_ones_pass() {
                 assert_eq!(row.recomputed_root, row.entries_root);
             }
         }
+        // Every honest epoch's claims (the last of each epoch too) agree with the audit.
+        let claims = floe_indexer_sql::pipelines::settlements::ClaimRow::dump(&mut db)
+            .await
+            .unwrap();
+        assert!(claims.len() >= 12, "{claims:?}");
+        assert!(claims.iter().all(|c| c.audit_detail.is_none()), "{claims:?}");
+        assert!(claims.iter().all(|c| c.epoch != wrong_epoch));
     }
 }

@@ -209,9 +209,10 @@ CREATE TABLE challenge_results (
     mean_pass_bps BIGINT,
     PRIMARY KEY (epoch, node_id)
 );
--- Each epoch's settlement (`certified` by the committee or paid by `fallback`) and its audit:
+-- Each epoch's settlement (`certified` by the committee, paid by `fallback`, or paid at the
+-- `epoch_change` when there is no settlement round) and its audit:
 -- `match`, `mismatch` (the certified root is not the one recomputed from the events),
--- `unverifiable` (the events do not determine it) or `not_audited` (a fallback).
+-- or `unverifiable` (the events do not determine it).
 CREATE TABLE settlements (
     epoch BIGINT PRIMARY KEY,
     kind TEXT,

@@ -564,9 +564,9 @@ LEFT JOIN r ON r.epoch = k.epoch
 LEFT JOIN p ON p.epoch = k.epoch;
 
 -- v_settlements (key: epoch): every settled epoch: how (`certified` by the committee or
--- `fallback`), the audit's verdict (`match`, `mismatch`, `unverifiable`, `not_audited`), the
+-- `fallback`, `epoch_change`), the audit's verdict (`match`, `mismatch`, `unverifiable`), the
 -- pot, burn and amount paid, the claims made against it and what is still outstanding
--- (certified: paid − claimed; a fallback pays directly), and claims differing from the audit.
+-- (certified: paid − claimed; a fallback or an epoch change pays directly), and claims differing from the audit.
 CREATE VIEW v_settlements AS
 WITH c AS (
     SELECT epoch, COUNT(*) AS claims,

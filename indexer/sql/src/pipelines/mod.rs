@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use floe_economics::events::FloeEvent;
 
-use crate::audit::AuditState;
+use crate::audit::{AuditState, Finding};
 use crate::db::Db;
 use crate::decode::{DecodedCheckpoint, Located};
 use crate::ids::TooLarge;
@@ -461,20 +461,31 @@ impl Batch {
             })?;
             governance::Votes.process(ev, &mut self.votes)?;
             // The audit sees every event in chain order; settlements and claims carry its verdicts.
-            audit.observe(&ev.event);
+            let finding = audit.process(&ev.event);
             audited = true;
-            match &ev.event {
-                FloeEvent::EpochSettled(s) => {
-                    let outcome = audit.audit_settled(s);
+            match (&ev.event, finding) {
+                (FloeEvent::EpochSettled(s), Some(Finding::Settlement { outcome, .. })) => {
                     self.settlements
                         .put(settlements::SettlementRow::certified(ev, s, &outcome)?);
                 }
-                FloeEvent::EpochSettledByFallback(s) => {
+                (
+                    FloeEvent::EpochSettledByFallback(s),
+                    Some(Finding::Settlement { outcome, .. }),
+                ) => {
                     self.settlements
-                        .put(settlements::SettlementRow::fallback(ev, s)?);
+                        .put(settlements::SettlementRow::fallback(ev, s, &outcome)?);
                 }
-                FloeEvent::RewardsClaimed(c) => {
-                    let difference = audit.check_claim(c);
+                (FloeEvent::EpochPotClosed(p), Some(Finding::Settlement { outcome, .. })) => {
+                    self.settlements
+                        .put(settlements::SettlementRow::at_epoch_change(
+                            ev, p, &outcome,
+                        )?);
+                }
+                (FloeEvent::RewardsClaimed(c), finding) => {
+                    let difference = match finding {
+                        Some(Finding::ClaimDiffers { difference, .. }) => Some(difference),
+                        _ => None,
+                    };
                     self.claims
                         .push(settlements::ClaimRow::of(ev, c, difference)?);
                 }

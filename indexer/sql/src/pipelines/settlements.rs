@@ -1,7 +1,9 @@
 //! `settlements`: each epoch's settlement with the audit's verdict; `claims`: every reward
 //! claim against a settlement, with any difference from the recomputed entry.
 
-use floe_economics::events::{EpochSettled, EpochSettledByFallback, RewardsClaimed};
+use floe_economics::events::{
+    EpochPotClosed, EpochSettled, EpochSettledByFallback, RewardsClaimed,
+};
 
 use crate::audit::AuditOutcome;
 use crate::decode::Located;
@@ -25,58 +27,88 @@ super::keyed_table! {
     }
 }
 
+/// The audit columns of a verdict: `audit`, the recomputed root (hex), the detail; logged as
+/// an alert when it is not a match.
+fn verdict(epoch: u32, outcome: &AuditOutcome) -> (&'static str, Option<String>, Option<String>) {
+    match outcome {
+        AuditOutcome::Match { root } => ("match", Some(hex::encode(root)), None),
+        AuditOutcome::Mismatch {
+            recomputed_root, ..
+        } => {
+            tracing::error!(epoch, "settlement audit: {outcome}");
+            (
+                "mismatch",
+                Some(hex::encode(recomputed_root)),
+                Some(outcome.to_string()),
+            )
+        }
+        AuditOutcome::Unverifiable { .. } => {
+            tracing::warn!(epoch, "settlement audit: {outcome}");
+            ("unverifiable", None, Some(outcome.to_string()))
+        }
+    }
+}
+
 impl SettlementRow {
-    /// The row of a certified settlement and the audit's verdict on it.
+    fn audited(
+        ev: &Located,
+        epoch: u32,
+        kind: &str,
+        (pot, burned, paid): (u64, u64, u64),
+        outcome: &AuditOutcome,
+    ) -> Result<Self, TooLarge> {
+        let (audit, recomputed, detail) = verdict(epoch, outcome);
+        Ok(SettlementRow {
+            epoch: epoch as i64,
+            kind: Some(kind.into()),
+            pot: Some(big("pot", pot)?),
+            burned: Some(big("burned", burned)?),
+            paid: Some(big("paid", paid)?),
+            audit: Some(audit.into()),
+            recomputed_root: recomputed,
+            audit_detail: detail,
+            settled_checkpoint: Some(ev.at.checkpoint),
+            ..Default::default()
+        })
+    }
+
+    /// The row of a settlement certified by the committee and the audit's verdict on it.
     pub fn certified(
         ev: &Located,
         s: &EpochSettled,
         outcome: &AuditOutcome,
     ) -> Result<Self, TooLarge> {
-        let (audit, recomputed, detail) = match outcome {
-            AuditOutcome::Match { root } => ("match", Some(hex::encode(root)), None),
-            AuditOutcome::Mismatch {
-                recomputed_root, ..
-            } => {
-                tracing::error!(epoch = s.epoch, "settlement audit: {outcome}");
-                (
-                    "mismatch",
-                    Some(hex::encode(recomputed_root)),
-                    Some(outcome.to_string()),
-                )
-            }
-            AuditOutcome::Unverifiable { .. } => {
-                tracing::warn!(epoch = s.epoch, "settlement audit: {outcome}");
-                ("unverifiable", None, Some(outcome.to_string()))
-            }
-        };
         Ok(SettlementRow {
-            epoch: s.epoch as i64,
-            kind: Some("certified".into()),
             n_entries: Some(s.n_entries as i64),
-            pot: Some(big("pot", s.pot)?),
-            burned: Some(big("burned", s.burned)?),
-            paid: Some(big("paid", s.paid)?),
             entries_root: Some(hex::encode(&s.entries_root)),
             signers_weight: Some(s.signers_weight as i64),
-            audit: Some(audit.into()),
-            recomputed_root: recomputed,
-            audit_detail: detail,
-            settled_checkpoint: Some(ev.at.checkpoint),
+            ..Self::audited(ev, s.epoch, "certified", (s.pot, s.burned, s.paid), outcome)?
         })
     }
 
-    /// The row of a fallback distribution (base weight only; nothing certified to audit).
-    pub fn fallback(ev: &Located, s: &EpochSettledByFallback) -> Result<Self, TooLarge> {
-        Ok(SettlementRow {
-            epoch: s.epoch as i64,
-            kind: Some("fallback".into()),
-            pot: Some(big("pot", s.pot)?),
-            burned: Some(big("burned", s.burned)?),
-            paid: Some(big("paid", s.paid)?),
-            audit: Some("not_audited".into()),
-            settled_checkpoint: Some(ev.at.checkpoint),
-            ..Default::default()
-        })
+    /// The row of a fallback distribution (base weight only), audited against the
+    /// recomputed base-weight settlement.
+    pub fn fallback(
+        ev: &Located,
+        s: &EpochSettledByFallback,
+        outcome: &AuditOutcome,
+    ) -> Result<Self, TooLarge> {
+        Self::audited(ev, s.epoch, "fallback", (s.pot, s.burned, s.paid), outcome)
+    }
+
+    /// The row of a pot paid at the epoch change itself (no settlement round), audited.
+    pub fn at_epoch_change(
+        ev: &Located,
+        p: &EpochPotClosed,
+        outcome: &AuditOutcome,
+    ) -> Result<Self, TooLarge> {
+        Self::audited(
+            ev,
+            p.epoch,
+            "epoch_change",
+            (p.total, p.burned, p.distributed),
+            outcome,
+        )
     }
 }
 
