@@ -273,7 +273,9 @@ where
         let item = match stream.next().now_or_never() {
             Some(item) => item,
             None => {
-                hand_over(&to_commit, &mut batch, &audit, tip).await;
+                if let Err(e) = hand_over(&to_commit, &mut batch, &audit, tip).await {
+                    return (skipped, Err(e));
+                }
                 tokio::select! {
                     item = stream.next() => item,
                     _ = stopped.wait_for(|s| *s) => break,
@@ -290,8 +292,8 @@ where
         };
         if let Err(e) = added {
             // The whole checkpoints before the bad one are good: commit them, nothing of it.
-            hand_over(&to_commit, &mut batch, &audit, tip).await;
-            return (skipped, Err(e));
+            let handed = hand_over(&to_commit, &mut batch, &audit, tip).await;
+            return (skipped, handed.and(Err(e)));
         }
         bar.inc(1);
         if tip_checked.elapsed() > Duration::from_secs(2) {
@@ -303,40 +305,40 @@ where
         if batch.events >= config.batch_events
             || batch.checkpoints.len() >= config.batch_checkpoints
         {
-            hand_over(&to_commit, &mut batch, &audit, tip).await;
+            if let Err(e) = hand_over(&to_commit, &mut batch, &audit, tip).await {
+                return (skipped, Err(e));
+            }
         }
         if seq == last || *stopped.borrow() || to_commit.is_closed() {
             break;
         }
     }
-    hand_over(&to_commit, &mut batch, &audit, tip).await;
-    (skipped, Ok(()))
+    let handed = hand_over(&to_commit, &mut batch, &audit, tip).await;
+    (skipped, handed)
 }
 
 /// Sends the batch (if it holds anything) to the committer, with the auditor's state as of its
 /// end, and starts a new one. If the committer has stopped (it failed), the batch is dropped:
-/// its error is the one reported.
+/// its error is the one reported. An auditor state that does not serialize stops ingestion
+/// (committing the batch without it would break the audit's restart).
 async fn hand_over(
     to_commit: &tokio::sync::mpsc::Sender<Batch>,
     batch: &mut Batch,
     audit: &AuditState,
     tip: Option<u64>,
-) {
+) -> Result<(), IngestError> {
     if batch.is_empty() {
-        return;
+        return Ok(());
     }
     let mut done = std::mem::take(batch);
     done.chain_tip = tip.max(done.last.map(|l| l.0));
     if done.audit_changed {
-        match serde_json::to_string(audit) {
-            Ok(state) => done.audit_state = Some(state),
-            Err(e) => {
-                tracing::error!("the settlement audit state does not serialize: {e}");
-                return;
-            }
-        }
+        let state =
+            serde_json::to_string(audit).map_err(|e| IngestError::AuditState(e.to_string()))?;
+        done.audit_state = Some(state);
     }
     let _ = to_commit.send(done).await;
+    Ok(())
 }
 
 /// Checkpoint `seq` from `source`, riding out a lost connection or a restarting server: RPC
@@ -404,10 +406,11 @@ async fn commit(
     mark: &mut Option<Watermark>,
     summary: &mut IngestSummary,
 ) -> Result<(), IngestError> {
-    let chain_id = mark
-        .as_ref()
-        .map_or(chain, |w| w.chain_id.as_str())
-        .to_owned();
+    // The stored chain, unless it was not known then (checkpoint 0 not served in time).
+    let chain_id = match mark.as_ref() {
+        Some(w) if w.chain_id != "unknown" => w.chain_id.clone(),
+        _ => chain.to_owned(),
+    };
     let (last, events, checkpoints) = (batch.last, batch.events, batch.checkpoints.len());
     store::commit(db, batch, &chain_id, mark.as_ref()).await?;
     if let Some((cp, last_tx, ts, epoch)) = last {

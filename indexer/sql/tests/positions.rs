@@ -45,6 +45,15 @@ async fn positions_follow_split_join_transfer_and_withdrawal() {
             amount: 300_000_000_000,
         },
     );
+    // …and y at once again (a split of a split, in the same checkpoint): w keeps 50 WAL.
+    let w = created(
+        &net,
+        alice,
+        Operation::SplitStake {
+            staked_wal_id: y,
+            amount: 50_000_000_000,
+        },
+    );
     must(
         &net,
         alice,
@@ -86,11 +95,16 @@ async fn positions_follow_split_join_transfer_and_withdrawal() {
     // Committed checkpoint by checkpoint (the parent of a split read back from the database)
     // and all in one batch (the parent's state taken from the batch itself).
     for batch_events in [1, 3, 1_000_000] {
-        check(&net, &a, (x, y, z), batch_events).await;
+        check(&net, &a, (x, y, z, w), batch_events).await;
     }
 }
 
-async fn check(net: &Localnet, a: &common::Actors, (x, y, z): (Id, Id, Id), batch_events: u64) {
+async fn check(
+    net: &Localnet,
+    a: &common::Actors,
+    (x, y, z, w): (Id, Id, Id, Id),
+    batch_events: u64,
+) {
     let (alice, bob, pool) = (a.stakers[0], a.stakers[1], a.pools[0]);
     let dir = tempfile::tempdir().unwrap();
     let mut db = common::connect(&DbUrl::Sqlite(dir.path().join("index.db"))).await;
@@ -121,14 +135,24 @@ async fn check(net: &Localnet, a: &common::Actors, (x, y, z): (Id, Id, Id), batc
     assert_eq!(py.state.as_deref(), Some("staked"), "inherits x's state");
     assert_eq!(
         py.principal,
-        Some(300_000_000_000),
-        "split off, then joined back"
+        Some(250_000_000_000),
+        "split twice, joined back once"
     );
     assert_eq!(
         py.activation_epoch, px.activation_epoch,
         "inherits x's activation"
     );
     assert_eq!(py.node_id, hex(pool));
+
+    let pw = get(w);
+    assert_eq!(pw.owner, hex(alice), "not transferred");
+    assert_eq!(
+        pw.state.as_deref(),
+        Some("staked"),
+        "a split of a split inherits too"
+    );
+    assert_eq!(pw.activation_epoch, px.activation_epoch);
+    assert_eq!(pw.principal, Some(50_000_000_000));
 
     let pz = get(z);
     assert_eq!(pz.owner, hex(bob));
@@ -152,11 +176,11 @@ async fn check(net: &Localnet, a: &common::Actors, (x, y, z): (Id, Id, Id), batc
         .into_iter()
         .map(|r| (r.0[0].1.clone().unwrap(), r.0[1].1.clone().unwrap()))
         .collect();
-    // Alice still has her genesis stake (500 WAL); bob his genesis stake and y.
+    // Alice still has her genesis stake (500 WAL) and w; bob his genesis stake and y.
     assert_eq!(held, {
         let mut v = vec![
-            (hex(alice).unwrap(), "500000000000".to_string()),
-            (hex(bob).unwrap(), "800000000000".to_string()),
+            (hex(alice).unwrap(), "550000000000".to_string()),
+            (hex(bob).unwrap(), "750000000000".to_string()),
         ];
         v.sort();
         v

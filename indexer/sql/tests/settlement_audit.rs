@@ -58,7 +58,10 @@ async fn a_wrong_settlement_is_flagged_and_honest_ones_pass() {
             .await
             .unwrap();
         assert!(claims.len() >= 12, "{claims:?}");
-        assert!(claims.iter().all(|c| c.audit_detail.is_none()), "{claims:?}");
+        assert!(
+            claims.iter().all(|c| c.audit_detail.is_none()),
+            "{claims:?}"
+        );
         assert!(claims.iter().all(|c| c.epoch != wrong_epoch));
     }
 }

@@ -391,6 +391,9 @@ pub struct Batch {
     pub audit_state: Option<String>,
     /// The source's latest checkpoint as last seen, to commit with the batch.
     pub chain_tip: Option<u64>,
+    /// Receipts split off in the batch whose parent's state at the split the batch does not
+    /// know: the receipt whose value at the batch's start it is (a stored row).
+    pub ancestors: BTreeMap<String, String>,
 }
 
 /// Runs `p` over `ev`, sending its rows to `sink`.
@@ -427,11 +430,19 @@ impl Batch {
                 self.positions.put(r)
             })?;
             if let FloeEvent::StakedWalSplit(e) = &ev.event {
-                let parent = (crate::ids::object_id(&e.staked_wal_id),);
-                let child = (crate::ids::object_id(&e.new_staked_wal_id),);
-                let parent = self.positions.get(&parent).cloned();
-                if let Some(row) = self.positions.get_mut(&child) {
-                    positions::inherit_in_batch(row, parent.as_ref());
+                // The split-off receipt takes what its parent was at the split; what the
+                // parent's patch so far does not say is what the parent's own source (the
+                // stored row, or for a receipt split off earlier in the batch, its ancestor's)
+                // was at the start.
+                let parent = crate::ids::object_id(&e.staked_wal_id);
+                let child = crate::ids::object_id(&e.new_staked_wal_id);
+                let known = self.positions.get(&(parent.clone(),)).cloned();
+                if let Some(row) = self.positions.get_mut(&(child.clone(),)) {
+                    positions::inherit_in_batch(row, known.as_ref());
+                    if positions::lacks_inherited(row) {
+                        let ancestor = self.ancestors.get(&parent).cloned().unwrap_or(parent);
+                        self.ancestors.insert(child, ancestor);
+                    }
                 }
             }
             run(blobs::Blobs, ev, &mut Vec::new(), |r| self.blobs.put(r))?;
@@ -516,9 +527,14 @@ impl Batch {
         // the split's own checkpoint did not know of the parent from here (its state as of the
         // end of the previous checkpoint); what is still missing comes from the stored row.
         let mut later_positions = later.positions;
-        for child in later_positions.0.values_mut() {
-            if let Some(parent) = child.split_from.clone() {
-                positions::inherit_in_batch(child, self.positions.get(&(parent,)));
+        for (child, ancestor) in later.ancestors {
+            let Some(row) = later_positions.get_mut(&(child.clone(),)) else {
+                continue;
+            };
+            positions::inherit_in_batch(row, self.positions.get(&(ancestor.clone(),)));
+            if positions::lacks_inherited(row) {
+                let ancestor = self.ancestors.get(&ancestor).cloned().unwrap_or(ancestor);
+                self.ancestors.insert(child, ancestor);
             }
         }
         self.positions.append(later_positions);
@@ -551,7 +567,7 @@ impl Batch {
         T::write_pg(c, &self.pool_epochs.rows()).await?;
         T::write_pg(c, &self.stake_actions).await?;
         let mut positions = self.positions.rows();
-        positions::inherit_from_pg(c, &mut positions).await?;
+        positions::inherit_from_pg(c, &mut positions, &self.ancestors).await?;
         T::write_pg(c, &positions).await?;
         T::write_pg(c, &self.blobs.rows()).await?;
         T::write_pg(c, &self.blob_attributes.rows()).await?;
@@ -580,7 +596,7 @@ impl Batch {
         T::write_sqlite(c, &self.pool_epochs.rows())?;
         T::write_sqlite(c, &self.stake_actions)?;
         let mut positions = self.positions.rows();
-        positions::inherit_from_sqlite(c, &mut positions)?;
+        positions::inherit_from_sqlite(c, &mut positions, &self.ancestors)?;
         T::write_sqlite(c, &positions)?;
         T::write_sqlite(c, &self.blobs.rows())?;
         T::write_sqlite(c, &self.blob_attributes.rows())?;

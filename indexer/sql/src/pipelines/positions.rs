@@ -2,6 +2,8 @@
 //! (`staked`, `withdrawing`, `withdrawn`, `joined` into another), following deposits,
 //! withdrawals, splits, joins and transfers.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use floe_economics::events::FloeEvent as E;
@@ -100,22 +102,24 @@ impl Processor for Positions {
     }
 }
 
-/// Gives a receipt made by a split the state, activation and withdrawal epochs its parent
-/// had at the split, as far as `parent` (the parent's patch in the batch so far) knows them.
-pub fn inherit_in_batch(child: &mut PositionRow, parent: Option<&PositionRow>) {
-    let Some(parent) = parent else { return };
-    if child.split_from.as_deref() != Some(parent.staked_wal_id.as_str()) {
-        return;
-    }
+/// Gives a receipt made by a split what `known` (its parent's patch at the split, or its
+/// ancestor's row) says of the state, activation and withdrawal epochs, where it has none yet.
+pub fn inherit_in_batch(child: &mut PositionRow, known: Option<&PositionRow>) {
+    let Some(known) = known else { return };
     if child.state.is_none() {
-        child.state = parent.state.clone().map(staked_unless_active);
+        child.state = known.state.clone().map(staked_unless_active);
     }
     if child.activation_epoch.is_none() {
-        child.activation_epoch = parent.activation_epoch;
+        child.activation_epoch = known.activation_epoch;
     }
     if child.withdraw_epoch.is_none() {
-        child.withdraw_epoch = parent.withdraw_epoch;
+        child.withdraw_epoch = known.withdraw_epoch;
     }
+}
+
+/// Whether a split-off receipt still lacks what it inherits.
+pub fn lacks_inherited(child: &PositionRow) -> bool {
+    child.state.is_none() || child.activation_epoch.is_none()
 }
 
 /// The state a split-off receipt starts in, from its parent's.
@@ -126,48 +130,25 @@ fn staked_unless_active(state: String) -> String {
     }
 }
 
-/// The keys of the stored parents that receipts made by a split in this batch still need.
-fn wanted_parents(rows: &[PositionRow]) -> Vec<String> {
-    rows.iter()
-        .filter(|r| r.state.is_none() || r.activation_epoch.is_none())
-        .filter_map(|r| r.split_from.clone())
-        .collect()
-}
-
-/// Completes `rows` from their stored parents.
-fn inherit_from(rows: &mut [PositionRow], parents: &[PositionRow]) {
-    let parents: std::collections::BTreeMap<&str, &PositionRow> = parents
-        .iter()
-        .map(|r| (r.staked_wal_id.as_str(), r))
-        .collect();
-    for row in rows.iter_mut() {
-        let parent = row
-            .split_from
-            .as_deref()
-            .and_then(|id| parents.get(id))
-            .copied();
-        inherit_in_batch(row, parent);
-    }
-}
-
-/// Completes, from the stored rows, what receipts made by a split in this batch still lack of
-/// their parent (a parent the batch had not touched before the split: its stored row is its
-/// state at the split). Runs before the batch's positions are written.
+/// Completes, from the stored rows of their ancestors (`child → ancestor`, see
+/// `Batch::ancestors`), what receipts split off in the batch still lack. Runs before the batch's
+/// positions are written.
 pub async fn inherit_from_pg(
     c: &mut diesel_async::AsyncPgConnection,
     rows: &mut [PositionRow],
+    ancestors: &BTreeMap<String, String>,
 ) -> QueryResult<()> {
     use crate::schema::positions as p;
-    let wanted = wanted_parents(rows);
-    if wanted.is_empty() {
+    if ancestors.is_empty() {
         return Ok(());
     }
-    let parents: Vec<PositionRow> = p::table
-        .filter(p::staked_wal_id.eq_any(&wanted))
+    let wanted: Vec<&String> = ancestors.values().collect();
+    let stored: Vec<PositionRow> = p::table
+        .filter(p::staked_wal_id.eq_any(wanted))
         .select(PositionRow::as_select())
         .load(c)
         .await?;
-    inherit_from(rows, &parents);
+    inherit_from(rows, &stored, ancestors);
     Ok(())
 }
 
@@ -175,18 +156,38 @@ pub async fn inherit_from_pg(
 pub fn inherit_from_sqlite(
     c: &mut diesel::SqliteConnection,
     rows: &mut [PositionRow],
+    ancestors: &BTreeMap<String, String>,
 ) -> QueryResult<()> {
     use crate::schema::positions as p;
-    let wanted = wanted_parents(rows);
-    if wanted.is_empty() {
+    if ancestors.is_empty() {
         return Ok(());
     }
-    let parents: Vec<PositionRow> = diesel::RunQueryDsl::load(
+    let wanted: Vec<&String> = ancestors.values().collect();
+    let stored: Vec<PositionRow> = diesel::RunQueryDsl::load(
         p::table
-            .filter(p::staked_wal_id.eq_any(&wanted))
+            .filter(p::staked_wal_id.eq_any(wanted))
             .select(PositionRow::as_select()),
         c,
     )?;
-    inherit_from(rows, &parents);
+    inherit_from(rows, &stored, ancestors);
     Ok(())
+}
+
+/// Fills `rows` from the `stored` rows of their ancestors.
+fn inherit_from(
+    rows: &mut [PositionRow],
+    stored: &[PositionRow],
+    ancestors: &BTreeMap<String, String>,
+) {
+    let stored: BTreeMap<&str, &PositionRow> = stored
+        .iter()
+        .map(|r| (r.staked_wal_id.as_str(), r))
+        .collect();
+    for row in rows.iter_mut() {
+        let known = ancestors
+            .get(&row.staked_wal_id)
+            .and_then(|a| stored.get(a.as_str()))
+            .copied();
+        inherit_in_batch(row, known);
+    }
 }
