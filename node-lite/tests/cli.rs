@@ -182,6 +182,10 @@ fn demo_runs_end_to_end() {
     // The ledger part ran: the blob was certified on the local ledger and FROST was conserved.
     assert!(text.contains("BlobCertified"), "{text}");
     assert!(text.contains("FROST conserved"), "{text}");
+    // The ledger was indexed into SQLite and a view printed, one row per node.
+    assert!(text.contains("(SQLite)"), "{text}");
+    assert!(text.contains("stake_share_bps"), "{text}");
+    assert!(text.contains("(4 rows)"), "{text}");
     // The ledger story is the demo scenario, narrated: its say steps with their values.
     assert!(text.contains("prices now: storage"), "{text}");
     assert!(

@@ -9,7 +9,8 @@
 //! delegators stake, the first epoch selects a committee, the nodes report the WAL/USD rate,
 //! and the blob's owner reserves space for its encoded size, registers it under its real blob
 //! ID and certifies it. Every event is read back from the sealed checkpoints and decoded, and
-//! the FROST supply is checked to be conserved.
+//! the FROST supply is checked to be conserved. Last, the ledger is indexed into an SQLite file
+//! beside it and a view of the index is printed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -134,6 +135,47 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         "ledger: {} checkpoints, {} transactions, {} events; FROST conserved: {} FROST accounted for = total supply {} FROST, unchanged since genesis",
         stats.checkpoints, stats.transactions, stats.events, stats.total_frost, stats.supply
     );
+    Ok(())
+}
+
+/// The analysts' view of the demo: the ledger's checkpoints indexed into an SQLite file beside
+/// it (`DIR/index.db`, the indexer's embedded default), then one of its views printed as
+/// `floe indexer sql` would.
+#[cfg(feature = "indexer")]
+fn index_demo(net: &Localnet, dir: &Path, genesis: &floe_indexer::localnet::Genesis) -> Result<()> {
+    use floe_indexer_sql::{adhoc, audit::AuditParams, db, decode::Packages, ingest};
+    let path = dir.join("index.db");
+    let url = db::DbUrl::Sqlite(path.clone());
+    let last = net.checkpoint_count().checked_sub(1);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let (summary, table) = rt.block_on(async {
+        let mut db = db::Db::connect(&url).await?;
+        let config = ingest::IngestConfig {
+            packages: Packages::floe([genesis.package_id]),
+            last_checkpoint: last,
+            audit: AuditParams::from(&genesis.params),
+            ..Default::default()
+        };
+        let summary = ingest::run(net.clone(), &mut db, &config, std::future::pending()).await?;
+        let rows = adhoc::query(
+            &mut db,
+            "SELECT name, stake, shards, stake_share_bps, commission_bps FROM v_node_stake \
+             ORDER BY stake DESC, name",
+        )
+        .await?;
+        anyhow::Ok((summary, adhoc::table(&rows)))
+    })?;
+    println!(
+        "indexer: indexed into {} (SQLite): {} checkpoints, {} events; stake per node (`floe indexer sql --db sqlite://{} \"SELECT * FROM v_node_stake\"`):",
+        path.display(),
+        summary.checkpoints,
+        summary.events,
+        path.display()
+    );
+    print!("{table}");
     Ok(())
 }
 
@@ -461,6 +503,8 @@ fn ledger_demo(
         total_frost == u128::from(supply) && supply == genesis_supply,
         "FROST not conserved: {total_frost} accounted for, supply {supply}, genesis {genesis_supply}"
     );
+    #[cfg(feature = "indexer")]
+    index_demo(&net, dir, &genesis)?;
     Ok(LedgerStats {
         end_epoch,
         checkpoints: net.checkpoint_count(),
