@@ -48,10 +48,8 @@ async fn main() {
     );
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let files = dir.path().join("checkpoints");
-    std::fs::create_dir_all(&files).expect("dir");
     let start = Instant::now();
-    common::export_files(&net, &files);
+    let (files, _) = common::export_files(&net, dir.path());
     let bytes: u64 = std::fs::read_dir(&files)
         .expect("read dir")
         .filter_map(|e| e.ok()?.metadata().ok())

@@ -46,11 +46,10 @@ impl Packages {
 
     /// The flavour of the package defining `type_tag` (`0x…::module::Name`), if configured.
     fn flavor_of(&self, type_tag: &str) -> Option<Flavor> {
-        let package = type_tag.split("::").next()?;
-        let package = crate::ids::parse_object_id(package)?;
+        let package = crate::ids::parse_object_bytes(type_tag.split("::").next()?)?;
         self.0
             .iter()
-            .find(|(id, _)| crate::ids::object_id(&id.0) == package)
+            .find(|(id, _)| id.0 == package)
             .map(|(_, f)| *f)
     }
 }

@@ -21,13 +21,20 @@ pub fn parse_blob_id(text: &str) -> Option<[u8; 32]> {
     v.try_into().ok()
 }
 
-/// An object id or address given as `0x` + 1 to 64 hex digits, normalized to its full form.
-pub fn parse_object_id(text: &str) -> Option<String> {
+/// The bytes of an object id or address given as `0x` + 1 to 64 hex digits.
+pub fn parse_object_bytes(text: &str) -> Option<[u8; 32]> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
     if digits.is_empty() || digits.len() > 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    Some(format!("0x{:0>64}", digits.to_ascii_lowercase()))
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(format!("{digits:0>64}"), &mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// An object id or address given as `0x` + 1 to 64 hex digits, normalized to its full form.
+pub fn parse_object_id(text: &str) -> Option<String> {
+    parse_object_bytes(text).map(|b| object_id(&b))
 }
 
 /// An unsigned chain value that does not fit a `BIGINT`.

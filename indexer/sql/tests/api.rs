@@ -126,9 +126,7 @@ fn strings(rows: &[Value], field: &str) -> Vec<String> {
 async fn views_and_api_answer_the_same_on_sqlite_and_postgres() {
     let net = common::story(4, 6);
     let dir = tempfile::tempdir().unwrap();
-    let files = dir.path().join("checkpoints");
-    std::fs::create_dir_all(&files).unwrap();
-    let n = common::export_files(&net, &files);
+    let (files, n) = common::export_files(&net, dir.path());
     let source = CheckpointFiles::new(&files, None);
     let sqlite_url = DbUrl::Sqlite(dir.path().join("index.db"));
     let mut sqlite = common::connect(&sqlite_url).await;

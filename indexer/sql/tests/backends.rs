@@ -12,9 +12,7 @@ use floe_indexer_sql::pipelines::dump_all;
 async fn sqlite_and_postgres_hold_the_same_index() {
     let net = common::story(4, 6);
     let dir = tempfile::tempdir().unwrap();
-    let files = dir.path().join("checkpoints");
-    std::fs::create_dir_all(&files).unwrap();
-    let n = common::export_files(&net, &files);
+    let (files, n) = common::export_files(&net, dir.path());
     let source = CheckpointFiles::new(&files, None);
 
     let sqlite_url = DbUrl::Sqlite(dir.path().join("index.db"));

@@ -18,11 +18,7 @@ use floe_indexer_sql::store;
 
 /// The story's checkpoints as files, and how many.
 fn files(dir: &Path) -> (std::path::PathBuf, u64) {
-    let net = common::story(2, 4);
-    let files = dir.join("checkpoints");
-    std::fs::create_dir_all(&files).unwrap();
-    let n = common::export_files(&net, &files);
-    (files, n)
+    common::export_files(&common::story(2, 4), dir)
 }
 
 async fn index(files: &Path, db: &mut Db, last: u64) -> Result<ingest::IngestSummary, IngestError> {

@@ -116,9 +116,7 @@ fn run_with_kills(files: &std::path::Path, db: &DbUrl, last: u64, seed: u64) -> 
 async fn crash_and_compare(db: DbUrl, reference: DbUrl, seed: u64) {
     let net = common::story(8, 400);
     let dir = tempfile::tempdir().unwrap();
-    let files = dir.path().join("checkpoints");
-    std::fs::create_dir_all(&files).unwrap();
-    let n = common::export_files(&net, &files);
+    let (files, n) = common::export_files(&net, dir.path());
 
     // The uninterrupted run, in-process.
     let mut clean = common::connect(&reference).await;

@@ -77,9 +77,7 @@ async fn catch_up_survives_a_dropped_connection_and_a_server_restart() {
     let _ = server.await;
 
     // The same chain from files: identical tables (no gap, no duplicate).
-    let files = dir.path().join("checkpoints");
-    std::fs::create_dir_all(&files).unwrap();
-    common::export_files(&net, &files);
+    let (files, _) = common::export_files(&net, dir.path());
     let mut reference = common::connect(&DbUrl::Sqlite(dir.path().join("files.db"))).await;
     ingest::run(
         CheckpointFiles::new(&files, None),

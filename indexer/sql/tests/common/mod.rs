@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use floe_economics::model::storage::derive_blob_id;
 use floe_economics::model::Params;
@@ -146,16 +146,7 @@ pub fn epoch_of_activity(net: &Localnet, a: &Actors, round: u64, blobs: u64, wro
         );
     }
     must(net, a.builder, Operation::SampleWalUsdRate);
-    let mut storage = must(
-        net,
-        a.builder,
-        Operation::ReserveSpace {
-            size: 1 << 20,
-            epochs_ahead: 3,
-        },
-    )
-    .created()
-    .expect("storage");
+    let mut storage = reserve(net, a);
     for i in 0..blobs {
         let mut root = [0u8; 32];
         root[..8].copy_from_slice(&(round * 1_000_000 + i).to_le_bytes());
@@ -207,16 +198,7 @@ pub fn epoch_of_activity(net: &Localnet, a: &Actors, round: u64, blobs: u64, wro
             .created()
             .expect("storage back");
         } else {
-            storage = must(
-                net,
-                a.builder,
-                Operation::ReserveSpace {
-                    size: 1 << 20,
-                    epochs_ahead: 3,
-                },
-            )
-            .created()
-            .expect("storage");
+            storage = reserve(net, a);
         }
     }
     // Staking moves: a delegator stakes, splits, transfers the split part, the receiver joins it.
@@ -316,6 +298,20 @@ pub fn epoch_of_activity(net: &Localnet, a: &Actors, round: u64, blobs: u64, wro
     settle(net, ended, wrong_root);
 }
 
+/// A storage resource of 1 MiB for three epochs, bought by the builder.
+fn reserve(net: &Localnet, a: &Actors) -> Id {
+    must(
+        net,
+        a.builder,
+        Operation::ReserveSpace {
+            size: 1 << 20,
+            epochs_ahead: 3,
+        },
+    )
+    .created()
+    .expect("storage")
+}
+
 /// Settles `epoch` with the committee's settlement (or one with a wrong root but the right
 /// totals) and claims every entry.
 pub fn settle(net: &Localnet, epoch: u32, wrong_root: bool) {
@@ -408,12 +404,15 @@ pub fn story(epochs: u64, blobs: u64) -> Localnet {
     net
 }
 
-/// Writes every checkpoint of `net` into `dir` as `{seq}.binpb.zst` files.
-pub fn export_files(net: &Localnet, dir: &Path) -> u64 {
-    let writer = CheckpointWriter::new(dir, Id::from_u64(PACKAGE)).expect("writer");
+/// Writes every checkpoint of `net` as `{seq}.binpb.zst` files into `parent/checkpoints`;
+/// returns that directory and how many checkpoints it holds.
+pub fn export_files(net: &Localnet, parent: &Path) -> (PathBuf, u64) {
+    let dir = parent.join("checkpoints");
+    std::fs::create_dir_all(&dir).expect("checkpoint directory");
+    let writer = CheckpointWriter::new(&dir, Id::from_u64(PACKAGE)).expect("writer");
     let n = net.checkpoint_count();
     futures::executor::block_on(export(net, &writer, 0, n, |_| {})).expect("export");
-    n
+    (dir, n)
 }
 
 /// Ingestion settings for the workload's package, stopping at `last`.
